@@ -1,0 +1,60 @@
+import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import { AppModule } from './app.module';
+import { ApiExceptionFilter } from './common/api-exception.filter';
+import { requestIdMiddleware } from './common/request-id';
+import { RuntimeConfig } from './config/app-config';
+
+export const BODY_LIMIT = '1mb';
+
+/** `/api/v1/...` is an alias of `/api/...`: rewrite before routing so every route answers on both. */
+function apiV1Alias(request: Request, _response: Response, next: NextFunction): void {
+  if (request.url.startsWith('/api/v1/')) request.url = '/api/' + request.url.slice('/api/v1/'.length);
+  next();
+}
+
+function setupOpenApi(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Model registry')
+      .setDescription('Workspace models, sharing, and gateway model lists (/v1/models)')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'JWT from sign-in, or an API key sk-…' })
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'x-api-key')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/** Pipes, filters, body limits and aliases: everything main.ts and the tests must share. */
+export function configureApp(app: NestExpressApplication): void {
+  const filter = new ApiExceptionFilter();
+  app.use(requestIdMiddleware);
+  app.use(apiV1Alias);
+  app.use(json({ limit: BODY_LIMIT }));
+  // Body-parser failures (bad JSON, too large) happen before Nest routes: answer them the same way.
+  app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
+    if (response.headersSent) return next(error);
+    filter.reply(error, request, response);
+  });
+  app.useGlobalFilters(filter);
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  setupOpenApi(app);
+}
+
+/** Builds the application exactly as main.ts serves it (tests call this too). */
+export async function createApp(config: RuntimeConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: process.env.NODE_ENV === 'test' ? ['error'] : ['log', 'warn', 'error'],
+  });
+  configureApp(app);
+  return app;
+}

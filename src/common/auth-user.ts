@@ -1,0 +1,22 @@
+import type { UserRole } from '../config/app-config';
+
+/** The API key a request came with, when it did. */
+export interface AuthApiKey {
+  id: string;
+  /** The key's token group: gateway lists are narrowed to models granted to it or public. */
+  groupId: string | null;
+  /** Allow-list of model ids, or null for no limit. */
+  models: string[] | null;
+}
+
+/** Who is calling: loaded fresh on every request, so role and membership changes apply at once. */
+export interface AuthUser {
+  id: string;
+  name: string;
+  email: string;
+  username: string | null;
+  role: UserRole;
+  /** Ids of every group the user belongs to. */
+  groupIds: string[];
+  apiKey: AuthApiKey | null;
+}

@@ -1,0 +1,127 @@
+import { resolve } from 'node:path';
+
+export type UserRole = 'admin' | 'user' | 'pending';
+
+export interface AppConfig {
+  port: number;
+  /** Null means: start the embedded PostgreSQL in dataDir. */
+  databaseUrl: string | null;
+  dataDir: string;
+  embeddedPgPort: number;
+  dbPoolSize: number;
+  /** Null means: generate one and keep it in dataDir (see loadJwtSecret). */
+  jwtSecret: string | null;
+  jwtExpiresInSeconds: number;
+  defaultUserRole: UserRole;
+  enableSignup: boolean;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  adminName: string;
+  bypassAdminAccessControl: boolean;
+  userCanCreateModels: boolean;
+  bcryptRounds: number;
+}
+
+/** A bad environment value; the message names the variable. */
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** Accepts "3600", "45m", "12h" or "7d". */
+function duration(env: Env, name: string, fallback: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const match = /^(\d+)([smhd]?)$/.exec(raw);
+  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || 's'] : 0;
+  if (!match || seconds < 1) {
+    throw new ConfigError(`${name} must be a duration such as 3600, 45m, 12h or 7d, got "${raw}"`);
+  }
+  return seconds;
+}
+
+function databaseUrl(env: Env): string | null {
+  const raw = read(env, 'DATABASE_URL');
+  if (raw === undefined) return null;
+  if (!/^postgres(ql)?:\/\//.test(raw)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  return raw;
+}
+
+function jwtSecret(env: Env): string | null {
+  const raw = read(env, 'JWT_SECRET');
+  if (raw !== undefined && raw.length < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  }
+  return raw ?? null;
+}
+
+/** Reads and validates the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const adminEmail = read(env, 'ADMIN_EMAIL') ?? null;
+  const adminPassword = read(env, 'ADMIN_PASSWORD') ?? null;
+  if ((adminEmail === null) !== (adminPassword === null)) {
+    throw new ConfigError('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+  if (adminPassword !== null && adminPassword.length < 8) {
+    throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters');
+  }
+  return {
+    port: int(env, 'PORT', 8080, 0, 65535),
+    databaseUrl: databaseUrl(env),
+    dataDir: resolve(read(env, 'DATA_DIR') ?? '.data'),
+    embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
+    dbPoolSize: int(env, 'DB_POOL_SIZE', 10, 1, 200),
+    jwtSecret: jwtSecret(env),
+    jwtExpiresInSeconds: duration(env, 'JWT_EXPIRES_IN', 7 * 86400),
+    defaultUserRole: oneOf(env, 'DEFAULT_USER_ROLE', ['pending', 'user', 'admin'] as const, 'pending'),
+    enableSignup: bool(env, 'ENABLE_SIGNUP', true),
+    adminEmail,
+    adminPassword,
+    adminName: read(env, 'ADMIN_NAME') ?? 'Admin',
+    bypassAdminAccessControl: bool(env, 'BYPASS_ADMIN_ACCESS_CONTROL', true),
+    userCanCreateModels: bool(env, 'USER_CAN_CREATE_MODELS', true),
+    bcryptRounds: int(env, 'BCRYPT_ROUNDS', 10, 4, 15),
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** The configuration once start-up has resolved the database URL and the JWT secret. */
+export interface RuntimeConfig extends Omit<AppConfig, 'databaseUrl' | 'jwtSecret'> {
+  databaseUrl: string;
+  jwtSecret: string;
+}
