@@ -4,6 +4,7 @@ import { RuntimeConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './health/health.module';
+import { ModelsModule } from './models/models.module';
 
 @Module({})
 export class AppModule {
@@ -19,6 +20,7 @@ export class AppModule {
           retryDelay: 1000,
         }),
         HealthModule,
+        ModelsModule,
       ],
     };
   }

@@ -1,0 +1,113 @@
+import { BadRequestException, ForbiddenException, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Permission, PrincipalType } from './access-grant.entity';
+import type { Caller } from './caller';
+import type { AccessGrantDto } from './dto/access-grant.dto';
+
+export interface GrantRow {
+  principal_type: PrincipalType;
+  principal_id: string;
+  permission: Permission;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const RANK: Record<Permission, number> = { read: 1, write: 2 };
+
+function isPublic(grant: GrantRow): boolean {
+  return grant.principal_type === 'user' && grant.principal_id === '*';
+}
+
+/** One entry per principal, keeping the strongest permission (write implies read). */
+function mergeByPrincipal(requested: AccessGrantDto[]): GrantRow[] {
+  const merged = new Map<string, GrantRow>();
+  for (const grant of requested) {
+    const principalId = grant.principal_id === '*' ? '*' : grant.principal_id.toLowerCase();
+    const key = `${grant.principal_type}:${principalId}`;
+    const seen = merged.get(key);
+    if (!seen || RANK[grant.permission] > RANK[seen.permission]) {
+      merged.set(key, {
+        principal_type: grant.principal_type,
+        principal_id: principalId,
+        permission: grant.permission,
+      });
+    }
+  }
+  return [...merged.values()];
+}
+
+/** Validation and storage of a model's grant set. Who may read/write is in access-rules.ts. */
+@Injectable()
+export class AccessGrantsService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Checks a requested grant set and returns it normalised: principals must exist (400), and
+   * only admins may add a `user:*` grant (403); a non-admin may keep one an admin already gave.
+   */
+  async resolve(requested: AccessGrantDto[], caller: Caller, current: GrantRow[] = []): Promise<GrantRow[]> {
+    const grants = mergeByPrincipal(requested);
+    const currentPublic = current.find(isPublic);
+    for (const grant of grants.filter(isPublic)) {
+      const widening = !currentPublic || RANK[grant.permission] > RANK[currentPublic.permission];
+      if (!caller.isAdmin && widening) {
+        throw new ForbiddenException('Only admins may share a model with every user (user:*)');
+      }
+    }
+    await this.assertPrincipalsExist(grants);
+    return grants;
+  }
+
+  private async assertPrincipalsExist(grants: GrantRow[]): Promise<void> {
+    for (const type of ['user', 'group'] as const) {
+      const ids = grants.filter((g) => g.principal_type === type && g.principal_id !== '*').map((g) => g.principal_id);
+      if (type === 'group' && grants.some((g) => g.principal_type === 'group' && g.principal_id === '*')) {
+        throw new BadRequestException('access_grants: "*" is only valid with principal_type user');
+      }
+      const malformed = ids.find((id) => !UUID.test(id));
+      if (malformed !== undefined) throw new BadRequestException(`access_grants: no ${type} with id "${malformed}"`);
+      if (ids.length === 0) continue;
+      const table = type === 'user' ? 'users' : 'groups';
+      const rows: { id: string }[] = await this.dataSource.query(
+        `SELECT id::text FROM ${table} WHERE id = ANY($1::uuid[])`,
+        [ids],
+      );
+      const found = new Set(rows.map((row) => row.id));
+      const missing = ids.find((id) => !found.has(id));
+      if (missing !== undefined) throw new BadRequestException(`access_grants: no ${type} with id "${missing}"`);
+    }
+  }
+
+  /** Replaces the model's grants and its is_public flag, inside the caller's transaction. */
+  async replace(manager: EntityManager, modelId: string, grants: GrantRow[]): Promise<void> {
+    await manager.query(`DELETE FROM access_grants WHERE model_id = $1`, [modelId]);
+    if (grants.length > 0) {
+      await manager.query(
+        `INSERT INTO access_grants (model_id, principal_type, principal_id, permission)
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[])`,
+        [
+          modelId,
+          grants.map((g) => g.principal_type),
+          grants.map((g) => g.principal_id),
+          grants.map((g) => g.permission),
+        ],
+      );
+    }
+    await manager.query(`UPDATE models SET is_public = $2 WHERE id = $1`, [modelId, grants.some(isPublic)]);
+  }
+
+  /** Grants of each model, for writers' views. */
+  async grantsOf(
+    modelIds: string[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, GrantRow[]>> {
+    const byModel = new Map<string, GrantRow[]>(modelIds.map((id) => [id, []]));
+    if (modelIds.length === 0) return byModel;
+    const rows: Array<GrantRow & { model_id: string }> = await manager.query(
+      `SELECT model_id, principal_type, principal_id, permission FROM access_grants
+       WHERE model_id = ANY($1::text[]) ORDER BY model_id, principal_type, principal_id`,
+      [modelIds],
+    );
+    for (const { model_id, ...grant } of rows) byModel.get(model_id)?.push(grant);
+    return byModel;
+  }
+}

@@ -1,0 +1,51 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength } from 'class-validator';
+import { NO_CONTROL_CHARS } from './model-fields.dto';
+
+export const ORDER_BY = ['name', 'created_at', 'updated_at'] as const;
+export type OrderBy = (typeof ORDER_BY)[number];
+
+export class ListModelsQueryDto {
+  @ApiPropertyOptional({ description: 'Case-insensitive substring of name, id, base model, description or owner' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  @Matches(NO_CONTROL_CHARS, { message: 'query must not contain control characters' })
+  query?: string;
+
+  @ApiPropertyOptional({ enum: ['created', 'shared'] })
+  @IsOptional()
+  @IsIn(['created', 'shared'])
+  view_option?: 'created' | 'shared';
+
+  @ApiPropertyOptional({ description: 'Whole tag, case-insensitive' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  tag?: string;
+
+  @ApiPropertyOptional({ enum: ORDER_BY, default: 'created_at' })
+  @IsOptional()
+  @IsIn(ORDER_BY)
+  order_by?: OrderBy;
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc' })
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  direction?: 'asc' | 'desc';
+
+  @ApiPropertyOptional({ description: '1-based; 30 items a page; values below 1 count as 1' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Max(1_000_000_000)
+  page?: number;
+}
+
+export class ModelIdQueryDto {
+  @ApiPropertyOptional({ description: 'The model id (may contain /)' })
+  @IsString()
+  @MaxLength(256)
+  id!: string;
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
+import { ModelImportService } from './model-import.service';
+import { ModelListService } from './model-list.service';
+import { ModelReader } from './model-reader.service';
+import { ModelsController } from './models.controller';
+import { ModelsService } from './models.service';
+
+@Module({
+  imports: [AccessModule],
+  controllers: [ModelsController],
+  providers: [ModelsService, ModelListService, ModelReader, ModelImportService],
+  exports: [ModelReader],
+})
+export class ModelsModule {}

@@ -1,0 +1,159 @@
+import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import { NotFoundException } from '@nestjs/common';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { AccessGrantsService } from '../access/access-grants.service';
+import type { Caller } from '../access/caller';
+import { nowSeconds } from '../common/time';
+import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
+import type { CreateModelDto, UpdateAccessDto, UpdateModelDto } from './dto/model-requests.dto';
+import type { ModelFieldsDto } from './dto/model-fields.dto';
+import { checkParams, normaliseMeta, normalisePricing } from './model-input';
+import { ModelReader } from './model-reader.service';
+import type { ModelResponse } from './model-response';
+import { deriveModelColumns } from './model-search';
+import { ModelEntity } from './model.entity';
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
+}
+
+/** Creating, changing and deleting models; each change checks access inside its transaction. */
+@Injectable()
+export class ModelsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly reader: ModelReader,
+    private readonly grants: AccessGrantsService,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+  ) {}
+
+  async create(caller: Caller, dto: CreateModelDto): Promise<ModelResponse> {
+    const baseModelId = dto.base_model_id ?? null;
+    if (!caller.isAdmin && (baseModelId === null || !this.config.userCanCreateModels)) {
+      throw new ForbiddenException(
+        baseModelId === null ? 'Only admins may create base models' : 'Only admins may create models',
+      );
+    }
+    const grants = await this.grants.resolve(dto.access_grants ?? [], caller);
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        const now = nowSeconds();
+        const model = manager.create(ModelEntity, {
+          id: dto.id,
+          userId: caller.userId,
+          createdAt: now,
+          isPublic: false,
+        });
+        await this.applyFields(manager, caller, model, dto, now);
+        // insert, not save: save would overwrite an existing model with this id instead of failing (409).
+        await manager.insert(ModelEntity, model as QueryDeepPartialEntity<ModelEntity>);
+        await this.grants.replace(manager, model.id, grants);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictException(`A model with id "${dto.id}" already exists`);
+      throw error;
+    }
+    return this.reader.one(caller, dto.id);
+  }
+
+  async update(caller: Caller, dto: UpdateModelDto): Promise<ModelResponse> {
+    await this.dataSource.transaction(async (manager) => {
+      const model = await this.lockWritable(manager, caller, dto.id);
+      if (dto.base_model_id !== undefined && (dto.base_model_id === null) !== (model.baseModelId === null)) {
+        throw new BadRequestException('base_model_id cannot turn a base model into a custom model or back');
+      }
+      const current = dto.access_grants ? (await this.grants.grantsOf([model.id], manager)).get(model.id) : undefined;
+      const grants = dto.access_grants ? await this.grants.resolve(dto.access_grants, caller, current) : undefined;
+      await this.applyFields(manager, caller, model, dto, nowSeconds());
+      await manager.save(ModelEntity, model);
+      if (grants) await this.grants.replace(manager, model.id, grants);
+    });
+    return this.reader.one(caller, dto.id);
+  }
+
+  async updateAccess(caller: Caller, dto: UpdateAccessDto): Promise<ModelResponse> {
+    await this.dataSource.transaction(async (manager) => {
+      const model = await this.lockWritable(manager, caller, dto.id);
+      const current = (await this.grants.grantsOf([model.id], manager)).get(model.id);
+      const grants = await this.grants.resolve(dto.access_grants, caller, current);
+      await this.grants.replace(manager, model.id, grants);
+      await manager.update(ModelEntity, { id: model.id }, { updatedAt: nowSeconds() });
+    });
+    return this.reader.one(caller, dto.id);
+  }
+
+  async toggle(caller: Caller, id: string): Promise<ModelResponse> {
+    await this.dataSource.transaction(async (manager) => {
+      const model = await this.lockWritable(manager, caller, id);
+      await manager.update(ModelEntity, { id }, { isActive: !model.isActive, updatedAt: nowSeconds() });
+    });
+    return this.reader.one(caller, id);
+  }
+
+  async delete(caller: Caller, id: string): Promise<{ id: string; deleted: true }> {
+    await this.dataSource.transaction(async (manager) => {
+      const model = await this.lockWritable(manager, caller, id);
+      if (model.baseModelId === null) {
+        const users = await manager.count(ModelEntity, { where: { baseModelId: id } });
+        if (users > 0) {
+          throw new ConflictException(`Base model "${id}" has ${users} custom models built on it; disable it instead`);
+        }
+      }
+      await manager.delete(ModelEntity, { id });
+    });
+    return { id, deleted: true };
+  }
+
+  /**
+   * Locks the model for this transaction and returns it; 404 when the caller cannot read it
+   * (never a hint it exists), 403 when it can read but not write.
+   */
+  async lockWritable(manager: EntityManager, caller: Caller, id: string): Promise<ModelEntity> {
+    const access = await this.reader.access(manager, caller, id, true);
+    if (!access?.canRead) throw new NotFoundException('Model not found');
+    if (!access.canWrite) throw new ForbiddenException('You do not have write access to this model');
+    return manager.findOneByOrFail(ModelEntity, { id });
+  }
+
+  /** Applies the fields the client sent (left-out fields keep their value) and refreshes derived columns. */
+  private async applyFields(
+    manager: EntityManager,
+    caller: Caller,
+    model: ModelEntity,
+    dto: ModelFieldsDto & { name?: string },
+    now: number,
+  ): Promise<void> {
+    const isNew = model.updatedAt === undefined;
+    if (isNew) model.baseModelId = dto.base_model_id ?? null;
+    else if (dto.base_model_id) model.baseModelId = dto.base_model_id;
+    if (model.baseModelId !== null && (isNew || dto.base_model_id)) {
+      await this.assertBaseModel(manager, caller, model.baseModelId);
+    }
+    if (dto.name !== undefined) model.name = dto.name;
+    if (dto.params !== undefined || isNew) model.params = checkParams(dto.params ?? {});
+    if (dto.meta !== undefined || isNew) model.meta = normaliseMeta(dto.meta ?? {});
+    if (dto.is_active !== undefined || isNew) model.isActive = dto.is_active ?? true;
+    if (dto.owned_by !== undefined) model.ownedBy = dto.owned_by;
+    if (dto.supported_endpoint_types !== undefined) model.supportedEndpointTypes = dto.supported_endpoint_types;
+    if (dto.pricing !== undefined) model.pricing = normalisePricing(dto.pricing);
+    if (dto.context_length !== undefined) model.contextLength = dto.context_length;
+    if (dto.max_output_tokens !== undefined) model.maxOutputTokens = dto.max_output_tokens;
+    if (model.baseModelId === null) this.applyBaseModelDefaults(model);
+    Object.assign(model, deriveModelColumns(model));
+    model.updatedAt = now;
+  }
+
+  /** Base models have no model to inherit from: owned_by is required, endpoint types default to chat. */
+  private applyBaseModelDefaults(model: ModelEntity): void {
+    if (!model.ownedBy) throw new BadRequestException('owned_by is required for base models');
+    model.supportedEndpointTypes ??= ['chat'];
+  }
+
+  private async assertBaseModel(manager: EntityManager, caller: Caller, baseModelId: string): Promise<void> {
+    const base = await this.reader.access(manager, caller, baseModelId, false);
+    if (!base?.canRead || base.baseModelId !== null) {
+      throw new BadRequestException(`base_model_id "${baseModelId}" must name a base model you can read`);
+    }
+  }
+}
