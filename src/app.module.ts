@@ -1,9 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuthModule } from './auth/auth.module';
 import { RuntimeConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { GroupsModule } from './groups/groups.module';
 import { HealthModule } from './health/health.module';
+import { UsersModule } from './users/users.module';
 import { ModelsModule } from './models/models.module';
 
 @Module({})
@@ -20,6 +24,10 @@ export class AppModule {
           retryDelay: 1000,
         }),
         HealthModule,
+        AuthModule,
+        UsersModule,
+        GroupsModule,
+        ApiKeysModule,
         ModelsModule,
       ],
     };

@@ -1,0 +1,61 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { AuthUser } from '../common/auth-user';
+import { nowSeconds } from '../common/time';
+import { ApiKeyEntity } from './api-key.entity';
+import { displayPrefix, generateApiKey, hashApiKey } from './api-key-secret';
+import { CreateApiKeyDto } from './dto/api-key.dto';
+
+/** last_used_at is refreshed at most this often, so a busy key does not write on every request. */
+export const LAST_USED_RESOLUTION_SECONDS = 60;
+
+@Injectable()
+export class ApiKeysService {
+  constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
+
+  list(userId: string): Promise<ApiKeyEntity[]> {
+    return this.keys.find({ where: { userId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  async create(caller: AuthUser, dto: CreateApiKeyDto): Promise<{ key: ApiKeyEntity; secret: string }> {
+    const groupId = dto.group_id ? dto.group_id.toLowerCase() : null;
+    if (groupId && !caller.groupIds.includes(groupId)) {
+      throw new BadRequestException(`group_id: you are not a member of group ${groupId}`);
+    }
+    const now = nowSeconds();
+    if (dto.expires_at != null && dto.expires_at <= now) {
+      throw new BadRequestException('expires_at must be in the future (unix seconds)');
+    }
+    const secret = generateApiKey();
+    const key = this.keys.create({
+      userId: caller.id,
+      name: dto.name,
+      keyHash: hashApiKey(secret),
+      keyPrefix: displayPrefix(secret),
+      groupId,
+      models: dto.models ? [...new Set(dto.models)] : null,
+      expiresAt: dto.expires_at ?? null,
+      lastUsedAt: null,
+      createdAt: now,
+    });
+    await this.keys.insert(key);
+    return { key, secret };
+  }
+
+  /** Another user's key is a 404 like a missing one: its existence is not the caller's business. */
+  async remove(userId: string, id: string): Promise<void> {
+    const result = await this.keys.delete({ id, userId });
+    if (!result.affected) throw new NotFoundException(`API key ${id} not found`);
+  }
+
+  /** Records a use unless one was recorded within the last minute (checked again in SQL for races). */
+  async recordUse(id: string, lastUsedAt: number | null): Promise<void> {
+    const now = nowSeconds();
+    if (lastUsedAt !== null && now - lastUsedAt < LAST_USED_RESOLUTION_SECONDS) return;
+    await this.keys.query(
+      'UPDATE api_keys SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at <= $3)',
+      [id, now, now - LAST_USED_RESOLUTION_SECONDS],
+    );
+  }
+}

@@ -1,0 +1,115 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import type { ApiKeyEntity } from '../api-key.entity';
+
+const NO_CONTROL_CHARS = /^[^\p{Cc}]*$/u;
+
+export class CreateApiKeyDto {
+  @ApiProperty({ minLength: 1, maxLength: 256 })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @Length(1, 256)
+  @Matches(NO_CONTROL_CHARS, { message: 'name must not contain control characters' })
+  name!: string;
+
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'A group the caller is in' })
+  @IsOptional()
+  @IsUUID('all', { message: 'group_id must be a group id (UUID)' })
+  group_id?: string | null;
+
+  @ApiPropertyOptional({
+    type: [String],
+    nullable: true,
+    description: 'Allow-list of model ids; left out or null = no limit, [] = no model',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  @Length(1, 256, { each: true, message: 'models must contain model ids of 1 to 256 characters' })
+  models?: string[] | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'unix seconds, in the future' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  expires_at?: number | null;
+}
+
+/** A key as listed: the secret is never shown again, only its first characters. */
+export class ApiKeyResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty({ example: 'sk-3f9a' })
+  key_prefix!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  group_id!: string | null;
+
+  @ApiProperty({ type: [String], nullable: true })
+  models!: string[] | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'unix seconds' })
+  expires_at!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'unix seconds, updated at most once a minute' })
+  last_used_at!: number | null;
+
+  @ApiProperty({ description: 'unix seconds' })
+  created_at!: number;
+
+  static from(key: ApiKeyEntity): ApiKeyResponseDto {
+    return {
+      id: key.id,
+      name: key.name,
+      key_prefix: key.keyPrefix,
+      group_id: key.groupId,
+      models: key.models,
+      expires_at: key.expiresAt,
+      last_used_at: key.lastUsedAt,
+      created_at: key.createdAt,
+    };
+  }
+}
+
+/** The answer to creating a key: the only time the secret is shown. */
+export class CreatedApiKeyResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty({ description: 'The secret (sk-…): shown once, store it now' })
+  key!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  group_id!: string | null;
+
+  @ApiProperty({ type: [String], nullable: true })
+  models!: string[] | null;
+
+  @ApiProperty({ type: Number, nullable: true })
+  expires_at!: number | null;
+
+  @ApiProperty()
+  created_at!: number;
+
+  static from(key: ApiKeyEntity, secret: string): CreatedApiKeyResponseDto {
+    return {
+      id: key.id,
+      name: key.name,
+      key: secret,
+      group_id: key.groupId,
+      models: key.models,
+      expires_at: key.expiresAt,
+      created_at: key.createdAt,
+    };
+  }
+}

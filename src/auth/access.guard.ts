@@ -1,0 +1,57 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import type { AuthUser } from '../common/auth-user';
+import { ALLOW_PENDING, IS_PUBLIC, ROLES } from '../common/decorators';
+import type { UserRole } from '../config/app-config';
+import { ApiKeyStrategy } from './api-key.strategy';
+import { bearerToken, readApiKey } from './credentials';
+import { JwtStrategy } from './jwt.strategy';
+import { runStrategy } from './run-strategy';
+
+/**
+ * The one global guard, deny by default: a route is open only with @Public(); every other route
+ * needs a sign-in token or an API key (401), an approved account unless @AllowPending() (403),
+ * and one of the @Roles() when it names some (403).
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly jwtStrategy: JwtStrategy,
+    private readonly apiKeyStrategy: ApiKeyStrategy,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.metadata<boolean>(IS_PUBLIC, context)) return true;
+    const http = context.switchToHttp();
+    const request = http.getRequest<Request & { user?: AuthUser }>();
+    const user = await this.authenticate(request, http.getResponse<Response>());
+    request.user = user;
+    this.authorize(user, context);
+    return true;
+  }
+
+  private authenticate(request: Request, response: Response): Promise<AuthUser> {
+    if (readApiKey(request) !== null) return runStrategy(this.apiKeyStrategy, request, response);
+    if (bearerToken(request) !== null) return runStrategy(this.jwtStrategy, request, response);
+    throw new UnauthorizedException(
+      'Not signed in: send Authorization: Bearer <token from sign-in>, or an API key (Bearer sk-… or x-api-key)',
+    );
+  }
+
+  private authorize(user: AuthUser, context: ExecutionContext): void {
+    if (user.role === 'pending' && !this.metadata<boolean>(ALLOW_PENDING, context)) {
+      throw new ForbiddenException('Your account is pending approval by an administrator');
+    }
+    const roles = this.metadata<UserRole[]>(ROLES, context);
+    if (roles && !roles.includes(user.role)) {
+      throw new ForbiddenException(`This route requires the role ${roles.join(' or ')}`);
+    }
+  }
+
+  /** Route metadata; a method's own decorator overrides its controller's. */
+  private metadata<T>(key: string, context: ExecutionContext): T | undefined {
+    return this.reflector.getAllAndOverride<T | undefined>(key, [context.getHandler(), context.getClass()]);
+  }
+}

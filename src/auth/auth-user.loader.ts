@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AuthUser } from '../common/auth-user';
+import type { UserRole } from '../config/app-config';
+
+interface UserRow {
+  id: string;
+  name: string;
+  email: string;
+  username: string | null;
+  role: UserRole;
+  group_ids: string[];
+}
+
+interface KeyRow extends UserRow {
+  key_id: string;
+  key_group_id: string | null;
+  models: string[] | null;
+  expires_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface ApiKeyCaller {
+  user: AuthUser & { apiKey: NonNullable<AuthUser['apiKey']> };
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const USER_COLUMNS = `u.id, u.name, u.email, u.username, u.role,
+  ARRAY(SELECT gm.group_id::text FROM group_members gm WHERE gm.user_id = u.id ORDER BY gm.group_id) AS group_ids`;
+
+function toAuthUser(row: UserRow): AuthUser {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    username: row.username,
+    role: row.role,
+    groupIds: row.group_ids,
+    apiKey: null,
+  };
+}
+
+/** Loads the caller fresh on every request (one query), so role and membership changes apply at once. */
+@Injectable()
+export class AuthUserLoader {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async byUserId(id: string): Promise<AuthUser | null> {
+    if (!UUID.test(id)) return null;
+    const rows: UserRow[] = await this.dataSource.query(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1`, [id]);
+    return rows.length > 0 ? toAuthUser(rows[0]) : null;
+  }
+
+  async byApiKeyHash(keyHash: string): Promise<ApiKeyCaller | null> {
+    const rows: KeyRow[] = await this.dataSource.query(
+      `SELECT ${USER_COLUMNS}, k.id AS key_id, k.group_id AS key_group_id, k.models, k.expires_at, k.last_used_at
+       FROM api_keys k JOIN users u ON u.id = k.user_id
+       WHERE k.key_hash = $1`,
+      [keyHash],
+    );
+    if (rows.length === 0) return null;
+    const row = rows[0];
+    const apiKey = { id: row.key_id, groupId: row.key_group_id, models: row.models };
+    return { user: { ...toAuthUser(row), apiKey }, expiresAt: row.expires_at, lastUsedAt: row.last_used_at };
+  }
+}

@@ -1,0 +1,43 @@
+import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { AuthUser } from '../common/auth-user';
+import { AllowPending, CurrentUser, Public } from '../common/decorators';
+import { UserResponseDto } from '../users/dto/user-response.dto';
+import { UsersService } from '../users/users.service';
+import { AuthService } from './auth.service';
+import { SessionResponseDto, SignInDto, SignUpDto } from './dto/auth.dto';
+
+@ApiTags('auth')
+@Controller('api/auths')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Post('signup')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create an account (the first one becomes admin) and sign it in' })
+  signUp(@Body() body: SignUpDto): Promise<SessionResponseDto> {
+    return this.auth.signUp(body);
+  }
+
+  @Post('signin')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange email and password for a token; 429 after 10 failures in 15 minutes' })
+  signIn(@Body() body: SignInDto, @Res({ passthrough: true }) response: Response): Promise<SessionResponseDto> {
+    return this.auth.signIn(body, (seconds) => response.setHeader('Retry-After', String(seconds)));
+  }
+
+  @Get()
+  @AllowPending()
+  @ApiBearerAuth()
+  @ApiSecurity('x-api-key')
+  @ApiOperation({ summary: 'The caller (pending accounts too)' })
+  async me(@CurrentUser() caller: AuthUser): Promise<UserResponseDto> {
+    return UserResponseDto.from(await this.users.findById(caller.id));
+  }
+}

@@ -1,0 +1,66 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { uuidParam } from '../auth/parse-uuid';
+import type { AuthUser } from '../common/auth-user';
+import { CurrentUser, Roles } from '../common/decorators';
+import { DeletedResponseDto } from '../users/dto/user-response.dto';
+import { CreateGroupDto, GroupMembersDto, GroupResponseDto, UpdateGroupDto } from './dto/group.dto';
+import { GroupsService } from './groups.service';
+
+@ApiTags('groups')
+@ApiBearerAuth()
+@ApiSecurity('x-api-key')
+@Controller('api/groups')
+export class GroupsController {
+  constructor(private readonly groups: GroupsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every group (admins) or the caller’s own groups (users)' })
+  list(@CurrentUser() caller: AuthUser): Promise<GroupResponseDto[]> {
+    return this.groups.list(caller);
+  }
+
+  @Post()
+  @Roles('admin')
+  create(@Body() body: CreateGroupDto): Promise<GroupResponseDto> {
+    return this.groups.create(body);
+  }
+
+  @Get(':id')
+  @Roles('admin')
+  get(@Param('id', uuidParam('id')) id: string): Promise<GroupResponseDto> {
+    return this.groups.get(id);
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  update(@Param('id', uuidParam('id')) id: string, @Body() body: UpdateGroupDto): Promise<GroupResponseDto> {
+    return this.groups.update(id, body);
+  }
+
+  @Delete(':id')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Delete a group, its memberships and the grants made to it' })
+  async remove(@Param('id', uuidParam('id')) id: string): Promise<DeletedResponseDto> {
+    await this.groups.remove(id);
+    return { id, deleted: true };
+  }
+
+  @Post(':id/members')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Add members; users already in the group are left as they are' })
+  addMembers(@Param('id', uuidParam('id')) id: string, @Body() body: GroupMembersDto): Promise<GroupResponseDto> {
+    return this.groups.addMembers(id, body.user_ids);
+  }
+
+  @Delete(':id/members/:userId')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Remove a member (a no-op when the user is not in the group)' })
+  removeMember(
+    @Param('id', uuidParam('id')) id: string,
+    @Param('userId', uuidParam('userId')) userId: string,
+  ): Promise<GroupResponseDto> {
+    return this.groups.removeMember(id, userId);
+  }
+}

@@ -1,0 +1,119 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import type { AuthUser } from '../common/auth-user';
+import { nowSeconds } from '../common/time';
+import { conflictOnUnique } from '../users/unique-violation';
+import { CreateGroupDto, GroupResponseDto, UpdateGroupDto } from './dto/group.dto';
+import { GroupEntity } from './group.entity';
+
+const UNIQUE_MESSAGES = { groups_name_key: 'group name already in use' };
+
+@Injectable()
+export class GroupsService {
+  constructor(
+    @InjectRepository(GroupEntity) private readonly groups: Repository<GroupEntity>,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** Admins see every group; anyone else only the groups it belongs to. */
+  async list(caller: AuthUser): Promise<GroupResponseDto[]> {
+    if (caller.role !== 'admin' && caller.groupIds.length === 0) return [];
+    const where = caller.role === 'admin' ? {} : { id: In(caller.groupIds) };
+    const groups = await this.groups.find({ where, order: { name: 'ASC', id: 'ASC' } });
+    const members = await this.memberIds(
+      this.groups.manager,
+      groups.map((group) => group.id),
+    );
+    return groups.map((group) => GroupResponseDto.from(group, members.get(group.id) ?? []));
+  }
+
+  async get(id: string, manager: EntityManager = this.groups.manager): Promise<GroupResponseDto> {
+    const group = await manager.findOneBy(GroupEntity, { id });
+    if (!group) throw new NotFoundException(`group ${id} not found`);
+    const members = await this.memberIds(manager, [id]);
+    return GroupResponseDto.from(group, members.get(id) ?? []);
+  }
+
+  async create(dto: CreateGroupDto): Promise<GroupResponseDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const now = nowSeconds();
+      const group = manager.create(GroupEntity, {
+        name: dto.name,
+        description: dto.description ?? '',
+        createdAt: now,
+        updatedAt: now,
+      });
+      await manager.insert(GroupEntity, group).catch((error: unknown) => {
+        throw conflictOnUnique(error, UNIQUE_MESSAGES);
+      });
+      if (dto.user_ids?.length) await this.insertMembers(manager, group.id, dto.user_ids);
+      return this.get(group.id, manager);
+    });
+  }
+
+  async update(id: string, dto: UpdateGroupDto): Promise<GroupResponseDto> {
+    const changes = { name: dto.name, description: dto.description, updatedAt: nowSeconds() };
+    const result = await this.groups.update(id, changes).catch((error: unknown) => {
+      throw conflictOnUnique(error, UNIQUE_MESSAGES);
+    });
+    if (!result.affected) throw new NotFoundException(`group ${id} not found`);
+    return this.get(id);
+  }
+
+  /** Deletes the group, its memberships (FK cascade) and every grant made to it. */
+  async remove(id: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const result = await manager.delete(GroupEntity, { id });
+      if (!result.affected) throw new NotFoundException(`group ${id} not found`);
+      await manager.query(`DELETE FROM access_grants WHERE principal_type = 'group' AND principal_id = $1`, [id]);
+    });
+  }
+
+  /** Adds users; ones already in the group are left as they are. */
+  async addMembers(id: string, userIds: string[]): Promise<GroupResponseDto> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.touch(manager, id);
+      await this.insertMembers(manager, id, userIds);
+      return this.get(id, manager);
+    });
+  }
+
+  async removeMember(id: string, userId: string): Promise<GroupResponseDto> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.touch(manager, id);
+      await manager.query('DELETE FROM group_members WHERE group_id = $1 AND user_id = $2', [id, userId]);
+      return this.get(id, manager);
+    });
+  }
+
+  /** Bumps updated_at (membership is part of the group), and 404s a missing group. */
+  private async touch(manager: EntityManager, id: string): Promise<void> {
+    const result = await manager.update(GroupEntity, { id }, { updatedAt: nowSeconds() });
+    if (!result.affected) throw new NotFoundException(`group ${id} not found`);
+  }
+
+  private async insertMembers(manager: EntityManager, groupId: string, userIds: string[]): Promise<void> {
+    const ids = [...new Set(userIds.map((id) => id.toLowerCase()))];
+    const rows: Array<{ id: string }> = await manager.query('SELECT id FROM users WHERE id = ANY($1::uuid[])', [ids]);
+    const known = new Set(rows.map((row) => row.id));
+    const unknown = ids.filter((id) => !known.has(id));
+    if (unknown.length > 0) throw new BadRequestException(`user_ids: unknown user id ${unknown.join(', ')}`);
+    await manager.query(
+      `INSERT INTO group_members (group_id, user_id, created_at)
+       SELECT $1, user_id, $3 FROM unnest($2::uuid[]) AS user_id
+       ON CONFLICT DO NOTHING`,
+      [groupId, ids, nowSeconds()],
+    );
+  }
+
+  private async memberIds(manager: EntityManager, groupIds: string[]): Promise<Map<string, string[]>> {
+    if (groupIds.length === 0) return new Map();
+    const rows: Array<{ group_id: string; user_ids: string[] }> = await manager.query(
+      `SELECT group_id, array_agg(user_id::text ORDER BY created_at, user_id) AS user_ids
+       FROM group_members WHERE group_id = ANY($1::uuid[]) GROUP BY group_id`,
+      [groupIds],
+    );
+    return new Map(rows.map((row) => [row.group_id, row.user_ids]));
+  }
+}
