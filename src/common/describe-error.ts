@@ -12,16 +12,21 @@ const DB_UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND',
 const DB_UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 const BAD_INPUT_SQLSTATES = new Set(['22P02', '22021', '22P05', '22001', '22003', '54000', '2201B']);
 
-/** Errors from node-postgres or the pool when the server is down or a connection died. */
+// The last is pg-pool's when every pooled connection is stuck connecting to a server that does not answer.
+const DB_UNAVAILABLE_MESSAGES =
+  /Connection terminated|connection timeout|Connection is not established|terminating connection|timeout exceeded when trying to connect/i;
+
+/**
+ * Errors from node-postgres or the pool when the server is down, hangs, or a connection died.
+ * Not `instanceof Error`: socket errors come from Node's own realm, which differs under jest.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const driver = (error instanceof QueryFailedError ? error.driverError : error) as { code?: string };
-  if (driver.code && (DB_UNREACHABLE_CODES.has(driver.code) || DB_UNAVAILABLE_SQLSTATES.has(driver.code))) {
-    return true;
-  }
-  return /Connection terminated|connection timeout|Connection is not established|terminating connection/i.test(
-    error.message,
-  );
+  if (typeof error !== 'object' || error === null) return false;
+  const driver = (error instanceof QueryFailedError ? error.driverError : error) as { code?: unknown };
+  const code = typeof driver.code === 'string' ? driver.code : '';
+  if (DB_UNREACHABLE_CODES.has(code) || DB_UNAVAILABLE_SQLSTATES.has(code)) return true;
+  const message = (error as { message?: unknown }).message;
+  return typeof message === 'string' && DB_UNAVAILABLE_MESSAGES.test(message);
 }
 
 function httpExceptionMessage(exception: HttpException): string {
