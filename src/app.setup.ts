@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { requestIdMiddleware } from './common/request-id';
 import { RuntimeConfig } from './config/app-config';
+import { GatewayErrorFormatter } from './gateway/gateway-error.formatter';
 
 export const BODY_LIMIT = '1mb';
 
@@ -33,7 +34,7 @@ function setupOpenApi(app: INestApplication): void {
 
 /** Pipes, filters, body limits and aliases: everything main.ts and the tests must share. */
 export function configureApp(app: NestExpressApplication): void {
-  const filter = new ApiExceptionFilter();
+  const filter = new ApiExceptionFilter([new GatewayErrorFormatter()]);
   app.use(requestIdMiddleware);
   app.use(apiV1Alias);
   app.use(json({ limit: BODY_LIMIT }));
@@ -43,7 +44,9 @@ export function configureApp(app: NestExpressApplication): void {
     filter.reply(error, request, response);
   });
   app.useGlobalFilters(filter);
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: true }),
+  );
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   setupOpenApi(app);

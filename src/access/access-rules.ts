@@ -13,18 +13,18 @@ import type { Caller } from './caller';
 export function readablePredicate(caller: Caller, p: SqlParams, alias = 'm'): string {
   if (caller.bypass) return 'TRUE';
   const user = p.add(caller.userId);
-  return `(${alias}.user_id = ${user} OR ${alias}.is_public OR ${alias}.id IN (${grantedIds(caller, p, user, false)}))`;
+  return `(${alias}.user_id = ${user}::uuid OR ${alias}.is_public OR ${alias}.id IN (${grantedIds(caller, p, user, false)}))`;
 }
 
 export function writablePredicate(caller: Caller, p: SqlParams, alias = 'm'): string {
   if (caller.bypass) return 'TRUE';
   const user = p.add(caller.userId);
-  return `(${alias}.user_id = ${user} OR ${alias}.id IN (${grantedIds(caller, p, user, true)}))`;
+  return `(${alias}.user_id = ${user}::uuid OR ${alias}.id IN (${grantedIds(caller, p, user, true)}))`;
 }
 
 /** Ids of models granted to the caller directly or through its groups (and to user:* when writing). */
 function grantedIds(caller: Caller, p: SqlParams, userParam: string, writeOnly: boolean): string {
-  const users = writeOnly ? `g.principal_id IN ('*', ${userParam})` : `g.principal_id = ${userParam}`;
+  const users = writeOnly ? `g.principal_id IN ('*', ${userParam}::text)` : `g.principal_id = ${userParam}::text`;
   const principals = [`(g.principal_type = 'user' AND ${users})`];
   if (caller.groupIds.length > 0) {
     principals.push(`(g.principal_type = 'group' AND g.principal_id = ANY(${p.add(caller.groupIds)}::text[]))`);

@@ -29,7 +29,7 @@ const SORT_COLUMN: Record<OrderBy, string> = {
 /** The filters of the workspace list: custom models the caller can read, narrowed by the parameters. */
 function listWhere(caller: Caller, params: ListParams, p: SqlParams): string {
   const where = ['m.base_model_id IS NOT NULL', readablePredicate(caller, p)];
-  if (params.viewOption === 'created') where.push(`m.user_id = ${p.add(caller.userId)}`);
+  if (params.viewOption === 'created') where.push(`m.user_id = ${p.add(caller.userId)}::uuid`);
   if (params.viewOption === 'shared') where.push(`m.user_id IS DISTINCT FROM ${p.add(caller.userId)}::uuid`);
   if (params.tag !== null) where.push(`m.tags @> ARRAY[${p.add(params.tag.trim().toLowerCase())}]::text[]`);
   if (params.query !== null && params.query !== '') {

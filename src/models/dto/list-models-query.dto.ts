@@ -38,8 +38,8 @@ export class ListModelsQueryDto {
   @ApiPropertyOptional({ description: '1-based; 30 items a page; values below 1 count as 1' })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
   @Max(1_000_000_000)
+  @IsInt() // checked first (decorators apply bottom-up): "abc" is not an integer, not "too large"
   page?: number;
 }
 
