@@ -110,7 +110,7 @@ export class GroupsService {
   private async memberIds(manager: EntityManager, groupIds: string[]): Promise<Map<string, string[]>> {
     if (groupIds.length === 0) return new Map();
     const rows: Array<{ group_id: string; user_ids: string[] }> = await manager.query(
-      `SELECT group_id, array_agg(user_id::text ORDER BY created_at, user_id) AS user_ids
+      `SELECT group_id, array_agg(user_id::text ORDER BY user_id) AS user_ids
        FROM group_members WHERE group_id = ANY($1::uuid[]) GROUP BY group_id`,
       [groupIds],
     );

@@ -74,7 +74,7 @@ export class GroupResponseDto {
   @ApiProperty()
   description!: string;
 
-  @ApiProperty({ type: [String], description: 'Member user ids, in the order they joined' })
+  @ApiProperty({ type: [String], description: 'Member user ids, sorted' })
   user_ids!: string[];
 
   @ApiProperty({ description: 'unix seconds' })

@@ -1,0 +1,124 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
+import request from 'supertest';
+import { IS_PUBLIC } from '../src/common/decorators';
+import { startTestApp, type TestApp } from './support/test-app';
+
+interface NestRoute {
+  method: string;
+  path: string;
+  isPublic: boolean;
+  handler: string;
+}
+
+const DUMMY_ID = '00000000-0000-4000-8000-000000000000';
+
+function asList(value: unknown): string[] {
+  if (Array.isArray(value)) return value as string[];
+  return typeof value === 'string' ? [value] : [''];
+}
+
+function joinPath(...parts: string[]): string {
+  return ('/' + parts.filter((part) => part && part !== '/').join('/')).replace(/\/+/g, '/');
+}
+
+/** Every handler Nest routes to, read from the app itself, so routes added later are covered. */
+function nestRoutes(t: TestApp): NestRoute[] {
+  const discovery = new DiscoveryService(t.app.get(ModulesContainer));
+  const scanner = new MetadataScanner();
+  const reflector = new Reflector();
+  return discovery.getControllers().flatMap((wrapper) => {
+    const controller = wrapper.metatype as new (...args: never[]) => object;
+    const prototype = Object.getPrototypeOf(wrapper.instance) as Record<string, (...args: never[]) => unknown>;
+    return scanner.getAllMethodNames(prototype).flatMap((name) => {
+      const handler = prototype[name];
+      const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+      if (method === undefined) return [];
+      const isPublic = reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler, controller]) === true;
+      const verb = method === RequestMethod.ALL ? 'get' : RequestMethod[method].toLowerCase();
+      return asList(Reflect.getMetadata(PATH_METADATA, controller)).flatMap((base) =>
+        asList(Reflect.getMetadata(PATH_METADATA, handler)).map((path) => ({
+          method: verb,
+          path: joinPath(base, path),
+          isPublic,
+          handler: `${controller.name}.${name}`,
+        })),
+      );
+    });
+  });
+}
+
+/** Every route Express knows, including ones registered outside Nest controllers. */
+function expressRoutes(t: TestApp): string[] {
+  const express = t.app.getHttpAdapter().getInstance() as {
+    router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> };
+  };
+  return express.router.stack.flatMap((layer) =>
+    layer.route ? Object.keys(layer.route.methods).map((method) => `${method} ${layer.route!.path}`) : [],
+  );
+}
+
+/** A concrete URL for a route pattern: `:param` gets a uuid, a wildcard gets a multi-segment id. */
+function fillParams(path: string): string {
+  return path
+    .replace(/\{?\*\w+\}?/g, 'some/dummy:model')
+    .replace(/:\w+/g, DUMMY_ID)
+    .replace(/[{}]/g, '');
+}
+
+describe('the global guard covers every route', () => {
+  let t: TestApp;
+  let routes: NestRoute[];
+  beforeAll(async () => {
+    t = await startTestApp();
+    routes = nestRoutes(t);
+  });
+  afterAll(() => t.close());
+
+  it('finds a non-trivial set of routes, including the public health check and admin routes', () => {
+    expect(routes.length).toBeGreaterThanOrEqual(15);
+    expect(routes).toContainEqual(expect.objectContaining({ method: 'get', path: '/health', isPublic: true }));
+    expect(routes).toContainEqual(expect.objectContaining({ method: 'get', path: '/api/users', isPublic: false }));
+  });
+
+  it('has no Express route outside Nest controllers except the API documentation', () => {
+    const known = new Set(routes.map((route) => `${route.method} ${route.path}`));
+    const foreign = expressRoutes(t).filter((route) => !known.has(route));
+    // Swagger's UI and document are registered straight on Express and are public by design.
+    expect(foreign.filter((route) => !/^get \/docs([-/]|$)/.test(route))).toEqual([]);
+  });
+
+  it('answers 401 to an anonymous request on every route not marked @Public()', async () => {
+    const guarded = routes.filter((route) => !route.isPublic);
+    expect(guarded.length).toBeGreaterThanOrEqual(10);
+    const leaks: string[] = [];
+    for (const route of guarded) {
+      const url = fillParams(route.path);
+      const aliases = url.startsWith('/api/') ? [url, url.replace(/^\/api\//, '/api/v1/')] : [url];
+      for (const target of aliases) {
+        const res = await request(t.server)[route.method as 'get'](target).send({});
+        if (res.status !== 401)
+          leaks.push(`${route.method.toUpperCase()} ${target} (${route.handler}) → ${res.status}`);
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('answers 401 to a request with an invalid token on every route not marked @Public()', async () => {
+    const leaks: string[] = [];
+    for (const route of routes.filter((r) => !r.isPublic)) {
+      const call = request(t.server)[route.method as 'get'](fillParams(route.path));
+      const res = await call.set('Authorization', 'Bearer not.a.token');
+      if (res.status !== 401) leaks.push(`${route.method.toUpperCase()} ${route.path} → ${res.status}`);
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('lets only deliberately public routes through without credentials', () => {
+    const open = routes.filter((route) => route.isPublic).map((route) => `${route.method} ${route.path}`);
+    // Public routes are the exception: fewer than a quarter of the API.
+    expect(open.length).toBeLessThan(routes.length / 4);
+    expect(open).toEqual(expect.arrayContaining(['get /health', 'post /api/auths/signin', 'post /api/auths/signup']));
+  });
+});
