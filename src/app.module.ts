@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { RuntimeConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { GatewayModule } from './gateway/gateway.module';
 import { GroupsModule } from './groups/groups.module';
 import { HealthModule } from './health/health.module';
 import { UsersModule } from './users/users.module';
@@ -29,6 +30,7 @@ export class AppModule {
         GroupsModule,
         ApiKeysModule,
         ModelsModule,
+        GatewayModule,
       ],
     };
   }

@@ -1,0 +1,59 @@
+import type { ModelResponse } from '../models/model-response';
+import { GatewayQuery, intParam, queryParam } from './gateway-query';
+
+export interface AnthropicPageRequest {
+  limit: number;
+  /** Models after (older than) this one. */
+  afterId: string | null;
+  /** Models before (newer than) this one; pages run backwards, as the SDK expects. */
+  beforeId: string | null;
+}
+
+export function anthropicPageRequest(query: GatewayQuery): AnthropicPageRequest {
+  return {
+    limit: intParam(query, 'limit', { min: 1, max: 1000, fallback: 20 }),
+    afterId: queryParam(query, 'after_id') ?? null,
+    beforeId: queryParam(query, 'before_id') ?? null,
+  };
+}
+
+/** RFC 3339 in UTC without fractions, as Anthropic writes it: 2025-02-19T00:00:00Z. */
+function rfc3339(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function toAnthropicModel(model: ModelResponse) {
+  return {
+    type: 'model' as const,
+    id: model.id,
+    display_name: model.name,
+    created_at: rfc3339(model.created_at),
+    ...(model.context_length !== null ? { max_input_tokens: model.context_length } : {}),
+    ...(model.max_output_tokens !== null ? { max_tokens: model.max_output_tokens } : {}),
+  };
+}
+
+/** One page, newest first; `hasMore` says whether the list goes on in the direction asked for. */
+export function toAnthropicPage(models: ModelResponse[], hasMore: boolean) {
+  return {
+    data: models.map(toAnthropicModel),
+    first_id: models.length > 0 ? models[0].id : null,
+    last_id: models.length > 0 ? models[models.length - 1].id : null,
+    has_more: hasMore,
+  };
+}
+
+const ERROR_TYPES: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  503: 'overloaded_error',
+};
+
+export function anthropicError(status: number, message: string): object {
+  const type = ERROR_TYPES[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
+  return { type: 'error', error: { type, message } };
+}

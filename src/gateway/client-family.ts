@@ -1,0 +1,23 @@
+import type { Request } from 'express';
+
+export type ClientFamily = 'openai' | 'anthropic' | 'gemini';
+
+const GATEWAY_PATH = /^\/v1(beta)?(\/|$)/;
+const GEMINI_ONLY_PATH = /^\/v1beta(\/|$)/;
+
+/** Requests under /v1 and /v1beta: the gateway answers them, errors included, in a client family's shape. */
+export function isGatewayPath(path: string): boolean {
+  return GATEWAY_PATH.test(path);
+}
+
+/**
+ * Which SDK family is calling (SPEC §4): /v1beta is Gemini's; on /v1 an `anthropic-version`
+ * header means Anthropic's SDK, a Gemini key (`x-goog-api-key` or `?key=`) Gemini's, anything else OpenAI's.
+ */
+export function clientFamilyOf(request: Request): ClientFamily {
+  if (GEMINI_ONLY_PATH.test(request.path)) return 'gemini';
+  if (request.header('anthropic-version') !== undefined) return 'anthropic';
+  const query = request.query as Record<string, unknown> | undefined;
+  if (request.header('x-goog-api-key') !== undefined || query?.key !== undefined) return 'gemini';
+  return 'openai';
+}

@@ -1,0 +1,27 @@
+import { BadRequestException } from '@nestjs/common';
+
+/**
+ * Query strings as Express hands them over. Gateway routes read them by hand rather than through
+ * a DTO: the global ValidationPipe rejects unknown parameters, and SDKs and tools add their own
+ * (`key`, `$alt`, …), which a gateway must ignore.
+ */
+export type GatewayQuery = Record<string, unknown>;
+
+/** One value of a query parameter; absent or empty is undefined, repeated is a 400. */
+export function queryParam(query: GatewayQuery, name: string): string | undefined {
+  const value = query[name];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new BadRequestException(`${name}: give at most one value`);
+  return value;
+}
+
+/** An integer parameter within [min, max], or `fallback` when absent. */
+export function intParam(query: GatewayQuery, name: string, range: { min: number; max: number; fallback: number }) {
+  const raw = queryParam(query, name);
+  if (raw === undefined) return range.fallback;
+  const value = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= range.min && value <= range.max)) {
+    throw new BadRequestException(`${name}: must be an integer from ${range.min} to ${range.max}, got "${raw}"`);
+  }
+  return value;
+}

@@ -1,0 +1,89 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import type { Caller } from '../access/caller';
+import type { SqlParams } from '../common/sql-params';
+import type { ModelResponse } from '../models/model-response';
+import { anthropicPageRequest, AnthropicPageRequest, toAnthropicModel, toAnthropicPage } from './anthropic.format';
+import type { ClientFamily } from './client-family';
+import type { GatewayQuery } from './gateway-query';
+import { geminiPageRequest, GeminiPageRequest, toGeminiModel, toGeminiPage } from './gemini.format';
+import { ListableModelsService } from './listable-models.service';
+import { toOpenAiList, toOpenAiModel } from './openai.format';
+
+const GEMINI_NAME_PREFIX = 'models/';
+
+/** The gateway model lists: what the caller may use, in the shape of its client family. */
+@Injectable()
+export class GatewayService {
+  constructor(private readonly models: ListableModelsService) {}
+
+  async list(family: ClientFamily, caller: Caller, query: GatewayQuery): Promise<object> {
+    switch (family) {
+      case 'openai':
+        return toOpenAiList(await this.models.listableModels(caller, { orderBy: 'm.id' }));
+      case 'anthropic':
+        return this.anthropicPage(caller, anthropicPageRequest(query));
+      case 'gemini':
+        return this.geminiPage(caller, geminiPageRequest(query));
+    }
+  }
+
+  /** One model in the family's shape; 404 alike for absent models and ones the caller may not list. */
+  async one(family: ClientFamily, caller: Caller, id: string): Promise<object> {
+    const model = await this.find(family, caller, id);
+    if (!model) throw new NotFoundException(`The model '${id}' does not exist or you do not have access to it`);
+    switch (family) {
+      case 'openai':
+        return toOpenAiModel(model);
+      case 'anthropic':
+        return toAnthropicModel(model);
+      case 'gemini':
+        return toGeminiModel(model);
+    }
+  }
+
+  /** Gemini clients may send the full name `models/<id>`: tried as an id first, then without the prefix. */
+  private async find(family: ClientFamily, caller: Caller, id: string): Promise<ModelResponse | null> {
+    const model = await this.models.listableModel(caller, id);
+    if (model || family !== 'gemini' || !id.startsWith(GEMINI_NAME_PREFIX)) return model;
+    return this.models.listableModel(caller, id.slice(GEMINI_NAME_PREFIX.length));
+  }
+
+  /** Newest first; with before_id the page is the one just before that model, still newest first. */
+  private async anthropicPage(caller: Caller, request: AnthropicPageRequest): Promise<object> {
+    const after = request.afterId === null ? null : await this.cursor(caller, 'after_id', request.afterId);
+    const before = request.beforeId === null ? null : await this.cursor(caller, 'before_id', request.beforeId);
+    const backwards = before !== null;
+    const rows = await this.models.listableModels(caller, {
+      where: (p) => keysetWhere(p, after, before),
+      orderBy: backwards ? 'm.created_at ASC, m.id ASC' : 'm.created_at DESC, m.id DESC',
+      limit: request.limit + 1,
+    });
+    const page = rows.slice(0, request.limit);
+    return toAnthropicPage(backwards ? page.reverse() : page, rows.length > request.limit);
+  }
+
+  /** A cursor must name a model in the caller's list: otherwise a 400 that reveals nothing about it. */
+  private async cursor(caller: Caller, name: string, id: string): Promise<ModelResponse> {
+    const model = await this.models.listableModel(caller, id);
+    if (!model) throw new BadRequestException(`${name}: '${id}' is not a model in this list`);
+    return model;
+  }
+
+  private async geminiPage(caller: Caller, request: GeminiPageRequest): Promise<object> {
+    const { afterId, pageSize } = request;
+    const rows = await this.models.listableModels(caller, {
+      where: afterId === null ? undefined : (p) => `m.id > ${p.add(afterId)}`,
+      orderBy: 'm.id',
+      limit: pageSize + 1,
+    });
+    return toGeminiPage(rows.slice(0, pageSize), rows.length > pageSize);
+  }
+}
+
+/** Models older than `after` and newer than `before` in (created_at, id) order. */
+function keysetWhere(p: SqlParams, after: ModelResponse | null, before: ModelResponse | null): string {
+  const parts = ['TRUE'];
+  if (after) parts.push(`(m.created_at, m.id) < (${p.add(after.created_at)}, ${p.add(after.id)})`);
+  if (before) parts.push(`(m.created_at, m.id) > (${p.add(before.created_at)}, ${p.add(before.id)})`);
+  return parts.join(' AND ');
+}
