@@ -117,6 +117,26 @@ describe('credentials: sign-in tokens and API keys', () => {
     });
   });
 
+  describe('on the gateway paths (/v1/, /v1beta/)', () => {
+    it('also takes the key from x-goog-api-key and from ?key=', async () => {
+      const { key } = await createApiKey(t, user);
+      await request(t.server).get('/v1/models').set('x-goog-api-key', key).expect(200);
+      await request(t.server).get(`/v1/models?key=${key}`).expect(200);
+      await request(t.server).get(`/v1beta/models?key=${key}`).expect(200);
+      await request(t.server).get('/v1beta/models').set('x-goog-api-key', key).expect(200);
+    });
+
+    it('refuses a missing, unknown or deleted key there with 401', async () => {
+      const { id, key } = await createApiKey(t, user);
+      await request(t.server).get('/v1/models').expect(401);
+      await request(t.server)
+        .get(`/v1beta/models?key=sk-${'f'.repeat(64)}`)
+        .expect(401);
+      await request(t.server).delete(`/api/keys/${id}`).set(bearer(user.token)).expect(200);
+      await request(t.server).get('/v1beta/models').set('x-goog-api-key', key).expect(401);
+    });
+  });
+
   describe('refused with 403', () => {
     it('refuses a key whose group no longer holds its user', async () => {
       const member = await createUser(t, admin);

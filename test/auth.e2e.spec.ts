@@ -130,6 +130,21 @@ describe('sign-up, sign-in and the caller', () => {
     await expect(signIn(t, member.email, 'a-brand-new-password')).resolves.toEqual(expect.any(String));
   });
 
+  it('documents the routes, their bodies and their credentials in the OpenAPI document', async () => {
+    const doc = (await request(t.server).get('/docs-json').expect(200)).body;
+    for (const path of ['/api/auths/signin', '/api/users/{id}', '/api/groups/{id}/members', '/api/keys/{id}']) {
+      expect(doc.paths[path]).toBeDefined();
+    }
+    expect(doc.paths['/api/users'].get.security).toEqual(expect.arrayContaining([{ bearer: [] }]));
+    expect(doc.paths['/api/users'].get.tags).toEqual(['users']);
+    for (const schema of ['SignUpDto', 'SessionResponseDto', 'CreateUserDto', 'GroupResponseDto', 'CreateApiKeyDto']) {
+      expect(doc.components.schemas[schema]).toBeDefined();
+    }
+    expect(Object.keys(doc.components.schemas.CreateApiKeyDto.properties)).toEqual(
+      expect.arrayContaining(['name', 'group_id', 'models', 'expires_at']),
+    );
+  });
+
   it('also answers under /api/v1/', async () => {
     const res = await request(t.server).get('/api/v1/auths').set(bearer(admin.token)).expect(200);
     expect(res.body.id).toBe(admin.id);

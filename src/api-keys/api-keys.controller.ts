@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { uuidParam } from '../auth/parse-uuid';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser } from '../common/decorators';
@@ -15,12 +15,14 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Get()
+  @ApiOkResponse({ type: [ApiKeyResponseDto] })
   @ApiOperation({ summary: 'The caller’s API keys (without secrets)' })
   async list(@CurrentUser() caller: AuthUser): Promise<ApiKeyResponseDto[]> {
     return (await this.keys.list(caller.id)).map((key) => ApiKeyResponseDto.from(key));
   }
 
   @Post()
+  @ApiCreatedResponse({ type: CreatedApiKeyResponseDto })
   @ApiOperation({ summary: 'Create an API key; the secret is in this answer only' })
   async create(@CurrentUser() caller: AuthUser, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyResponseDto> {
     const { key, secret } = await this.keys.create(caller, body);
@@ -28,6 +30,7 @@ export class ApiKeysController {
   }
 
   @Delete(':id')
+  @ApiOkResponse({ type: DeletedResponseDto })
   async remove(@CurrentUser() caller: AuthUser, @Param('id', uuidParam('id')) id: string): Promise<DeletedResponseDto> {
     await this.keys.remove(caller.id, id);
     return { id, deleted: true };

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '../common/auth-user';
 import { AllowPending, CurrentUser, Public } from '../common/decorators';
@@ -17,6 +17,7 @@ export class AuthController {
   ) {}
 
   @Post('signup')
+  @ApiOkResponse({ type: SessionResponseDto })
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Create an account (the first one becomes admin) and sign it in' })
@@ -25,6 +26,7 @@ export class AuthController {
   }
 
   @Post('signin')
+  @ApiOkResponse({ type: SessionResponseDto })
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange email and password for a token; 429 after 10 failures in 15 minutes' })
@@ -33,6 +35,7 @@ export class AuthController {
   }
 
   @Get()
+  @ApiOkResponse({ type: UserResponseDto })
   @AllowPending()
   @ApiBearerAuth()
   @ApiSecurity('x-api-key')

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { uuidParam } from '../auth/parse-uuid';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser, Roles } from '../common/decorators';
@@ -15,30 +15,35 @@ export class GroupsController {
   constructor(private readonly groups: GroupsService) {}
 
   @Get()
+  @ApiOkResponse({ type: [GroupResponseDto] })
   @ApiOperation({ summary: 'Every group (admins) or the caller’s own groups (users)' })
   list(@CurrentUser() caller: AuthUser): Promise<GroupResponseDto[]> {
     return this.groups.list(caller);
   }
 
   @Post()
+  @ApiCreatedResponse({ type: GroupResponseDto })
   @Roles('admin')
   create(@Body() body: CreateGroupDto): Promise<GroupResponseDto> {
     return this.groups.create(body);
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: GroupResponseDto })
   @Roles('admin')
   get(@Param('id', uuidParam('id')) id: string): Promise<GroupResponseDto> {
     return this.groups.get(id);
   }
 
   @Patch(':id')
+  @ApiOkResponse({ type: GroupResponseDto })
   @Roles('admin')
   update(@Param('id', uuidParam('id')) id: string, @Body() body: UpdateGroupDto): Promise<GroupResponseDto> {
     return this.groups.update(id, body);
   }
 
   @Delete(':id')
+  @ApiOkResponse({ type: DeletedResponseDto })
   @Roles('admin')
   @ApiOperation({ summary: 'Delete a group, its memberships and the grants made to it' })
   async remove(@Param('id', uuidParam('id')) id: string): Promise<DeletedResponseDto> {
@@ -47,6 +52,7 @@ export class GroupsController {
   }
 
   @Post(':id/members')
+  @ApiOkResponse({ type: GroupResponseDto })
   @Roles('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Add members; users already in the group are left as they are' })
@@ -55,6 +61,7 @@ export class GroupsController {
   }
 
   @Delete(':id/members/:userId')
+  @ApiOkResponse({ type: GroupResponseDto })
   @Roles('admin')
   @ApiOperation({ summary: 'Remove a member (a no-op when the user is not in the group)' })
   removeMember(

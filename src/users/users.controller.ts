@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { uuidParam } from '../auth/parse-uuid';
 import { Roles } from '../common/decorators';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user-requests.dto';
@@ -15,6 +15,7 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
+  @ApiOkResponse({ type: UserListResponseDto })
   @ApiOperation({ summary: 'Users, 30 a page, optionally filtered by name, email or username' })
   async list(@Query() query: ListUsersQueryDto): Promise<UserListResponseDto> {
     const { items, total } = await this.users.list(query);
@@ -22,23 +23,27 @@ export class UsersController {
   }
 
   @Post()
+  @ApiCreatedResponse({ type: UserResponseDto })
   @ApiOperation({ summary: 'Create an account (role defaults to DEFAULT_USER_ROLE)' })
   async create(@Body() body: CreateUserDto): Promise<UserResponseDto> {
     return UserResponseDto.from(await this.users.create(body));
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: UserResponseDto })
   async get(@Param('id', uuidParam('id')) id: string): Promise<UserResponseDto> {
     return UserResponseDto.from(await this.users.findById(id));
   }
 
   @Patch(':id')
+  @ApiOkResponse({ type: UserResponseDto })
   @ApiOperation({ summary: 'Change name, email, username, role or password; the last admin cannot be demoted' })
   async update(@Param('id', uuidParam('id')) id: string, @Body() body: UpdateUserDto): Promise<UserResponseDto> {
     return UserResponseDto.from(await this.users.update(id, body));
   }
 
   @Delete(':id')
+  @ApiOkResponse({ type: DeletedResponseDto })
   @ApiOperation({ summary: 'Delete an account and its grants; its models stay, without owner' })
   async remove(@Param('id', uuidParam('id')) id: string): Promise<DeletedResponseDto> {
     await this.users.remove(id);
