@@ -99,9 +99,10 @@ export class GroupsService {
     const known = new Set(rows.map((row) => row.id));
     const unknown = ids.filter((id) => !known.has(id));
     if (unknown.length > 0) throw new BadRequestException(`user_ids: unknown user id ${unknown.join(', ')}`);
+    // From users rather than the ids as given: a user deleted meanwhile is skipped, not an FK error.
     await manager.query(
       `INSERT INTO group_members (group_id, user_id, created_at)
-       SELECT $1, user_id, $3 FROM unnest($2::uuid[]) AS user_id
+       SELECT $1, u.id, $3 FROM users u WHERE u.id = ANY($2::uuid[])
        ON CONFLICT DO NOTHING`,
       [groupId, ids, nowSeconds()],
     );

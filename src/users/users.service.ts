@@ -101,22 +101,21 @@ export class UsersService {
     const passwordHash = dto.password === undefined ? undefined : await this.passwords.hash(dto.password);
     return this.dataSource.transaction(async (manager) => {
       const user = await this.lockForChange(manager, id, dto.role !== undefined && dto.role !== 'admin');
-      Object.assign(user, {
+      const next = {
         name: dto.name ?? user.name,
         email: dto.email === undefined ? user.email : normaliseEmail(dto.email),
         username: dto.username === undefined ? user.username : dto.username,
         role: dto.role ?? user.role,
         updatedAt: nowSeconds(),
-      });
-      const changes: Partial<UserEntity> = { ...user, search: userSearchText(user) };
+      };
+      const changes: Partial<UserEntity> = { ...next, search: userSearchText(next) };
       if (passwordHash) changes.passwordHash = passwordHash;
-      await manager
-        .getRepository(UserEntity)
-        .update(id, changes)
-        .catch((error: unknown) => {
-          throw conflictOnUnique(error, UNIQUE_MESSAGES);
-        });
-      return user;
+      try {
+        await manager.getRepository(UserEntity).update(id, changes);
+      } catch (error) {
+        throw conflictOnUnique(error, UNIQUE_MESSAGES);
+      }
+      return Object.assign(user, next);
     });
   }
 
