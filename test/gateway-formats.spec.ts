@@ -76,7 +76,8 @@ describe('gateway model list formats', () => {
         root: 'openai/gpt-4o',
         pricing: PRICING,
       });
-      expect(byId.get('alice/coder')).not.toHaveProperty('context_length');
+      // Token limits are inherited from the base model like owned_by and pricing.
+      expect(byId.get('alice/coder')).toHaveProperty('context_length', 128000);
       expect(byId.get('shared/embedder')).toMatchObject({ owned_by: 'registry-team', root: 'text-embedding-3-small' });
       expect(byId.get('shared/embedder')?.supported_endpoint_types).toEqual(['embedding']);
       expect(byId.get('shared/embedder')).not.toHaveProperty('pricing');
@@ -170,8 +171,8 @@ describe('gateway model list formats', () => {
       expect(byName.get('models/alice/coder')).toMatchObject({
         baseModelId: 'openai/gpt-4o',
         description: 'Writes code',
-        inputTokenLimit: null,
-        outputTokenLimit: null,
+        inputTokenLimit: 128000,
+        outputTokenLimit: 16384,
       });
       const methods = (id: string) => byName.get(`models/${id}`)?.supportedGenerationMethods;
       expect(methods('text-embedding-3-small')).toEqual(['embedContent', 'batchEmbedContents']);

@@ -123,6 +123,9 @@ describe('gateway model lists through the official SDKs', () => {
         id: 'alice/coder',
         display_name: 'Model alice/coder',
         created_at: new Date(seed(w, 'alice/coder').createdAt * 1000).toISOString().replace('.000Z', 'Z'),
+        // Inherited from its base model, openai/gpt-4o.
+        max_input_tokens: 128000,
+        max_tokens: 16384,
       });
     });
 

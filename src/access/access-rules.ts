@@ -8,18 +8,29 @@ import type { Caller } from './caller';
  *
  * can read:  admin with bypass, owner, or a read/write grant to user:*, the caller, or its groups.
  * can write: admin with bypass, owner, or a write grant to user:*, the caller, or its groups.
- * `is_public` mirrors "has a user:* grant" so the common public case needs no grant lookup.
+ *
+ * `is_public` mirrors "has a user:* grant", so the public part (most of what a user sees) needs
+ * no grant lookup. Granted ids are matched with `= ANY(ARRAY(...))`: one lookup of the caller's
+ * grants, then index probes, which PostgreSQL can OR with other index conditions.
  */
 export function readablePredicate(caller: Caller, p: SqlParams, alias = 'm'): string {
   if (caller.bypass) return 'TRUE';
+  return `(${alias}.is_public OR ${privateSharePredicate(caller, p, alias)})`;
+}
+
+/**
+ * The non-bypass readable set minus the `is_public` part: models the caller owns or holds a
+ * grant on. Lists count public and private shares apart, each from its own index.
+ */
+export function privateSharePredicate(caller: Caller, p: SqlParams, alias = 'm'): string {
   const user = p.add(caller.userId);
-  return `(${alias}.user_id = ${user}::uuid OR ${alias}.is_public OR ${alias}.id IN (${grantedIds(caller, p, user, false)}))`;
+  return `(${alias}.user_id = ${user}::uuid OR ${alias}.id = ANY(ARRAY(${grantedIds(caller, p, user, false)})))`;
 }
 
 export function writablePredicate(caller: Caller, p: SqlParams, alias = 'm'): string {
   if (caller.bypass) return 'TRUE';
   const user = p.add(caller.userId);
-  return `(${alias}.user_id = ${user}::uuid OR ${alias}.id IN (${grantedIds(caller, p, user, true)}))`;
+  return `(${alias}.user_id = ${user}::uuid OR ${alias}.id = ANY(ARRAY(${grantedIds(caller, p, user, true)})))`;
 }
 
 /** Ids of models granted to the caller directly or through its groups (and to user:* when writing). */
@@ -42,8 +53,8 @@ export function keyScopePredicate(caller: Caller, p: SqlParams, alias = 'm'): st
   if (caller.keyGroupId) {
     const group = p.add(caller.keyGroupId);
     parts.push(
-      `(${alias}.is_public OR ${alias}.id IN (SELECT g.model_id FROM access_grants g ` +
-        `WHERE g.principal_type = 'group' AND g.principal_id = ${group}))`,
+      `(${alias}.is_public OR ${alias}.id = ANY(ARRAY(SELECT g.model_id FROM access_grants g ` +
+        `WHERE g.principal_type = 'group' AND g.principal_id = ${group}::text)))`,
     );
   }
   if (caller.keyModels) parts.push(`${alias}.id = ANY(${p.add(caller.keyModels)}::text[])`);

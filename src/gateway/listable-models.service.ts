@@ -13,7 +13,10 @@ export interface ListableQuery {
   limit?: number;
 }
 
-/** What the gateway lists (SPEC §4): active models the caller can read, narrowed by its API key. */
+/**
+ * What the gateway lists (SPEC §4): active models the caller can read, narrowed by its API key.
+ * A custom model whose base model is disabled is left out too: it cannot be served either.
+ */
 @Injectable()
 export class ListableModelsService {
   constructor(private readonly dataSource: DataSource) {}
@@ -21,7 +24,12 @@ export class ListableModelsService {
   /** The caller's listable models matching `query.where`, in order, at most `query.limit`. */
   async listableModels(caller: Caller, query: ListableQuery): Promise<ModelResponse[]> {
     const p = new SqlParams();
-    const where = ['m.is_active', readablePredicate(caller, p), keyScopePredicate(caller, p)];
+    const where = [
+      'm.is_active',
+      '(b.id IS NULL OR b.is_active)',
+      readablePredicate(caller, p),
+      keyScopePredicate(caller, p),
+    ];
     if (query.where) where.push(query.where(p));
     const limit = query.limit === undefined ? '' : ` LIMIT ${p.add(query.limit)}`;
     // Gateway answers never show params or grants, so write access is irrelevant here.

@@ -1,4 +1,4 @@
-import { readablePredicate, writablePredicate } from '../access/access-rules';
+import { privateSharePredicate, readablePredicate, writablePredicate } from '../access/access-rules';
 import type { Caller } from '../access/caller';
 import { escapeLike, SqlParams } from '../common/sql-params';
 import type { OrderBy } from './dto/list-models-query.dto';
@@ -26,43 +26,57 @@ const SORT_COLUMN: Record<OrderBy, string> = {
   updated_at: 'm.updated_at',
 };
 
-/** The filters of the workspace list: custom models the caller can read, narrowed by the parameters. */
-function listWhere(caller: Caller, params: ListParams, p: SqlParams): string {
-  const where = ['m.base_model_id IS NOT NULL', readablePredicate(caller, p)];
+/** The list's own filters (custom models, view, tag, query), without the access rule. */
+function listFilters(caller: Caller, params: ListParams, p: SqlParams): string {
+  const where = ['m.base_model_id IS NOT NULL'];
   if (params.viewOption === 'created') where.push(`m.user_id = ${p.add(caller.userId)}::uuid`);
   if (params.viewOption === 'shared') where.push(`m.user_id IS DISTINCT FROM ${p.add(caller.userId)}::uuid`);
   if (params.tag !== null) where.push(`m.tags @> ARRAY[${p.add(params.tag.trim().toLowerCase())}]::text[]`);
   if (params.query !== null && params.query !== '') {
     // Search columns hold lower-cased text (model-search.ts), so LIKE here is case-insensitive.
+    // Owners are matched through their own trigram index; ANY(ARRAY(...)) lets PostgreSQL OR
+    // that with the models' trigram index instead of scanning every model.
     const pattern = p.add(`%${escapeLike(params.query.toLowerCase())}%`);
     where.push(
-      `(m.search LIKE ${pattern} OR m.user_id IN (SELECT us.id FROM users us WHERE us.search LIKE ${pattern}))`,
+      `(m.search LIKE ${pattern} OR m.user_id = ANY(ARRAY(SELECT us.id FROM users us WHERE us.search LIKE ${pattern})))`,
     );
   }
   return where.join(' AND ');
 }
 
-/** Counts every match across all pages. */
+/**
+ * Counts every match across all pages. For non-bypass callers the public and the private share
+ * are counted apart: the public part from its partial index, the private part from the caller's
+ * few owned and granted ids. Together they are exactly the readable set.
+ */
 export function listCountSql(caller: Caller, params: ListParams): SqlStatement {
   const p = new SqlParams();
-  return {
-    text: `SELECT count(*)::int AS total FROM models m WHERE ${listWhere(caller, params, p)}`,
-    values: p.values,
-  };
+  const filters = listFilters(caller, params, p);
+  if (caller.bypass) {
+    return { text: `SELECT count(*)::int AS total FROM models m WHERE ${filters}`, values: p.values };
+  }
+  const publicCount = `SELECT count(*) FROM models m WHERE ${filters} AND m.is_public`;
+  const privateCount = `SELECT count(*) FROM models m
+    WHERE ${filters} AND NOT m.is_public AND ${privateSharePredicate(caller, p)}`;
+  return { text: `SELECT ((${publicCount}) + (${privateCount}))::int AS total`, values: p.values };
 }
 
-/** One page of matches with their owner, base-model defaults and write access; ties broken by id. */
+/**
+ * One page of matches with their owner, base-model defaults and write access; ties broken by id.
+ * The page's ids are chosen first, so deep pages skip rows without joining them.
+ */
 export function listPageSql(caller: Caller, params: ListParams): SqlStatement {
   const p = new SqlParams();
-  const where = listWhere(caller, params, p);
-  const direction = params.direction === 'asc' ? 'ASC' : 'DESC';
+  const where = `${listFilters(caller, params, p)} AND ${readablePredicate(caller, p)}`;
+  const sort = SORT_COLUMN[params.orderBy];
+  const order = params.direction === 'asc' ? 'ASC' : 'DESC';
   const offset = p.add((params.page - 1) * PAGE_SIZE);
   return {
     text: `SELECT ${MODEL_COLUMNS}, ${writablePredicate(caller, p)} AS write_access
-      FROM models m ${MODEL_JOINS}
-      WHERE ${where}
-      ORDER BY ${SORT_COLUMN[params.orderBy]} ${direction}, m.id ${direction}
-      LIMIT ${PAGE_SIZE} OFFSET ${offset}`,
+      FROM (SELECT m.id FROM models m WHERE ${where}
+            ORDER BY ${sort} ${order}, m.id ${order} LIMIT ${PAGE_SIZE} OFFSET ${offset}) page
+      JOIN models m ON m.id = page.id ${MODEL_JOINS}
+      ORDER BY ${sort} ${order}, m.id ${order}`,
     values: p.values,
   };
 }

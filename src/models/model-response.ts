@@ -21,6 +21,8 @@ export interface ModelRow {
   base_owned_by: string | null;
   base_endpoint_types: EndpointType[] | null;
   base_pricing: ModelPricing | null;
+  base_context_length: number | null;
+  base_max_output_tokens: number | null;
   owner_id: string | null;
   owner_name: string | null;
   owner_email: string | null;
@@ -32,6 +34,7 @@ export interface ModelRow {
 export const MODEL_COLUMNS = `m.id, m.user_id, m.base_model_id, m.name, m.params, m.meta, m.is_active, m.owned_by,
   m.supported_endpoint_types, m.pricing, m.context_length, m.max_output_tokens, m.created_at, m.updated_at,
   b.owned_by AS base_owned_by, b.supported_endpoint_types AS base_endpoint_types, b.pricing AS base_pricing,
+  b.context_length AS base_context_length, b.max_output_tokens AS base_max_output_tokens,
   u.id AS owner_id, u.name AS owner_name, u.email AS owner_email, u.username AS owner_username, u.role AS owner_role`;
 
 export const MODEL_JOINS = `LEFT JOIN users u ON u.id = m.user_id LEFT JOIN models b ON b.id = m.base_model_id`;
@@ -80,8 +83,8 @@ function owner(row: ModelRow): ModelOwner | null {
 }
 
 /**
- * The model as callers see it: custom models inherit owned_by, endpoint types and pricing from
- * their base model; readers without write access get no params and no grant list (SPEC §2).
+ * The model as callers see it: custom models inherit owned_by, endpoint types, pricing and token
+ * limits from their base model (a custom model on gpt-4o has gpt-4o's context length); readers without write access get no params and no grant list (SPEC §2).
  */
 export function toModelResponse(row: ModelRow, grants: GrantRow[], options: { linkImages: boolean }): ModelResponse {
   const meta = { ...row.meta };
@@ -105,7 +108,7 @@ export function toModelResponse(row: ModelRow, grants: GrantRow[], options: { li
     owned_by: row.owned_by ?? row.base_owned_by,
     supported_endpoint_types: row.supported_endpoint_types ?? row.base_endpoint_types ?? ['chat'],
     pricing: row.pricing ?? row.base_pricing,
-    context_length: row.context_length,
-    max_output_tokens: row.max_output_tokens,
+    context_length: row.context_length ?? row.base_context_length,
+    max_output_tokens: row.max_output_tokens ?? row.base_max_output_tokens,
   };
 }

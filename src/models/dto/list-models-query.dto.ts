@@ -1,6 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength } from 'class-validator';
 import { NO_CONTROL_CHARS } from './model-fields.dto';
 
 export const ORDER_BY = ['name', 'created_at', 'updated_at'] as const;
@@ -44,8 +44,8 @@ export class ListModelsQueryDto {
 }
 
 export class ModelIdQueryDto {
-  @ApiPropertyOptional({ description: 'The model id (may contain /)' })
+  @ApiProperty({ description: 'The model id (may contain /)' })
   @IsString()
-  @MaxLength(256)
+  @Length(1, 256)
   id!: string;
 }
