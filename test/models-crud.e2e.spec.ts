@@ -104,6 +104,13 @@ describe('create and read', () => {
     expect(sortTags((await readModel(t, owner, 'acme/tagged')).meta.tags)).toEqual([{ name: 'data' }, { name: 'sql' }]);
   });
 
+  it('answers concurrent creates of one id with one 201 and 409 for the rest', async () => {
+    const api = modelApi(t, owner);
+    const body = (n: number) => ({ id: 'acme/raced', base_model_id: BASE, name: `Racer ${n}` });
+    const statuses = (await Promise.all([1, 2, 3, 4, 5, 6].map((n) => api.create(body(n))))).map((r) => r.status);
+    expect(statuses.sort()).toEqual([201, 409, 409, 409, 409, 409]);
+  });
+
   it('never takes user_id, created_at or write_access from the client', async () => {
     const id = 'acme/forged';
     const res = await modelApi(t, owner).create({
