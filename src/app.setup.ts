@@ -7,6 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { requestIdMiddleware } from './common/request-id';
+import { requestTextGuard, verifyUtf8Body } from './common/request-text';
 import { RuntimeConfig } from './config/app-config';
 import { GatewayErrorFormatter } from './gateway/gateway-error.formatter';
 
@@ -37,8 +38,9 @@ export function configureApp(app: NestExpressApplication): void {
   const filter = new ApiExceptionFilter([new GatewayErrorFormatter()]);
   app.use(requestIdMiddleware);
   app.use(apiV1Alias);
-  app.use(json({ limit: BODY_LIMIT }));
-  // Body-parser failures (bad JSON, too large) happen before Nest routes: answer them the same way.
+  app.use(json({ limit: BODY_LIMIT, verify: verifyUtf8Body }));
+  app.use(requestTextGuard);
+  // Body-parser and text-guard failures happen before Nest routes: answer them the same way.
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
     if (response.headersSent) return next(error);
     filter.reply(error, request, response);

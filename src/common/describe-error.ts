@@ -54,6 +54,7 @@ function bodyParserError(error: { type?: string; status?: number }): DescribedEr
     case 'entity.too.large':
       return { status: 413, message: 'Request body is larger than 1 MiB', unexpected: false };
     case 'encoding.unsupported':
+    case 'encoding.invalid':
     case 'charset.unsupported':
       return { status: 400, message: 'Request body must be UTF-8 JSON', unexpected: false };
     case 'request.aborted':

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength } from 'class-validator';
 import { NO_CONTROL_CHARS } from './model-fields.dto';
+import { ToInteger } from '../../common/query-number';
 
 export const ORDER_BY = ['name', 'created_at', 'updated_at'] as const;
 export type OrderBy = (typeof ORDER_BY)[number];
@@ -37,7 +37,7 @@ export class ListModelsQueryDto {
 
   @ApiPropertyOptional({ description: '1-based; 30 items a page; values below 1 count as 1' })
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @Max(1_000_000_000)
   @IsInt() // checked first (decorators apply bottom-up): "abc" is not an integer, not "too large"
   page?: number;

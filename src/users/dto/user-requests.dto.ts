@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength } from 'class-validator';
 import type { UserRole } from '../../config/app-config';
 import { NewPassword, OptionalRole, OptionalUsername, UserEmail, UserName } from './user-fields';
+import { ToInteger } from '../../common/query-number';
 
 export class CreateUserDto {
   @UserName()
@@ -48,7 +48,7 @@ export class ListUsersQueryDto {
 
   @ApiPropertyOptional({ description: '1-based; 30 users a page; values below 1 count as 1' })
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Max(1_000_000_000)
   page?: number;
