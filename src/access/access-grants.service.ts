@@ -43,8 +43,15 @@ export class AccessGrantsService {
   /**
    * Checks a requested grant set and returns it normalised: principals must exist (400), and
    * only admins may add a `user:*` grant (403); a non-admin may keep one an admin already gave.
+   * Inside a transaction pass its manager: a second pool connection taken while the first holds
+   * the model's row lock deadlocks the pool when every connection waits on that lock.
    */
-  async resolve(requested: AccessGrantDto[], caller: Caller, current: GrantRow[] = []): Promise<GrantRow[]> {
+  async resolve(
+    requested: AccessGrantDto[],
+    caller: Caller,
+    current: GrantRow[] = [],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<GrantRow[]> {
     const grants = mergeByPrincipal(requested);
     const currentPublic = current.find(isPublic);
     for (const grant of grants.filter(isPublic)) {
@@ -53,11 +60,11 @@ export class AccessGrantsService {
         throw new ForbiddenException('Only admins may share a model with every user (user:*)');
       }
     }
-    await this.assertPrincipalsExist(grants);
+    await this.assertPrincipalsExist(grants, manager);
     return grants;
   }
 
-  private async assertPrincipalsExist(grants: GrantRow[]): Promise<void> {
+  private async assertPrincipalsExist(grants: GrantRow[], manager: EntityManager): Promise<void> {
     for (const type of ['user', 'group'] as const) {
       const ids = grants.filter((g) => g.principal_type === type && g.principal_id !== '*').map((g) => g.principal_id);
       if (type === 'group' && grants.some((g) => g.principal_type === 'group' && g.principal_id === '*')) {
@@ -67,10 +74,9 @@ export class AccessGrantsService {
       if (malformed !== undefined) throw new BadRequestException(`access_grants: no ${type} with id "${malformed}"`);
       if (ids.length === 0) continue;
       const table = type === 'user' ? 'users' : 'groups';
-      const rows: { id: string }[] = await this.dataSource.query(
-        `SELECT id::text FROM ${table} WHERE id = ANY($1::uuid[])`,
-        [ids],
-      );
+      const rows: { id: string }[] = await manager.query(`SELECT id::text FROM ${table} WHERE id = ANY($1::uuid[])`, [
+        ids,
+      ]);
       const found = new Set(rows.map((row) => row.id));
       const missing = ids.find((id) => !found.has(id));
       if (missing !== undefined) throw new BadRequestException(`access_grants: no ${type} with id "${missing}"`);

@@ -64,7 +64,9 @@ export class ModelsService {
         throw new BadRequestException('base_model_id cannot turn a base model into a custom model or back');
       }
       const current = dto.access_grants ? (await this.grants.grantsOf([model.id], manager)).get(model.id) : undefined;
-      const grants = dto.access_grants ? await this.grants.resolve(dto.access_grants, caller, current) : undefined;
+      const grants = dto.access_grants
+        ? await this.grants.resolve(dto.access_grants, caller, current, manager)
+        : undefined;
       await this.applyFields(manager, caller, model, dto, nowSeconds());
       await manager.save(ModelEntity, model);
       if (grants) await this.grants.replace(manager, model.id, grants);
@@ -76,7 +78,7 @@ export class ModelsService {
     await this.dataSource.transaction(async (manager) => {
       const model = await this.lockWritable(manager, caller, dto.id);
       const current = (await this.grants.grantsOf([model.id], manager)).get(model.id);
-      const grants = await this.grants.resolve(dto.access_grants, caller, current);
+      const grants = await this.grants.resolve(dto.access_grants, caller, current, manager);
       await this.grants.replace(manager, model.id, grants);
       await manager.update(ModelEntity, { id: model.id }, { updatedAt: nowSeconds() });
     });
