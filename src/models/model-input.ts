@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { parseImageDataUri } from './model-image';
 import { normaliseTags } from './model-search';
 import type { ModelPricing } from './model.entity';
 import type { PricingDto } from './dto/model-fields.dto';
@@ -39,6 +40,13 @@ function checkTags(tags: unknown): void {
   if (!valid) throw new BadRequestException('meta.tags must be an array of tag names (strings or {name}), 1–128 chars');
 }
 
+/** Stored data: URIs are always images the image route can serve, so lists may link them. */
+function checkProfileImage(url: unknown): void {
+  if (typeof url === 'string' && /^data:/i.test(url) && !parseImageDataUri(url)) {
+    throw new BadRequestException('meta.profile_image_url must be an http(s) URL or a data:image/… URI');
+  }
+}
+
 /** Validates meta's known keys and size, and stores tags as [{name}] lower-cased, once each. */
 export function normaliseMeta(meta: Record<string, unknown>): Record<string, unknown> {
   if (jsonSize(meta) > META_LIMIT) throw new BadRequestException('meta must be at most 256 KiB as JSON');
@@ -46,6 +54,7 @@ export function normaliseMeta(meta: Record<string, unknown>): Record<string, unk
   for (const [key, isValid] of Object.entries(META_TYPES)) {
     if (key in meta && !isValid(meta[key])) throw new BadRequestException(`meta.${key} has the wrong type`);
   }
+  checkProfileImage(meta.profile_image_url);
   if (!('tags' in meta) || meta.tags === null) return meta;
   checkTags(meta.tags);
   return { ...meta, tags: normaliseTags(meta.tags).map((name) => ({ name })) };

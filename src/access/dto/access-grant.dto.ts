@@ -8,8 +8,8 @@ export class AccessGrantDto {
   principal_type!: PrincipalType;
 
   @ApiProperty({ description: 'A user id, a group id, or * (with principal_type user) for every signed-in user' })
-  @IsString()
   @Length(1, 64)
+  @IsString()
   principal_id!: string;
 
   @ApiProperty({ enum: ['read', 'write'] })

@@ -28,43 +28,40 @@ export const NO_CONTROL_CHARS = /^[^\p{Cc}]*$/u;
 export class PricingDto {
   @ApiPropertyOptional({ nullable: true, minimum: 0 })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   input_per_million?: number | null;
 
   @ApiPropertyOptional({ nullable: true, minimum: 0 })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   output_per_million?: number | null;
 
   @ApiPropertyOptional({ nullable: true, minimum: 0 })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   per_request?: number | null;
 
   @ApiPropertyOptional({ default: 'USD' })
   @IsOptional()
+  @Matches(/^[A-Za-z]{3}$/, { message: 'currency must be a 3-letter currency code' })
   @IsString()
-  @Matches(/^[A-Za-z]{3}$/, { message: 'pricing.currency must be a 3-letter currency code' })
   currency?: string;
 }
 
-/** The writable fields of a model, all optional: shared by create, update and import. */
+/**
+ * The writable fields of a model other than id and name, all optional: shared by create, update
+ * and import. class-validator runs a property's decorators bottom-up and stops at the first
+ * failure, so the type check sits lowest: a wrong type is reported as such, not as a bad length.
+ */
 export class ModelFieldsDto {
   @ApiPropertyOptional({ nullable: true, description: 'null = a base model (admins only)' })
   @IsOptional()
-  @IsString()
   @Length(1, 256)
+  @IsString()
   base_model_id?: string | null;
-
-  @ApiPropertyOptional({ minLength: 1, maxLength: 256 })
-  @IsOptional()
-  @IsString()
-  @Length(1, 256)
-  @Matches(NO_CONTROL_CHARS, { message: 'name must not contain control characters' })
-  name?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: '≤ 64 KiB as JSON' })
   @IsOptional()
@@ -87,49 +84,59 @@ export class ModelFieldsDto {
 
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
-  @IsString()
   @Length(1, 256)
+  @IsString()
   owned_by?: string | null;
 
   @ApiPropertyOptional({ enum: ENDPOINT_TYPES, isArray: true, nullable: true })
   @IsOptional()
-  @IsArray()
-  @ArrayUnique()
   @IsIn(ENDPOINT_TYPES, { each: true })
+  @ArrayUnique()
+  @IsArray()
   supported_endpoint_types?: EndpointType[] | null;
 
   @ApiPropertyOptional({ type: PricingDto, nullable: true })
   @IsOptional()
   @ValidateNested()
+  @IsObject()
   @Type(() => PricingDto)
   pricing?: PricingDto | null;
 
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
-  @IsInt()
   @Min(1)
   @Max(2_000_000_000)
+  @IsInt()
   context_length?: number | null;
 
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
-  @IsInt()
   @Min(1)
   @Max(2_000_000_000)
+  @IsInt()
   max_output_tokens?: number | null;
 
   @ApiPropertyOptional({ type: [AccessGrantDto] })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(1000)
   @ValidateNested({ each: true })
+  @ArrayMaxSize(1000)
+  @IsArray()
   @Type(() => AccessGrantDto)
   access_grants?: AccessGrantDto[];
 }
 
 export class ModelIdDto {
   @ApiProperty({ description: 'The model id (may contain /)' })
-  @IsString()
   @Length(1, 256)
+  @IsString()
   id!: string;
+}
+
+export class OptionalNameDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 256 })
+  @IsOptional()
+  @Matches(NO_CONTROL_CHARS, { message: 'name must not contain control characters' })
+  @Length(1, 256)
+  @IsString()
+  name?: string;
 }
