@@ -1,7 +1,7 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../src/app.setup';
-import { loadConfig, RuntimeConfig } from '../../src/config/app-config';
+import type { RuntimeConfig } from '../../src/config/app-config';
+import { startAppOnDatabase } from './app-on-database';
 import { createTestDatabase } from './test-database';
 
 export interface TestApp {
@@ -19,28 +19,15 @@ export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
 /**
  * The real app (same createApp as main.ts) on its own fresh database cloned from the migrated
- * template, listening on a random loopback port. Call close() in afterAll.
+ * template, listening on a random loopback port. Call close() in afterAll: it also drops the database.
  */
 export async function startTestApp(overrides: Partial<RuntimeConfig> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config: RuntimeConfig = {
-    ...loadConfig({}),
-    bcryptRounds: 4,
-    ...overrides,
-    databaseUrl: database.url,
-    jwtSecret: overrides.jwtSecret ?? TEST_JWT_SECRET,
-  };
-  const app = await createApp(config);
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address() as { port: number };
+  const t = await startAppOnDatabase(database.url, overrides);
   return {
-    app,
-    server: app.getHttpServer(),
-    baseUrl: `http://127.0.0.1:${address.port}`,
-    config,
-    dataSource: app.get(DataSource),
+    ...t,
     close: async () => {
-      await app.close();
+      await t.close();
       await database.drop();
     },
   };
