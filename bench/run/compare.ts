@@ -1,0 +1,70 @@
+import type { Client } from 'pg';
+import type { Caller } from '../../src/access/caller';
+import { listCountSql, listPageSql, SqlStatement } from '../../src/models/model-list.query';
+import { incumbentListSql } from './incumbent';
+import type { Scenario } from './scenarios';
+import { ConcurrentTiming, SqlTiming, timeConcurrent, timeSequential } from './sql-timing';
+
+/** One list scenario's count + page, ours against the incumbent's, on the same data. */
+export interface SqlComparison {
+  scenario: string;
+  ours: SqlTiming;
+  incumbent: SqlTiming;
+  oursConcurrent: ConcurrentTiming | null;
+  incumbentConcurrent: ConcurrentTiming | null;
+  /** `total` of each side: they must agree, or the incumbent SQL is not the same list. */
+  totals: { ours: number; incumbent: number };
+}
+
+export interface CompareOptions {
+  databaseUrl: string;
+  runs: number;
+  connections: number;
+  seconds: number;
+}
+
+/** The service's count and page statements for a list scenario, from its own builders. */
+export function ourListSql(caller: Caller, scenario: Scenario): { count: SqlStatement; page: SqlStatement } {
+  if (!scenario.list) throw new Error(`${scenario.name} is not a list scenario`);
+  return { count: listCountSql(caller, scenario.list), page: listPageSql(caller, scenario.list) };
+}
+
+async function total(client: Client, count: SqlStatement): Promise<number> {
+  const { rows } = await client.query<{ total: number }>(count.text, count.values);
+  return Number(rows[0].total);
+}
+
+/**
+ * Times count + page, run one after the other as Open WebUI does (ours run them in parallel in
+ * the service; here both sides run them in sequence, so the comparison is like for like):
+ * `runs` times on one connection, then for `seconds` on `connections` connections at once.
+ */
+export async function compareList(
+  client: Client,
+  caller: Caller,
+  scenario: Scenario,
+  options: CompareOptions,
+): Promise<SqlComparison> {
+  const ours = ourListSql(caller, scenario);
+  const theirs = incumbentListSql(caller, scenario.list!);
+  const sides = [
+    [ours.count, ours.page],
+    [theirs.count, theirs.page],
+  ];
+  const [oursTime, incumbentTime] = [
+    await timeSequential(client, sides[0], options.runs),
+    await timeSequential(client, sides[1], options.runs),
+  ];
+  const concurrent = (statements: SqlStatement[]) =>
+    options.seconds > 0
+      ? timeConcurrent(options.databaseUrl, statements, options.connections, options.seconds)
+      : Promise.resolve(null);
+  return {
+    scenario: scenario.name,
+    ours: oursTime,
+    incumbent: incumbentTime,
+    oursConcurrent: await concurrent(sides[0]),
+    incumbentConcurrent: await concurrent(sides[1]),
+    totals: { ours: await total(client, ours.count), incumbent: await total(client, theirs.count) },
+  };
+}

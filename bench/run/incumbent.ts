@@ -1,0 +1,76 @@
+import type { Client } from 'pg';
+import type { Caller } from '../../src/access/caller';
+import { escapeLike, SqlParams } from '../../src/common/sql-params';
+import { ListParams, PAGE_SIZE, SqlStatement } from '../../src/models/model-list.query';
+
+/**
+ * THE INCUMBENT: Open WebUI's workspace model list (v0.11, Models.search_models) written as SQL,
+ * on copies of the tables in schema `incumbent` that keep only what Open WebUI indexes: primary
+ * keys and a grants-by-principal index. No derived columns: search is ILIKE over the model and
+ * its owner, tags are a LIKE over the meta JSON text, access is a correlated EXISTS over grants.
+ */
+const SCHEMA_SQL = [
+  'DROP SCHEMA IF EXISTS incumbent CASCADE',
+  'CREATE SCHEMA incumbent',
+  `CREATE TABLE incumbent.model AS SELECT id, user_id, base_model_id, name, params, meta, is_active,
+     created_at, updated_at FROM public.models`,
+  'ALTER TABLE incumbent.model ADD PRIMARY KEY (id)',
+  `CREATE TABLE incumbent."user" AS SELECT id, name, email, username, role, created_at, updated_at FROM public.users`,
+  'ALTER TABLE incumbent."user" ADD PRIMARY KEY (id)',
+  `CREATE TABLE incumbent.access_grant AS SELECT model_id AS resource_id, principal_type, principal_id, permission
+     FROM public.access_grants`,
+  'ALTER TABLE incumbent.access_grant ADD PRIMARY KEY (resource_id, principal_type, principal_id)',
+  'CREATE INDEX access_grant_principal_idx ON incumbent.access_grant (principal_type, principal_id)',
+  'VACUUM (ANALYZE) incumbent.model, incumbent."user", incumbent.access_grant',
+];
+
+export async function createIncumbentSchema(client: Client): Promise<void> {
+  for (const statement of SCHEMA_SQL) await client.query(statement);
+}
+
+const SORT: Record<ListParams['orderBy'], string> = {
+  name: 'm.name',
+  created_at: 'm.created_at',
+  updated_at: 'm.updated_at',
+};
+
+function accessFilter(caller: Caller, p: SqlParams): string {
+  const user = p.add(caller.userId);
+  return `(m.user_id = ${user}::uuid OR EXISTS (SELECT 1 FROM incumbent.access_grant g
+    WHERE g.resource_id = m.id AND g.permission IN ('read', 'write')
+      AND ((g.principal_type = 'user' AND g.principal_id IN ('*', ${user}::text))
+        OR (g.principal_type = 'group' AND g.principal_id = ANY(${p.add(caller.groupIds)}::text[])))))`;
+}
+
+function filters(caller: Caller, params: ListParams, p: SqlParams): string {
+  const where = ['m.base_model_id IS NOT NULL'];
+  if (!caller.bypass) where.push(accessFilter(caller, p));
+  if (params.query) {
+    const q = p.add(`%${escapeLike(params.query)}%`);
+    const fields = ['m.name', 'm.id', 'm.base_model_id', "m.meta->>'description'", 'u.name', 'u.email', 'u.username'];
+    where.push(`(${fields.map((field) => `${field} ILIKE ${q}`).join(' OR ')})`);
+  }
+  if (params.viewOption === 'created') where.push(`m.user_id = ${p.add(caller.userId)}::uuid`);
+  if (params.viewOption === 'shared') where.push(`m.user_id IS DISTINCT FROM ${p.add(caller.userId)}::uuid`);
+  if (params.tag) where.push(`m.meta::text LIKE ${p.add(`%"name": "${escapeLike(params.tag.toLowerCase())}"%`)}`);
+  return where.join(' AND ');
+}
+
+const FROM = 'FROM incumbent.model m LEFT JOIN incumbent."user" u ON u.id = m.user_id';
+
+/** The count and the page, as Open WebUI sends them: one after the other. */
+export function incumbentListSql(caller: Caller, params: ListParams): { count: SqlStatement; page: SqlStatement } {
+  const c = new SqlParams();
+  const count = { text: `SELECT count(*)::int AS total ${FROM} WHERE ${filters(caller, params, c)}`, values: c.values };
+  const p = new SqlParams();
+  const where = filters(caller, params, p);
+  const order = params.direction === 'asc' ? 'ASC' : 'DESC';
+  const offset = p.add((params.page - 1) * PAGE_SIZE);
+  const page = {
+    text: `SELECT m.*, u.id AS owner_id, u.name AS owner_name, u.email AS owner_email, u.username AS owner_username,
+        u.role AS owner_role ${FROM} WHERE ${where}
+      ORDER BY ${SORT[params.orderBy]} ${order}, m.id ${order} LIMIT ${PAGE_SIZE} OFFSET ${offset}`,
+    values: p.values,
+  };
+  return { count, page };
+}

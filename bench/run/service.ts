@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ANTHROPIC_HEADERS, Credentials, Fixtures } from './scenarios';
+import { ServerProcess, startServer } from './server-process';
+
+const ROOT = join(__dirname, '..', '..');
+export const DEFAULT_POOL_SIZE = 10;
+// One secret for every service start of a run, so tokens signed by the first stay valid.
+const JWT_SECRET = randomBytes(32).toString('hex');
+
+/** The service's pool size: DB_POOL_SIZE as the service reads it, else its default. */
+export function poolSize(): number {
+  const raw = process.env.DB_POOL_SIZE?.trim();
+  return raw ? Number(raw) : DEFAULT_POOL_SIZE;
+}
+
+export function buildService(): void {
+  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('npm run build failed');
+}
+
+function serviceEnv(databaseUrl: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    DB_POOL_SIZE: String(poolSize()),
+    JWT_SECRET,
+    // Its own data dir, so the run never touches the developer's .data/.
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'registry-bench-')),
+  };
+  delete env.ADMIN_EMAIL;
+  delete env.ADMIN_PASSWORD;
+  return env;
+}
+
+/**
+ * The real service, `node dist/main.js`. With `captureFile`, pg-capture.ts is preloaded and
+ * every statement the service sends is appended to that file (used once, before the load).
+ */
+export function startService(databaseUrl: string, captureFile?: string): Promise<ServerProcess> {
+  const env = serviceEnv(databaseUrl);
+  const args = [join(ROOT, 'dist', 'main.js')];
+  if (captureFile) {
+    env.BENCH_CAPTURE_FILE = captureFile;
+    args.unshift('-r', 'ts-node/register/transpile-only', '-r', join(__dirname, 'pg-capture.ts'));
+  }
+  return startServer(args, env, '/health');
+}
+
+export async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/auths/signin`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!response.ok) throw new Error(`sign-in of ${email} failed: ${response.status} ${await response.text()}`);
+  const body = (await response.json()) as { token: string };
+  return body.token;
+}
+
+export async function signInAll(baseUrl: string, fixtures: Fixtures): Promise<Credentials> {
+  return {
+    admin: await signIn(baseUrl, fixtures.admin.email, fixtures.admin.password),
+    user: await signIn(baseUrl, fixtures.typical_user.email, fixtures.typical_user.password),
+    key: fixtures.api_key.key,
+  };
+}
+
+/** The id of the model `depth` places down the typical user's Anthropic list (or its last). */
+export async function anthropicAfterId(baseUrl: string, credentials: Credentials, depth = 1000): Promise<string> {
+  const response = await fetch(`${baseUrl}/v1/models?limit=${depth}`, {
+    headers: { authorization: `Bearer ${credentials.user}`, ...ANTHROPIC_HEADERS },
+  });
+  const body = (await response.json()) as { data?: Array<{ id: string }> };
+  const last = body.data?.[body.data.length - 1];
+  if (!response.ok || !last) throw new Error(`Anthropic list failed: ${response.status} ${JSON.stringify(body)}`);
+  return last.id;
+}

@@ -1,0 +1,69 @@
+import { Client, Pool } from 'pg';
+import type { SqlStatement } from '../../src/models/model-list.query';
+
+/**
+ * Sessions of the SQL comparison run with JIT off. With the server default (on), PostgreSQL spends
+ * ~175 ms compiling each incumbent query (their cost passes jit_above_cost, ours stay far below):
+ * that would flatter us, so the incumbent gets its better setting.
+ */
+export const SQL_SESSION_OPTIONS = '-c jit=off';
+
+export interface SqlTiming {
+  median: number;
+  p99: number;
+}
+
+export interface ConcurrentTiming extends SqlTiming {
+  /** Completed runs (all statements of one run) per second. */
+  runsPerSecond: number;
+}
+
+/** Nearest-rank percentile of unsorted values. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+type Queryable = Pick<Client, 'query'>;
+
+/** Runs the statements one after another; milliseconds for all of them. */
+async function runOnce(db: Queryable, statements: SqlStatement[]): Promise<number> {
+  const started = performance.now();
+  for (const statement of statements) await db.query(statement.text, statement.values);
+  return performance.now() - started;
+}
+
+/** `runs` runs of the statements in sequence on one connection, after two warm-up runs. */
+export async function timeSequential(client: Client, statements: SqlStatement[], runs: number): Promise<SqlTiming> {
+  for (let i = 0; i < 2; i++) await runOnce(client, statements);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push(await runOnce(client, statements));
+  return { median: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+/** `connections` workers each running the statements in a loop for `seconds`. */
+export async function timeConcurrent(
+  databaseUrl: string,
+  statements: SqlStatement[],
+  connections: number,
+  seconds: number,
+): Promise<ConcurrentTiming> {
+  const pool = new Pool({ connectionString: databaseUrl, max: connections, options: SQL_SESSION_OPTIONS });
+  try {
+    const clients = await Promise.all(Array.from({ length: connections }, () => pool.connect()));
+    const times: number[] = [];
+    const started = performance.now();
+    const deadline = started + seconds * 1000;
+    await Promise.all(
+      clients.map(async (client) => {
+        while (performance.now() < deadline) times.push(await runOnce(client, statements));
+        client.release();
+      }),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+    return { median: percentile(times, 50), p99: percentile(times, 99), runsPerSecond: times.length / elapsed };
+  } finally {
+    await pool.end();
+  }
+}
