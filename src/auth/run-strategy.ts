@@ -6,8 +6,13 @@ import type { AuthUser } from '../common/auth-user';
 
 type Middleware = (request: Request, response: Response, next: (error?: unknown) => void) => void;
 
+/**
+ * Keeps what the strategy failed with, so the error filter can tell a database outage (503) from
+ * a bug. Not `instanceof Error`: socket errors from node-postgres may come from another realm
+ * (under jest), and replacing them turned every request during an outage into a 500.
+ */
 function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error('Authentication failed');
+  return typeof error === 'object' && error !== null ? (error as Error) : new Error('Authentication failed');
 }
 
 /** Why passport-jwt refused a token, in words a client can act on. */

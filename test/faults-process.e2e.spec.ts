@@ -1,0 +1,170 @@
+import { request as httpRequest } from 'node:http';
+import { Client } from 'pg';
+import request from 'supertest';
+import { bearer, DEFAULT_PASSWORD } from './support/actors';
+import { ChildService, probe, startChildService } from './support/child-service';
+import { createTestDatabase } from './support/test-database';
+
+const REQUESTS = 20;
+const IMPORTED = 400;
+
+interface Started {
+  db: { url: string; drop: () => Promise<void> };
+  service: ChildService;
+  pg: Client;
+  token: string;
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A fresh database, the real entry point on it, an admin's token and a client of our own. */
+async function start(env: Record<string, string> = {}): Promise<Started> {
+  const db = await createTestDatabase();
+  let service: ChildService | undefined;
+  try {
+    service = await startChildService(db.url, env);
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    const signup = await request(service.baseUrl)
+      .post('/api/auths/signup')
+      .send({ name: 'Admin', email: 'admin@example.test', password: DEFAULT_PASSWORD })
+      .expect(200);
+    return { db, service, pg, token: signup.body.token as string };
+  } catch (error) {
+    await service?.cleanup();
+    await db.drop();
+    throw error;
+  }
+}
+
+async function stop(s: Started | undefined): Promise<void> {
+  if (!s) return;
+  await s.pg.end().catch(() => undefined);
+  await s.service.cleanup();
+  await s.db.drop();
+}
+
+/** GET on its own connection (no keep-alive), resolving with status and body, or the connection error. */
+function get(port: number, path: string, token: string): Promise<{ status: number | string; body: string }> {
+  return new Promise((resolve) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, agent: false, headers: bearer(token) }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => resolve({ status: error.code ?? error.message, body: '' }));
+    req.end();
+  });
+}
+
+function importModels(s: Started, models: object[]) {
+  return request(s.service.baseUrl).post('/api/models/import').set(bearer(s.token)).send({ models });
+}
+
+describe('SIGTERM while requests are in flight', () => {
+  let s: Started | undefined;
+  afterAll(() => stop(s));
+
+  it('answers every accepted request with 200, refuses new connections, and exits with code 0', async () => {
+    s = await start({ DB_POOL_SIZE: String(2 * REQUESTS + 5) });
+    const { pg, service, token } = s;
+    await importModels(s, [{ id: 'acme/base', name: 'Base', owned_by: 'acme' }]).expect(200);
+    const models = Array.from({ length: 40 }, (_, i) => ({
+      id: `load/m${i}`,
+      name: `Model ${i}`,
+      base_model_id: 'acme/base',
+    }));
+    await importModels(s, models).expect(200);
+
+    const list = (i: number) =>
+      get(service.port, `/api/models/list?query=model&order_by=name&page=${(i % 2) + 1}`, token);
+    // Open the pool's connections first: a session opened while the lock is held can wait on it
+    // before running any query (seen on freshly cloned databases), so only warm ones are measured.
+    await Promise.all(Array.from({ length: REQUESTS }, (_, i) => list(i)));
+    // Hold every list query inside the service: each request is then provably accepted and in flight.
+    await pg.query('BEGIN');
+    await pg.query('LOCK TABLE models IN ACCESS EXCLUSIVE MODE');
+    const inFlight = Array.from({ length: REQUESTS }, (_, i) => list(i));
+    await until('every list query to wait on the lock', async () => {
+      const { rows } = await pg.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+      );
+      return rows[0].n >= REQUESTS;
+    });
+
+    service.child.kill('SIGTERM');
+    await until('the listener to close', async () => (await probe(service.port)) === 'ECONNREFUSED');
+    expect(service.child.exitCode).toBeNull(); // still finishing the requests it accepted
+    await pg.query('COMMIT');
+
+    const answers = await Promise.all(inFlight);
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    const totals = answers.map((a) => (JSON.parse(a.body) as { total: number }).total);
+    expect(new Set(totals)).toEqual(new Set([40]));
+    expect(await service.exited).toEqual({ code: 0, signal: null });
+    expect(await probe(service.port)).toBe('ECONNREFUSED');
+  });
+});
+
+describe('a crash (kill -9) in the middle of an import', () => {
+  let s: Started | undefined;
+  afterAll(() => stop(s));
+
+  it('leaves each imported model either whole with all its grants, or absent', async () => {
+    s = await start();
+    const { pg, service, token } = s;
+    const user = (email: string) =>
+      request(service.baseUrl)
+        .post('/api/users')
+        .set(bearer(token))
+        .send({ name: email, email, password: DEFAULT_PASSWORD, role: 'user' })
+        .expect(201);
+    const [reader, writer] = [(await user('r@example.test')).body.id, (await user('w@example.test')).body.id];
+    const group = await request(service.baseUrl).post('/api/groups').set(bearer(token)).send({ name: 'g' }).expect(201);
+    await importModels(s, [{ id: 'acme/base', name: 'Base', owned_by: 'acme' }]).expect(200);
+    const grants = [
+      { principal_type: 'user', principal_id: reader, permission: 'read' },
+      { principal_type: 'user', principal_id: writer, permission: 'write' },
+      { principal_type: 'group', principal_id: group.body.id, permission: 'read' },
+    ];
+    const models = Array.from({ length: IMPORTED }, (_, i) => ({
+      id: `crash/m${String(i).padStart(3, '0')}`,
+      name: `Crash ${i}`,
+      base_model_id: 'acme/base',
+      params: { system: `prompt ${i}` },
+      access_grants: grants,
+    }));
+
+    const importing = importModels(s, models).then(
+      () => 'answered',
+      () => 'cut off',
+    );
+    const stored = async () => {
+      const { rows } = await pg.query<{ n: number }>(`SELECT count(*)::int AS n FROM models WHERE id LIKE 'crash/%'`);
+      return rows[0].n;
+    };
+    await until('the import to be under way', async () => (await stored()) >= 20);
+    service.child.kill('SIGKILL');
+    expect(await service.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(await importing).toBe('cut off');
+
+    const { rows } = await pg.query<{ id: string; grants: number; params: unknown; is_public: boolean }>(
+      `SELECT m.id, m.params, m.is_public, count(g.model_id)::int AS grants
+       FROM models m LEFT JOIN access_grants g ON g.model_id = m.id
+       WHERE m.id LIKE 'crash/%' GROUP BY m.id ORDER BY m.id`,
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(20);
+    expect(rows.length).toBeLessThan(IMPORTED); // the crash did cut the import short
+    const incomplete = rows.filter((row, i) => row.grants !== 3 || row.is_public || row.id !== models[i].id);
+    expect(incomplete).toEqual([]);
+    const orphans = await pg.query(`SELECT model_id FROM access_grants WHERE model_id NOT IN (SELECT id FROM models)`);
+    expect(orphans.rows).toEqual([]);
+  });
+});
