@@ -6,6 +6,7 @@ import type { Caller } from '../src/access/caller';
 import { CapturedRequest, captureRequests } from './run/capture';
 import { loadCallers } from './run/callers';
 import { compareList, ourListSql, SqlComparison } from './run/compare';
+import { sampleOtherCpu } from './run/cpu';
 import { explainScenario } from './run/explain';
 import { startFloor } from './run/floor';
 import { SQL_SESSION_OPTIONS } from './run/sql-timing';
@@ -21,6 +22,7 @@ import { displayUrl, openTarget } from './seed/database';
 const RESULTS = join(__dirname, 'results');
 const SEED_FILE = join(RESULTS, 'seed.json');
 const log = (line: string): void => console.log(line);
+const databaseName = (url: string) => decodeURIComponent(new URL(url).pathname.slice(1));
 
 function readFixtures(): Fixtures {
   try {
@@ -100,20 +102,25 @@ async function loadRuns(url: string, prepared: Prepared, options: RunOptions) {
   const floor = await startFloor(url, [...prepared.requests.values()]);
   try {
     const results: Array<Omit<ScenarioResult, 'sql'>> = [];
+    const loads: number[] = [];
     for (const scenario of prepared.scenarios) {
       const headers = requestHeaders(scenario, prepared.credentials);
       const target = { url: service.baseUrl + scenario.path, headers, pid: service.pid };
+      const stopCpu = sampleOtherCpu([service.pid, floor.pid], databaseName(url));
       const serviceResult = await drive(target, options.connections, options.duration);
       const floorTarget = { url: `${floor.baseUrl}/${scenario.name}`, headers: {}, pid: floor.pid };
       const floorResult = await drive(floorTarget, options.connections, options.duration);
       const bytes = prepared.requests.get(scenario.name)!.bytes;
-      results.push({ scenario, service: serviceResult, floor: floorResult, bytes });
+      const otherCpu = stopCpu();
+      results.push({ scenario, service: serviceResult, floor: floorResult, bytes, otherCpu });
+      loads.push(loadavg()[0]);
       log(
         `  ${scenario.name}: service ${serviceResult.rps.toFixed(0)} rps p50 ${serviceResult.p50} p99 ${serviceResult.p99} ms` +
-          ` ${serviceResult.peakRssMb.toFixed(0)} MB; floor ${floorResult.rps.toFixed(0)} rps p99 ${floorResult.p99} ms`,
+          ` ${serviceResult.peakRssMb.toFixed(0)} MB; floor ${floorResult.rps.toFixed(0)} rps p99 ${floorResult.p99} ms;` +
+          ` other processes ${(otherCpu * 100).toFixed(0)} % CPU`,
       );
     }
-    return { results, serviceHwmMb: readMemory(service.pid)?.hwm ?? NaN };
+    return { results, serviceHwmMb: readMemory(service.pid)?.hwm ?? NaN, loads };
   } finally {
     await Promise.all([service.stop(), floor.stop()]);
   }
@@ -136,11 +143,18 @@ async function machine(url: string): Promise<string> {
   return `${cpu.length} × ${cpu[0]?.model ?? 'CPU'}, ${memory} GiB RAM, Node ${process.version}, PostgreSQL ${await serverVersion(url)}`;
 }
 
+/** The load averages before the run, and the 1-minute one after each scenario of the load phase. */
+function describeLoad(before: string, during: number[]): string {
+  const range = `${Math.min(...during).toFixed(1)}–${Math.max(...during).toFixed(1)}`;
+  return `${before} (1, 5, 15 min) before the run; 1-min ${range} during the load phase, the run itself included`;
+}
+
 async function run(options: RunOptions): Promise<void> {
   const fixtures = readFixtures();
   const load = loadavg()
     .map((value) => value.toFixed(2))
     .join(', ');
+  log(`load average ${load}`);
   const target = await openTarget(options.databaseUrl, log);
   try {
     if (options.build) buildService();
@@ -153,7 +167,7 @@ async function run(options: RunOptions): Promise<void> {
     const report: RunReport = {
       date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       machine: await machine(target.url),
-      load: `${load} (1, 5, 15 min)`,
+      load: describeLoad(load, loaded.loads),
       settings:
         `autocannon ${options.connections} connections, ${options.duration} s per scenario after a 2 s warm-up; ` +
         `pool ${poolSize()} connections; SQL comparison ${options.sqlRuns} sequential runs, ` +

@@ -11,6 +11,8 @@ export interface ScenarioResult {
   sql: SqlComparison | null;
   /** Bytes of one service response, as captured. */
   bytes: number;
+  /** Share of the machine's CPU used by processes outside the run during the scenario. */
+  otherCpu: number;
 }
 
 export interface RunReport {
@@ -50,6 +52,7 @@ function loadRow(result: ScenarioResult): string {
     fixed(service.rps / floor.rps, 2),
     sql ? `${fixed(sql.incumbent.median, 1)} vs ${fixed(sql.ours.median, 1)}` : '—',
     fixed(service.peakRssMb),
+    fixed(result.otherCpu * 100),
     missed.length === 0 ? 'yes' : `no: ${missed.join(', ')}`,
   ];
   return `| ${cells.join(' | ')} |`;
@@ -57,8 +60,8 @@ function loadRow(result: ScenarioResult): string {
 
 function loadTable(results: ScenarioResult[]): string[] {
   return [
-    '| scenario | service rps | p50 ms | p99 ms | floor rps | ratio | incumbent ms vs ours ms | peak RSS MB | target met |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| scenario | service rps | p50 ms | p99 ms | floor rps | ratio | incumbent ms vs ours ms | peak RSS MB | other CPU % | target met |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...results.map(loadRow),
   ];
 }
@@ -96,10 +99,11 @@ export function renderReport(report: RunReport): string {
     `# Benchmark: ${report.date}`,
     '',
     `- machine: ${report.machine}`,
-    `- load average before the run: ${report.load}`,
+    `- load average: ${report.load}`,
     `- ${report.settings}`,
     `- service peak memory over the whole run (VmHWM): ${fixed(report.serviceHwmMb)} MB`,
     `- targets met: ${met} of ${report.results.length} scenarios`,
+    '- other CPU %: share of both cores used by processes outside this run while the scenario ran (noise)',
     '',
     '## Service under load, against the floor (same SQL through bare pg + node:http)',
     '',

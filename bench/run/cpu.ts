@@ -1,0 +1,70 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Busy CPU time of the whole machine, in clock ticks (all but idle and iowait). */
+function machineBusy(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = fields;
+  return user + nice + system + irq + softirq + steal;
+}
+
+/** utime + stime of a process in clock ticks, or null when it is gone. */
+function processBusy(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
+}
+
+/** PostgreSQL backends serving `database` (their process title names it). */
+function backendsOf(database: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (title.startsWith('postgres: ') && title.includes(` ${database} `)) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/**
+ * Measures how much of the machine's CPU went to processes outside the run while it sampled:
+ * the run is this process, `pids` (service, floor) and the PostgreSQL backends of `database`.
+ * Returns the others' share of the whole machine (0.5 = one of two cores busy elsewhere).
+ */
+export function sampleOtherCpu(pids: number[], database: string, intervalMs = 500): () => number {
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  const sample = () => {
+    for (const pid of [process.pid, ...pids, ...backendsOf(database)]) {
+      const busy = processBusy(pid);
+      if (busy === null) continue;
+      if (!first.has(pid)) first.set(pid, busy);
+      last.set(pid, busy);
+    }
+  };
+  const startMachine = machineBusy();
+  const started = Date.now();
+  sample();
+  const timer = setInterval(sample, intervalMs);
+  return () => {
+    clearInterval(timer);
+    sample();
+    const ours = [...last].reduce((sum, [pid, busy]) => sum + busy - (first.get(pid) ?? busy), 0);
+    const ticksPerSecond = 100;
+    const capacity = ((Date.now() - started) / 1000) * ticksPerSecond * cpuCount();
+    return Math.max(0, machineBusy() - startMachine - ours) / capacity;
+  };
+}
+
+function cpuCount(): number {
+  return readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .filter((line) => /^cpu\d+ /.test(line)).length;
+}
