@@ -10,38 +10,47 @@ import type { Caller } from './caller';
  * can write: admin with bypass, owner, or a write grant to user:*, the caller, or its groups.
  *
  * `is_public` mirrors "has a user:* grant", so the public part (most of what a user sees) needs
- * no grant lookup. Granted ids are matched with `= ANY(ARRAY(...))`: one lookup of the caller's
- * grants, then index probes, which PostgreSQL can OR with other index conditions.
+ * no grant lookup. The caller's grants are read once per statement (index-only scans).
  */
 export function readablePredicate(caller: Caller, p: SqlParams, alias = 'm'): string {
   if (caller.bypass) return 'TRUE';
-  return `(${alias}.is_public OR ${privateSharePredicate(caller, p, alias)})`;
+  return `(${alias}.is_public OR ${privateSharePredicate(caller, p, 'probe', alias)})`;
 }
 
 /**
- * The non-bypass readable set minus the `is_public` part: models the caller owns or holds a
- * grant on. Lists count public and private shares apart, each from its own index.
+ * The readable set minus its `is_public` part: models the caller owns or holds a grant on. Lists
+ * count their public and private shares apart. `lookup` says how the granted ids are used:
+ * 'fetch' (`= ANY(ARRAY(...))`) lets PostgreSQL fetch those few rows by index, best when nothing
+ * narrower is known; 'probe' (`IN (...)`, a hashed set) tests rows another index already found.
  */
-export function privateSharePredicate(caller: Caller, p: SqlParams, alias = 'm'): string {
+export function privateSharePredicate(caller: Caller, p: SqlParams, lookup: 'fetch' | 'probe', alias = 'm'): string {
   const user = p.add(caller.userId);
-  return `(${alias}.user_id = ${user}::uuid OR ${alias}.id = ANY(ARRAY(${grantedIds(caller, p, user, false)})))`;
+  const granted = grantedIds(caller, p, user, false);
+  const match = lookup === 'fetch' ? `= ANY(ARRAY(${granted}))` : `IN (${granted})`;
+  return `(${alias}.user_id = ${user}::uuid OR ${alias}.id ${match})`;
 }
 
 export function writablePredicate(caller: Caller, p: SqlParams, alias = 'm'): string {
   if (caller.bypass) return 'TRUE';
   const user = p.add(caller.userId);
-  return `(${alias}.user_id = ${user}::uuid OR ${alias}.id = ANY(ARRAY(${grantedIds(caller, p, user, true)})))`;
+  return `(${alias}.user_id = ${user}::uuid OR ${alias}.id IN (${grantedIds(caller, p, user, true)}))`;
 }
 
-/** Ids of models granted to the caller directly or through its groups (and to user:* when writing). */
+/**
+ * Ids of models granted to the caller directly or through its groups (and to user:* when
+ * writing). One branch per principal kind, so each is an index-only scan of the principal index.
+ */
 function grantedIds(caller: Caller, p: SqlParams, userParam: string, writeOnly: boolean): string {
-  const users = writeOnly ? `g.principal_id IN ('*', ${userParam}::text)` : `g.principal_id = ${userParam}::text`;
-  const principals = [`(g.principal_type = 'user' AND ${users})`];
-  if (caller.groupIds.length > 0) {
-    principals.push(`(g.principal_type = 'group' AND g.principal_id = ANY(${p.add(caller.groupIds)}::text[]))`);
-  }
   const permission = writeOnly ? ` AND g.permission = 'write'` : '';
-  return `SELECT g.model_id FROM access_grants g WHERE (${principals.join(' OR ')})${permission}`;
+  const users = writeOnly ? `g.principal_id IN ('*', ${userParam}::text)` : `g.principal_id = ${userParam}::text`;
+  const branches = [`SELECT g.model_id FROM access_grants g WHERE g.principal_type = 'user' AND ${users}${permission}`];
+  if (caller.groupIds.length > 0) {
+    branches.push(
+      `SELECT g.model_id FROM access_grants g WHERE g.principal_type = 'group' ` +
+        `AND g.principal_id = ANY(${p.add(caller.groupIds)}::text[])${permission}`,
+    );
+  }
+  return branches.join(' UNION ALL ');
 }
 
 /**
@@ -53,8 +62,8 @@ export function keyScopePredicate(caller: Caller, p: SqlParams, alias = 'm'): st
   if (caller.keyGroupId) {
     const group = p.add(caller.keyGroupId);
     parts.push(
-      `(${alias}.is_public OR ${alias}.id = ANY(ARRAY(SELECT g.model_id FROM access_grants g ` +
-        `WHERE g.principal_type = 'group' AND g.principal_id = ${group}::text)))`,
+      `(${alias}.is_public OR ${alias}.id IN (SELECT g.model_id FROM access_grants g ` +
+        `WHERE g.principal_type = 'group' AND g.principal_id = ${group}::text))`,
     );
   }
   if (caller.keyModels) parts.push(`${alias}.id = ANY(${p.add(caller.keyModels)}::text[])`);

@@ -2,6 +2,7 @@ import { UsersGroupsKeys1763780000000 } from './1763780000000-UsersGroupsKeys';
 import { ModelsAndGrants1763780100000 } from './1763780100000-ModelsAndGrants';
 import { GatewayNewestIndex1763780200000 } from './1763780200000-GatewayNewestIndex';
 import { SearchStatistics1763780300000 } from './1763780300000-SearchStatistics';
+import { CoveringListIndexes1763780400000 } from './1763780400000-CoveringListIndexes';
 
 /** Every migration, in order. Listed by class so they run the same from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   ModelsAndGrants1763780100000,
   GatewayNewestIndex1763780200000,
   SearchStatistics1763780300000,
+  CoveringListIndexes1763780400000,
 ];
