@@ -6,6 +6,7 @@ import { json } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { answerClientErrorsWithJson } from './common/client-error';
 import { requestIdMiddleware } from './common/request-id';
 import { requestTextGuard, verifyUtf8Body } from './common/request-text';
 import { RuntimeConfig } from './config/app-config';
@@ -50,6 +51,7 @@ export function configureApp(app: NestExpressApplication): void {
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: true }),
   );
   app.disable('x-powered-by');
+  answerClientErrorsWithJson(app.getHttpServer());
   app.set('query parser', 'simple');
   setupOpenApi(app);
 }

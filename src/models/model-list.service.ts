@@ -12,7 +12,8 @@ export function toListParams(dto: ListModelsQueryDto): ListParams {
   return {
     query: dto.query ?? null,
     viewOption: dto.view_option ?? null,
-    tag: dto.tag ?? null,
+    // An empty tag= is no tag filter, as an empty query= is no search.
+    tag: dto.tag?.trim() ? dto.tag : null,
     orderBy: dto.order_by ?? 'created_at',
     direction: dto.direction ?? 'desc',
     page: Math.max(1, dto.page ?? 1),
