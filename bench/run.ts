@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -137,10 +138,20 @@ async function serverVersion(url: string): Promise<string> {
   }
 }
 
+/** The commit the run measured, marked when the work tree differs from it. */
+function codeVersion(): string {
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: __dirname, encoding: 'utf8' }).stdout.trim();
+  const commit = git('rev-parse', '--short', 'HEAD') || 'unknown';
+  return git('status', '--porcelain', '--untracked-files=no', '--', '../src').length > 0
+    ? `${commit} + changes in src/`
+    : commit;
+}
+
 async function machine(url: string): Promise<string> {
   const cpu = cpus();
   const memory = (totalmem() / 2 ** 30).toFixed(1);
-  return `${cpu.length} × ${cpu[0]?.model ?? 'CPU'}, ${memory} GiB RAM, Node ${process.version}, PostgreSQL ${await serverVersion(url)}`;
+  const postgres = await serverVersion(url);
+  return `${cpu.length} × ${cpu[0]?.model ?? 'CPU'}, ${memory} GiB RAM, Node ${process.version}, PostgreSQL ${postgres}; code ${codeVersion()}`;
 }
 
 /** The load averages before the run, and the 1-minute one after each scenario of the load phase. */
