@@ -3,7 +3,13 @@ import { DataSource } from 'typeorm';
 import { keyScopePredicate, readablePredicate } from '../access/access-rules';
 import type { Caller } from '../access/caller';
 import { SqlParams } from '../common/sql-params';
-import { MODEL_COLUMNS, MODEL_JOINS, ModelResponse, ModelRow, toModelResponse } from '../models/model-response';
+import {
+  BASE_MODEL_JOIN,
+  MODEL_SUMMARY_COLUMNS,
+  ModelResponse,
+  ModelRow,
+  toModelResponse,
+} from '../models/model-response';
 
 export interface ListableQuery {
   /** An extra condition over alias m (a keyset cursor, one id). */
@@ -34,7 +40,7 @@ export class ListableModelsService {
     const limit = query.limit === undefined ? '' : ` LIMIT ${p.add(query.limit)}`;
     // Gateway answers never show params or grants, so write access is irrelevant here.
     const rows: ModelRow[] = await this.dataSource.query(
-      `SELECT ${MODEL_COLUMNS}, FALSE AS write_access FROM models m ${MODEL_JOINS}
+      `SELECT ${MODEL_SUMMARY_COLUMNS}, FALSE AS write_access FROM models m ${BASE_MODEL_JOIN}
        WHERE ${where.join(' AND ')} ORDER BY ${query.orderBy}${limit}`,
       p.values,
     );

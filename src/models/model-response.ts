@@ -31,13 +31,26 @@ export interface ModelRow {
   write_access: boolean;
 }
 
-export const MODEL_COLUMNS = `m.id, m.user_id, m.base_model_id, m.name, m.params, m.meta, m.is_active, m.owned_by,
-  m.supported_endpoint_types, m.pricing, m.context_length, m.max_output_tokens, m.created_at, m.updated_at,
-  b.owned_by AS base_owned_by, b.supported_endpoint_types AS base_endpoint_types, b.pricing AS base_pricing,
-  b.context_length AS base_context_length, b.max_output_tokens AS base_max_output_tokens,
+/** What a custom model inherits from its base model (alias b), read alongside it. */
+const BASE_DEFAULTS = `b.owned_by AS base_owned_by, b.supported_endpoint_types AS base_endpoint_types,
+  b.pricing AS base_pricing, b.context_length AS base_context_length, b.max_output_tokens AS base_max_output_tokens`;
+
+const OWN_FIELDS = `m.id, m.user_id, m.base_model_id, m.name, m.is_active, m.owned_by, m.supported_endpoint_types,
+  m.pricing, m.context_length, m.max_output_tokens, m.created_at, m.updated_at`;
+
+export const MODEL_COLUMNS = `${OWN_FIELDS}, m.params, m.meta, ${BASE_DEFAULTS},
   u.id AS owner_id, u.name AS owner_name, u.email AS owner_email, u.username AS owner_username, u.role AS owner_role`;
 
-export const MODEL_JOINS = `LEFT JOIN users u ON u.id = m.user_id LEFT JOIN models b ON b.id = m.base_model_id`;
+export const BASE_MODEL_JOIN = `LEFT JOIN models b ON b.id = m.base_model_id`;
+export const MODEL_JOINS = `LEFT JOIN users u ON u.id = m.user_id ${BASE_MODEL_JOIN}`;
+
+/**
+ * A model as the gateway shows it: no params, no owner, and of meta only the description, so a
+ * list of hundreds of models does not carry system prompts or inline images. Use with BASE_MODEL_JOIN.
+ */
+export const MODEL_SUMMARY_COLUMNS = `${OWN_FIELDS}, '{}'::jsonb AS params,
+  jsonb_strip_nulls(jsonb_build_object('description', m.meta->'description')) AS meta, ${BASE_DEFAULTS},
+  NULL::uuid AS owner_id, NULL AS owner_name, NULL AS owner_email, NULL AS owner_username, NULL AS owner_role`;
 
 export interface ModelOwner {
   id: string;
