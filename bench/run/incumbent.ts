@@ -56,7 +56,12 @@ function filters(caller: Caller, params: ListParams): Sql {
       sql`u.email`,
       sql`u.username`,
     ];
-    where.push(sql`(${sql.join(fields.map((field) => sql`${field} ILIKE ${q}`), sql` OR `)})`);
+    where.push(
+      sql`(${sql.join(
+        fields.map((field) => sql`${field} ILIKE ${q}`),
+        sql` OR `,
+      )})`,
+    );
   }
   if (params.viewOption === 'created') where.push(sql`m.user_id = ${caller.userId}::uuid`);
   if (params.viewOption === 'shared') where.push(sql`m.user_id IS DISTINCT FROM ${caller.userId}::uuid`);

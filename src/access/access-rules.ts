@@ -47,7 +47,9 @@ export function writablePredicate(caller: Caller, alias = MODELS): Sql {
 function grantedIds(caller: Caller, user: Sql, writeOnly: boolean): Sql {
   const permission = writeOnly ? sql` AND g.permission = 'write'` : sql``;
   const users = writeOnly ? sql`g.principal_id IN ('*', ${user}::text)` : sql`g.principal_id = ${user}::text`;
-  const branches = [sql`SELECT g.model_id FROM access_grants g WHERE g.principal_type = 'user' AND ${users}${permission}`];
+  const branches = [
+    sql`SELECT g.model_id FROM access_grants g WHERE g.principal_type = 'user' AND ${users}${permission}`,
+  ];
   if (caller.groupIds.length > 0) {
     branches.push(
       sql`SELECT g.model_id FROM access_grants g WHERE g.principal_type = 'group' AND g.principal_id = ANY(${caller.groupIds}::text[])${permission}`,
