@@ -10,7 +10,7 @@
  */
 
 /** A value PostgreSQL receives as a parameter; `undefined` is left out so a missing value is a type error. */
-export type SqlValue = string | number | boolean | bigint | Date | null | readonly string[] | readonly number[];
+export type SqlValue = string | number | boolean | Date | null | readonly string[] | readonly number[];
 
 /** One bound parameter; the same instance used twice in a statement gets one number. */
 class Param {
@@ -51,7 +51,7 @@ function sqlTag(strings: TemplateStringsArray, ...values: Array<Sql | SqlValue>)
 type Literal<T extends string | number> = string extends T ? never : number extends T ? never : T;
 
 export const sql = Object.assign(sqlTag, {
-  /** A parameter to use more than once in a statement (`$n` each time), e.g. the caller's id. */
+  /** A parameter to use more than once in a statement: one `$n` wherever it appears, e.g. the caller's id. */
   param(value: SqlValue): Sql {
     return makeSql([new Param(value)]);
   },

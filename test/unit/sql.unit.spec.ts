@@ -63,6 +63,21 @@ describe('sql tagged template', () => {
   });
 });
 
+describe('sql types', () => {
+  it('rejects plain strings where SQL is expected, at compile time (npm run lint type-checks this file)', () => {
+    const fromRequest: string = 'DROP TABLE models';
+    // @ts-expect-error a plain string is not a Sql fragment
+    const notSql: Sql = fromRequest;
+    // @ts-expect-error sql.raw takes only literals written in the code
+    const rawFromRequest = () => sql.raw(fromRequest);
+    // @ts-expect-error undefined is not a value PostgreSQL can receive
+    const missing = () => sql`${undefined}`;
+    expect([typeof rawFromRequest, typeof missing]).toEqual(['function', 'function']);
+    // Even forced through, a string stays a parameter.
+    expect(toStatement(sql`SELECT ${notSql}`)).toEqual({ text: 'SELECT $1', values: [fromRequest] });
+  });
+});
+
 describe('escapeLike', () => {
   it('escapes %, _ and backslash so they match literally', () => {
     expect(escapeLike('50%_a\\b')).toBe('50\\%\\_a\\\\b');
