@@ -1,6 +1,6 @@
 import { keyScopePredicate, privateSharePredicate, readablePredicate, writablePredicate } from '../access/access-rules';
 import type { Caller } from '../access/caller';
-import type { UserRole } from '../config/app-config';
+import type { UserRole } from '../common/user-role';
 import { escapeLike, Sql, sql } from '../common/sql';
 import type { OrderBy } from './dto/list-models-query.dto';
 import type { EndpointType, ModelPricing } from './model.entity';

@@ -1,5 +1,5 @@
-import type { GrantRow } from '../access/access-grants.service';
-import type { UserRole } from '../config/app-config';
+import type { GrantRow } from '../access/grant-row';
+import type { UserRole } from '../common/user-role';
 import type { ModelRow, ModelSummaryRow } from './model-read.sql';
 
 export interface ModelOwner {
