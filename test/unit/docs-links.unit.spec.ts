@@ -66,6 +66,17 @@ function brokenLinks(file: string): string[] {
   return problems;
 }
 
+/** Every .ts file of src/, test/ and bench/. */
+function sourceFiles(dir = ROOT, found: string[] = []): string[] {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory() && (dir !== ROOT || ['src', 'test', 'bench'].includes(entry.name)))
+      sourceFiles(path, found);
+    else if (entry.isFile() && dir !== ROOT && entry.name.endsWith('.ts')) found.push(path);
+  }
+  return found;
+}
+
 describe('links in the README and docs/', () => {
   it('finds the links it checks (the extractor is not blind)', () => {
     expect(linkTargets('see [a](docs/a.md#x), [b](../b.md "title") and\n```\n[c](skip.md)\n```\n')).toEqual([
@@ -78,6 +89,21 @@ describe('links in the README and docs/', () => {
 
   it('point only at files and headings inside the repository', () => {
     expect(markdownFiles().flatMap(brokenLinks)).toEqual([]);
+  });
+
+  it('are what code comments cite: docs pages that exist, not the old SPEC sections', () => {
+    const problems = sourceFiles()
+      .filter((file) => file !== __filename)
+      .flatMap((file) => {
+        const text = readFileSync(file, 'utf8');
+        const missing = [...text.matchAll(/\bdocs\/[\w-]+\.md\b/g)]
+          .map((match) => match[0])
+          .filter((page) => !existsSync(join(ROOT, page)))
+          .map((page) => `${relative(ROOT, file)} cites ${page}, which does not exist`);
+        const spec = /SPEC §/.test(text) ? [`${relative(ROOT, file)} cites "SPEC §": point it at a docs/ page`] : [];
+        return [...missing, ...spec];
+      });
+    expect(problems).toEqual([]);
   });
 
   it('never send the reader outside the repository, linked or not', () => {

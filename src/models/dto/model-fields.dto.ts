@@ -20,7 +20,7 @@ import {
 import { AccessGrantDto } from '../../access/dto/access-grant.dto';
 import { ENDPOINT_TYPES, EndpointType } from '../model.entity';
 
-/** Letters, digits and / : . - _ only; no whitespace or control characters (SPEC §1). */
+/** Letters, digits and / : . - _ only; no whitespace or control characters (docs/resources.md). */
 export const MODEL_ID_PATTERN = /^[\p{L}\p{N}/:._-]+$/u;
 /** Display names: anything printable. */
 export const NO_CONTROL_CHARS = /^[^\p{Cc}]*$/u;
