@@ -5,7 +5,7 @@ import type { Caller } from './caller';
 const MODELS = sql`m`;
 
 /**
- * THE rule for who may read or write a model (SPEC §2), as SQL predicates over a models row
+ * THE rule for who may read or write a model (docs/access.md), as SQL predicates over a models row
  * aliased `alias`. Every route that shows or changes models (list, tags, single-model routes,
  * export, import, gateway) filters through these, so the rule lives here only.
  *
@@ -59,7 +59,7 @@ function grantedIds(caller: Caller, user: Sql, writeOnly: boolean): Sql {
 }
 
 /**
- * The narrowing an API key adds on gateway lists (SPEC §4): with a token group only models
+ * The narrowing an API key adds on gateway lists (docs/access.md): with a token group only models
  * granted to that group or public; with an allow-list only those ids. TRUE for sign-in tokens.
  */
 export function keyScopePredicate(caller: Caller, alias = MODELS): Sql {

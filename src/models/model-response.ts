@@ -37,7 +37,7 @@ function owner(row: ModelRow): ModelOwner | null {
 
 /**
  * The model as callers see it (custom models' inherited fields come resolved from SQL, see
- * model-read.sql.ts); readers without write access get no params and no grant list (SPEC §2).
+ * model-read.sql.ts); readers without write access get no params and no grant list (docs/access.md).
  */
 export function toModelResponse(row: ModelRow, grants: GrantRow[], options: { linkImages: boolean }): ModelResponse {
   const meta = { ...row.meta };
