@@ -18,7 +18,9 @@ export class GroupNamesIgnoreCase1796034400000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     // No group may be created or renamed between reading the names and the new index.
     await q.query(`LOCK TABLE groups IN SHARE ROW EXCLUSIVE MODE`);
-    const groups: GroupRow[] = await q.query(`SELECT id, name, lower(name) AS key FROM groups ORDER BY created_at, id`);
+    const groups = (await q.query(
+      `SELECT id, name, lower(name) AS key FROM groups ORDER BY created_at, id`,
+    )) as GroupRow[];
     const taken = new Set(groups.map((group) => group.key));
     const kept = new Set<string>();
     for (const group of groups) {
