@@ -18,9 +18,25 @@ import { refuseInference } from './gateway/inference-paths';
 
 export const BODY_LIMIT = '1mb';
 
+/**
+ * Open WebUI's paths that differ between /api and /api/v1 (docs/api.md): `/api/models` and
+ * `/api/models/base` answer `{data}`, `/api/v1/models/base` a bare array, and the admin settings'
+ * routes live under /api/v1 only. These are routed as they come, never rewritten.
+ */
+const V1_ONLY_PATHS = new Set([
+  '/api/v1/models',
+  '/api/v1/models/base',
+  '/api/v1/models/base/tags',
+  '/api/v1/models/all',
+  '/api/v1/models/delete/all',
+]);
+
 /** `/api/v1/...` is an alias of `/api/...`: rewrite before routing so every route answers on both. */
 function apiV1Alias(request: Request, _response: Response, next: NextFunction): void {
-  if (request.url.startsWith('/api/v1/')) request.url = '/api/' + request.url.slice('/api/v1/'.length);
+  const path = request.path.length > 1 ? request.path.replace(/\/+$/, '') : request.path;
+  if (request.url.startsWith('/api/v1/') && !V1_ONLY_PATHS.has(path)) {
+    request.url = '/api/' + request.url.slice('/api/v1/'.length);
+  }
   next();
 }
 

@@ -149,6 +149,38 @@ describe('who may call which users, groups, keys and auth route', () => {
       make: async (caller) => ({ path: `/api/keys/${await keyFor(caller)}` }),
       expected: [200, 200, 403, 401],
     },
+    // Open WebUI's model routes (docs/api.md); delete/all removes custom models only, none exist here.
+    { method: 'get', route: '/api/models', make: () => ({ path: '/api/models' }), expected: [200, 200, 403, 401] },
+    {
+      method: 'get',
+      route: '/api/models/base',
+      make: () => ({ path: '/api/models/base' }),
+      expected: [200, 200, 403, 401],
+    },
+    {
+      method: 'get',
+      route: '/api/v1/models/base',
+      make: () => ({ path: '/api/v1/models/base' }),
+      expected: [200, 200, 403, 401],
+    },
+    {
+      method: 'get',
+      route: '/api/v1/models/base/tags',
+      make: () => ({ path: '/api/v1/models/base/tags' }),
+      expected: [200, 200, 403, 401],
+    },
+    {
+      method: 'get',
+      route: '/api/v1/models/all',
+      make: () => ({ path: '/api/v1/models/all' }),
+      expected: [200, 403, 403, 401],
+    },
+    {
+      method: 'delete',
+      route: '/api/v1/models/delete/all',
+      make: () => ({ path: '/api/v1/models/delete/all' }),
+      expected: [200, 403, 403, 401],
+    },
   ];
 
   const cases = routes.flatMap((route) =>

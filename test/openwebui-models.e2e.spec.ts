@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { bearer, createGroup, createUser, signUp, type Actor } from './support/actors';
+import { bearer, createApiKey, createGroup, createUser, signUp, type Actor } from './support/actors';
 import {
   createBaseModel,
   createCustomModel,
@@ -148,12 +148,85 @@ describe('public grants sent back by a clone or an import', () => {
 
   it('imports a public model for a non-admin without its public grant, with a warning', async () => {
     const res = await modelApi(t, owner)
-      .importModels([{ id: 'owui/imported-public', name: 'P', base_model_id: 'owui/base', access_grants: [publicGrant()] }])
+      .importModels([
+        { id: 'owui/imported-public', name: 'P', base_model_id: 'owui/base', access_grants: [publicGrant()] },
+      ])
       .expect(200);
     expect(res.body.results).toEqual([
       { id: 'owui/imported-public', status: 'created', warnings: [expect.stringMatching(/public grant/)] },
     ]);
     expect((await readModel(t, owner, 'owui/imported-public')).access_grants).toEqual([]);
     expectApiError(await modelApi(t, friend).get('owui/imported-public'), 404);
+  });
+});
+
+const get = (actor: Actor, path: string) => request(t.server).get(path).set(bearer(actor.token));
+
+describe("Open WebUI's main model routes", () => {
+  beforeAll(async () => {
+    await createBaseModel(t, admin, { id: 'owui/tagged-base', meta: { tags: ['Vision'] } });
+    await createBaseModel(t, admin, { id: 'owui/admin-only-base', access_grants: [] });
+    await createCustomModel(t, owner, { id: 'owui/off', base_model_id: 'owui/base', is_active: false });
+  });
+
+  it('GET /api/models answers {data} with active readable models, custom ones as presets (getModels)', async () => {
+    const res = await get(owner, '/api/models').expect(200);
+    const byId = new Map((res.body.data as Json[]).map((m) => [m.id, m]));
+    expect(byId.get('owui/named')).toMatchObject({
+      id: 'owui/named',
+      name: 'Renamed',
+      object: 'model',
+      owned_by: 'test-provider',
+      preset: true,
+      info: { id: 'owui/named', base_model_id: 'owui/base', user_id: owner.id, write_access: true },
+    });
+    expect(byId.get('owui/base')).toMatchObject({ id: 'owui/base', info: { base_model_id: null } });
+    expect(byId.get('owui/base')).not.toHaveProperty('preset');
+    expect(byId.has('owui/off')).toBe(false); // inactive
+    expect(byId.has('owui/admin-only-base')).toBe(false); // unreadable
+    expect(byId.has('owui/admin-clone')).toBe(true); // public
+    // /api/v1/models is not an alias of it.
+    expect((await get(owner, '/api/v1/models')).status).toBe(404);
+  });
+
+  it('GET /api/models/base answers {data}; /api/v1/models/base a bare array honouring ?tag= (getBaseModels)', async () => {
+    const ids = (list: Json[]) => list.map((m) => m.id);
+    const plain = await get(owner, '/api/models/base').expect(200);
+    expect(ids(plain.body.data)).toEqual(['owui/base', 'owui/tagged-base']);
+    const v1 = await get(owner, '/api/v1/models/base').expect(200);
+    expect(ids(v1.body)).toEqual(['owui/base', 'owui/tagged-base']);
+    expect(v1.body[0]).toMatchObject({ base_model_id: null, write_access: false, params: {} });
+    expect(ids((await get(owner, '/api/v1/models/base?tag=VISION').expect(200)).body)).toEqual(['owui/tagged-base']);
+    expect(ids((await get(admin, '/api/v1/models/base').expect(200)).body)).toContain('owui/admin-only-base');
+    expectApiError(await get(owner, `/api/v1/models/base?tag=${'x'.repeat(300)}`), 400, /tag/);
+  });
+
+  it('GET /api/v1/models/base/tags lists the tags of the base models the caller can build on (getBaseModelTags)', async () => {
+    expect((await get(owner, '/api/v1/models/base/tags').expect(200)).body).toEqual(['vision']);
+  });
+});
+
+describe('admin settings: all and delete/all', () => {
+  it('GET /api/v1/models/all lists every custom model to admins only (getAllModels)', async () => {
+    const res = await get(admin, '/api/v1/models/all').expect(200);
+    const ids = (res.body as Json[]).map((m) => m.id);
+    expect(ids).toEqual(expect.arrayContaining(['owui/named', 'owui/off', 'owui/clone']));
+    expect((res.body as Json[]).every((m) => m.base_model_id !== null)).toBe(true);
+    expectApiError(await get(owner, '/api/v1/models/all'), 403);
+    const key = await createApiKey(t, admin);
+    expectApiError(await request(t.server).get('/api/v1/models/all').set(bearer(key.key)), 403, /sign-in token/);
+  });
+
+  it('DELETE /api/v1/models/delete/all deletes custom models only, for admins with a sign-in token (deleteAllModels)', async () => {
+    const del = (token: string) => request(t.server).delete('/api/v1/models/delete/all').set(bearer(token));
+    expectApiError(await del(owner.token), 403);
+    const key = await createApiKey(t, admin);
+    expectApiError(await del(key.key), 403, /sign-in token/);
+    expect((await get(owner, '/api/models/model?id=owui/named')).status).toBe(200);
+    const res = await del(admin.token).expect(200);
+    expect(res.body.deleted).toBeGreaterThanOrEqual(3);
+    const rows = await t.dataSource.query(`SELECT id FROM models ORDER BY id`);
+    expect(rows.map((r: { id: string }) => r.id)).toEqual(['owui/admin-only-base', 'owui/base', 'owui/tagged-base']);
+    expect(await t.dataSource.query(`SELECT * FROM access_grants WHERE model_id NOT LIKE '%base'`)).toEqual([]);
   });
 });

@@ -19,7 +19,8 @@ function mergeByPrincipal(requested: AccessGrantDto[]): GrantRow[] {
   const merged = new Map<string, GrantRow>();
   for (const grant of requested) {
     const principalType = grant.principal_type === 'anyone' ? 'user' : grant.principal_type;
-    const principalId = grant.principal_type === 'anyone' || grant.principal_id === '*' ? '*' : grant.principal_id.toLowerCase();
+    const principalId =
+      grant.principal_type === 'anyone' || grant.principal_id === '*' ? '*' : grant.principal_id.toLowerCase();
     const key = `${principalType}:${principalId}`;
     const seen = merged.get(key);
     if (!seen || RANK[grant.permission] > RANK[seen.permission]) {

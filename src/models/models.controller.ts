@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { callerOf, Caller } from '../access/caller';
 import type { AuthUser } from '../common/auth-user';
-import { CurrentUser, Roles } from '../common/decorators';
+import { CurrentUser } from '../common/decorators';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { ListModelsQueryDto, ModelIdQueryDto } from './dto/list-models-query.dto';
 import { ModelIdDto } from './dto/model-fields.dto';
@@ -41,13 +41,6 @@ export class ModelsController {
   @ApiOperation({ summary: 'Sorted distinct tags over the custom models the caller can read' })
   tags(@CurrentUser() user: AuthUser) {
     return this.lists.tags(this.caller(user));
-  }
-
-  @Get('base')
-  @Roles('admin')
-  @ApiOperation({ summary: 'Base models (admins)' })
-  base(@CurrentUser() user: AuthUser) {
-    return this.lists.baseModels(this.caller(user));
   }
 
   @Post('create')

@@ -65,7 +65,9 @@ export function normaliseGrants(grants: Grant[]): Grant[] {
 
 /** The grants an answer lists for these stored grants: a `write` grant as `read` and `write`. */
 export function answeredGrants(grants: Grant[]): Grant[] {
-  return sortGrants(grants.flatMap((g) => (g.permission === 'write' ? [{ ...g, permission: 'read' as const }, g] : [g])));
+  return sortGrants(
+    grants.flatMap((g) => (g.permission === 'write' ? [{ ...g, permission: 'read' as const }, g] : [g])),
+  );
 }
 
 export function sortGrants(grants: Grant[]): Grant[] {

@@ -3,7 +3,13 @@ import { Type } from 'class-transformer';
 import { Allow, ArrayMaxSize, IsArray, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { AccessGrantDto } from '../../access/dto/access-grant.dto';
 import { NO_CONTROL_CHARS } from '../../common/text-fields';
-import { MODEL_ID_PATTERN, ModelFieldsDto, ModelIdDto, OptionalNameDto, ReturnedModelFieldsDto } from './model-fields.dto';
+import {
+  MODEL_ID_PATTERN,
+  ModelFieldsDto,
+  ModelIdDto,
+  OptionalNameDto,
+  ReturnedModelFieldsDto,
+} from './model-fields.dto';
 
 export class CreateModelDto extends ModelFieldsDto {
   @ApiProperty({ description: 'API model id: letters, digits, / : . - _ (1–256)' })

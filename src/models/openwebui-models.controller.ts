@@ -1,0 +1,85 @@
+import { Controller, Delete, ForbiddenException, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { callerOf, Caller } from '../access/caller';
+import type { AuthUser } from '../common/auth-user';
+import { CurrentUser, Roles } from '../common/decorators';
+import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
+import { BaseModelsQueryDto, DeletedCountDto, OpenWebUiModelListDto } from './dto/openwebui-models.dto';
+import { OpenWebUiModelsService } from './openwebui-models.service';
+
+/**
+ * Open WebUI's main model routes, at /api only: /api/v1/models/base is a different route
+ * (OpenWebUiV1ModelsController), so app.setup.ts does not alias these paths.
+ */
+@ApiTags('models')
+@ApiBearerAuth()
+@Controller('api/models')
+export class OpenWebUiModelsController {
+  constructor(
+    private readonly models: OpenWebUiModelsService,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "Open WebUI's model list: active models the caller can read, base and custom" })
+  @ApiOkResponse({ type: OpenWebUiModelListDto })
+  list(@CurrentUser() user: AuthUser) {
+    return this.models.active(callerOf(user, this.config));
+  }
+
+  @Get('base')
+  @ApiOperation({ summary: 'The base models the caller can build on, in the model list shape' })
+  @ApiOkResponse({ type: OpenWebUiModelListDto })
+  base(@CurrentUser() user: AuthUser) {
+    return this.models.baseList(callerOf(user, this.config));
+  }
+}
+
+/** The /api/v1/models routes Open WebUI's workspace and admin settings call that /api does not have. */
+@ApiTags('models')
+@ApiBearerAuth()
+@Controller('api/v1/models')
+export class OpenWebUiV1ModelsController {
+  constructor(
+    private readonly models: OpenWebUiModelsService,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+  ) {}
+
+  private caller(user: AuthUser): Caller {
+    return callerOf(user, this.config);
+  }
+
+  /** Deleting or listing every model is account management: never with an API key. */
+  private signInAdmin(user: AuthUser): Caller {
+    if (user.apiKey) throw new ForbiddenException('This route needs a sign-in token, not an API key');
+    return this.caller(user);
+  }
+
+  @Get('base')
+  @ApiOperation({ summary: 'The base models the caller can build on (admins: all), by id; ?tag= filters' })
+  base(@CurrentUser() user: AuthUser, @Query() query: BaseModelsQueryDto) {
+    return this.models.base(this.caller(user), query.tag?.trim() ? query.tag : null);
+  }
+
+  @Get('base/tags')
+  @ApiOperation({ summary: 'Sorted distinct tags over the base models the caller can build on' })
+  @ApiOkResponse({ type: [String] })
+  baseTags(@CurrentUser() user: AuthUser) {
+    return this.models.baseTags(this.caller(user));
+  }
+
+  @Get('all')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Every custom model (admins with a sign-in token)' })
+  all(@CurrentUser() user: AuthUser) {
+    return this.models.all(this.signInAdmin(user));
+  }
+
+  @Delete('delete/all')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Delete every custom model; base models stay (admins with a sign-in token)' })
+  @ApiOkResponse({ type: DeletedCountDto })
+  deleteAll(@CurrentUser() user: AuthUser) {
+    return this.models.deleteAll(this.signInAdmin(user));
+  }
+}
