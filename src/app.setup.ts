@@ -23,7 +23,7 @@ export const BODY_LIMIT = '1mb';
  * `/api/models/base` answer `{data}`, `/api/v1/models/base` a bare array, and the admin settings'
  * routes live under /api/v1 only. These are routed as they come, never rewritten.
  */
-const V1_ONLY_PATHS = new Set([
+export const V1_ONLY_PATHS: ReadonlySet<string> = new Set([
   '/api/v1/models',
   '/api/v1/models/base',
   '/api/v1/models/base/tags',

@@ -54,13 +54,18 @@ export type ModelBody = Record<string, unknown> & { id: string };
  * as `read` and `write` (Open WebUI's shape), in a stable order.
  */
 export function normaliseGrants(grants: Grant[]): Grant[] {
+  return answeredGrants(storedGrantsOf(grants));
+}
+
+/** A grant set as the server stores it: one per principal, the strongest kept, in a stable order. */
+export function storedGrantsOf(grants: Grant[]): Grant[] {
   const strongest = new Map<string, Grant>();
   for (const grant of grants) {
     const key = `${grant.principal_type}:${grant.principal_id}`;
     const seen = strongest.get(key);
     if (!seen || grant.permission === 'write') strongest.set(key, { ...grant });
   }
-  return answeredGrants([...strongest.values()]);
+  return sortGrants([...strongest.values()]);
 }
 
 /** The grants an answer lists for these stored grants: a `write` grant as `read` and `write`. */
