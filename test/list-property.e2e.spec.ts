@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { createGroup, createUser, signUp, type Actor } from './support/actors';
-import { expectedList, type ListQuery, type OracleModel, type OraclePerson } from './support/list-oracle';
+import { expectedList, type ListQuery, type OracleModel, type OraclePerson } from './support/oracle';
 import {
   createBaseModel,
   groupGrant,
@@ -8,6 +8,7 @@ import {
   modelApi,
   publicGrant,
   setGrants,
+  setModelTimes,
   userGrant,
   type Grant,
 } from './support/model-fixtures';
@@ -119,13 +120,10 @@ async function seed(plans: ModelPlan[]): Promise<OracleModel[]> {
     await setGrants(t, people[0].actor, m.id, [...m.grants, publicGrant()]);
   }
   const stamp = (n: number) => 1_700_000_000 + n;
-  for (const { plan, id } of models) {
-    await t.dataSource.query('UPDATE models SET created_at = $2, updated_at = $3 WHERE id = $1', [
-      id,
-      stamp(plan.created),
-      stamp(plan.updated),
-    ]);
-  }
+  await setModelTimes(
+    t,
+    models.map(({ plan, id }) => ({ id, createdAt: stamp(plan.created), updatedAt: stamp(plan.updated) })),
+  );
   return models.map(({ plan, id, grants }) => ({
     id,
     name: plan.name,

@@ -189,7 +189,21 @@ export async function inPool<T>(inputs: T[], limit: number, work: (input: T) => 
   await Promise.all(runners);
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/**
+ * Sets models' created_at and updated_at (unix seconds; updated_at defaults to created_at) in
+ * SQL, so tests get ties and distinct times without waiting for the clock.
+ */
+export async function setModelTimes(
+  t: TestApp,
+  times: Array<{ id: string; createdAt: number; updatedAt?: number }>,
+): Promise<void> {
+  await t.dataSource.query(
+    `UPDATE models SET created_at = v.created_at, updated_at = v.updated_at
+     FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS v(id, created_at, updated_at)
+     WHERE models.id = v.id`,
+    [times.map((m) => m.id), times.map((m) => m.createdAt), times.map((m) => m.updatedAt ?? m.createdAt)],
+  );
+}
 
 /** A 1×1 transparent PNG. */
 export const TINY_PNG_BASE64 =
