@@ -1,4 +1,4 @@
-import type { UserRole } from '../../src/config/app-config';
+import type { UserRole } from '../../src/common/user-role';
 import type { Grant } from './model-fixtures';
 
 /**
