@@ -176,6 +176,13 @@ describe('list parameters (query strings arrive as text)', () => {
   ])('refuses %j, naming the parameter', async (query, message) => {
     expect(await refused(ListModelsQueryDto, query, 'query')).toEqual([message]);
   });
+
+  it.each(['query', 'tag'])(
+    'refuses a repeated %s as not a string (not as a bad character or length)',
+    async (name) => {
+      expect(await refused(ListModelsQueryDto, { [name]: ['a', 'b'] }, 'query')).toEqual([`${name} must be a string`]);
+    },
+  );
 });
 
 describe('params, meta and pricing', () => {
