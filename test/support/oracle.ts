@@ -2,7 +2,7 @@ import type { UserRole } from '../../src/common/user-role';
 import type { Grant } from './model-fixtures';
 
 /**
- * The one test oracle for "who may read, write and list what" (SPEC §2, §3.1, §4), decided from
+ * The one test oracle for "who may read, write and list what" (docs/access.md, and the workspace list of docs/api.md), decided from
  * the data a test created, never from the server under test.
  */
 
@@ -64,17 +64,17 @@ function grantApplies(caller: OraclePerson, grant: Grant): boolean {
 const isOwnerOrAdmin = (caller: OraclePerson, model: Shared) =>
   caller.role === 'admin' || (model.owner !== null && model.owner.id === caller.id);
 
-/** SPEC §2 "can read" (admin bypass on). */
+/** "Can read" of docs/access.md (admin bypass on). */
 export function canRead(caller: OraclePerson, model: Shared): boolean {
   return isOwnerOrAdmin(caller, model) || model.grants.some((g) => grantApplies(caller, g));
 }
 
-/** SPEC §2 "can write" (admin bypass on). */
+/** "Can write" of docs/access.md (admin bypass on). */
 export function canWrite(caller: OraclePerson, model: Shared): boolean {
   return isOwnerOrAdmin(caller, model) || model.grants.some((g) => g.permission === 'write' && grantApplies(caller, g));
 }
 
-/** SPEC §4: a key with a token group sees only models granted to that group or to everyone; an allow-list, only those ids. */
+/** API keys (docs/access.md): a token group sees only models granted to it or to everyone; an allow-list, only those ids. */
 export function keyAllows(scope: KeyScope, model: Shared): boolean {
   const granted = (type: Grant['principal_type'], id: string) =>
     model.grants.some((g) => g.principal_type === type && g.principal_id === id);
@@ -82,7 +82,7 @@ export function keyAllows(scope: KeyScope, model: Shared): boolean {
   return inGroup && (scope.models === undefined || scope.models.includes(model.id));
 }
 
-/** SPEC §4: active models the caller can read, narrowed by its key. */
+/** The gateway lists (docs/gateway.md): active models the caller can read, narrowed by its key. */
 export function mayList(caller: OraclePerson, scope: KeyScope, model: Shared & { active: boolean }): boolean {
   return model.active && canRead(caller, model) && keyAllows(scope, model);
 }
@@ -97,7 +97,7 @@ function searchMatches(model: OracleModel, query: string): boolean {
   return searchFields(model).some((field) => typeof field === 'string' && lower(field).includes(lower(query)));
 }
 
-/** SPEC §3.1: does the model belong in the caller's list for these parameters? */
+/** The workspace list (docs/api.md): does the model belong in the caller's list for these parameters? */
 export function listMatches(caller: OraclePerson, model: OracleModel, q: ListQuery): boolean {
   if (!canRead(caller, model)) return false;
   const own = model.owner !== null && model.owner.id === caller.id;
