@@ -4,17 +4,13 @@ import type { Response } from 'express';
 import { callerOf, Caller } from '../access/caller';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser, Roles } from '../common/decorators';
+import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { ApiCallerAuth, ApiErrorResponses } from '../common/openapi';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { ListModelsQueryDto, ModelIdQueryDto } from './dto/list-models-query.dto';
 import { ModelIdDto } from './dto/model-fields.dto';
 import { CreateModelDto, ImportModelsDto, UpdateAccessDto, UpdateModelDto } from './dto/model-requests.dto';
-import {
-  ImportResponseDto,
-  ModelDeletedResponseDto,
-  ModelListResponseDto,
-  ModelResponseDto,
-} from './dto/model-response.dto';
+import { ImportResponseDto, ModelListResponseDto, ModelResponseDto } from './dto/model-response.dto';
 import { profileImageOf } from './model-image';
 import { ModelImportService } from './model-import.service';
 import { ModelListService } from './model-list.service';
@@ -129,9 +125,9 @@ export class ModelsController {
   @Post('model/delete')
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete a model and its grants' })
-  @ApiOkResponse({ type: ModelDeletedResponseDto })
+  @ApiOkResponse({ type: DeletedResponseDto })
   @ApiErrorResponses([400, 401, 403, 404, 409, 503])
-  delete(@CurrentUser() user: AuthUser, @Body() body: ModelIdDto): Promise<ModelDeletedResponseDto> {
+  delete(@CurrentUser() user: AuthUser, @Body() body: ModelIdDto): Promise<DeletedResponseDto> {
     return this.models.delete(this.caller(user), body.id);
   }
 

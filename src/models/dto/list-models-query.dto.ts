@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength } from 'class-validator';
-import { NO_CONTROL_CHARS } from './model-fields.dto';
 import { ToInteger } from '../../common/query-number';
+import { NO_CONTROL_CHARS } from '../../common/text-fields';
 
 export const ORDER_BY = ['name', 'created_at', 'updated_at'] as const;
 export type OrderBy = (typeof ORDER_BY)[number];

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
 import { AccessGrantDto } from '../../access/dto/access-grant.dto';
-import type { UserRole } from '../../config/app-config';
+import { USER_ROLES, type UserRole } from '../../common/user-role';
 import { ENDPOINT_TYPES, EndpointType } from '../model.entity';
 
 /**
@@ -21,7 +21,7 @@ export class ModelOwnerDto {
   @ApiProperty({ type: String, nullable: true })
   username!: string | null;
 
-  @ApiProperty({ enum: ['admin', 'user', 'pending'] })
+  @ApiProperty({ enum: USER_ROLES })
   role!: UserRole;
 }
 
@@ -122,14 +122,6 @@ export class ModelListResponseDto {
 
   @ApiProperty({ description: 'Matches across all pages' })
   total!: number;
-}
-
-export class ModelDeletedResponseDto {
-  @ApiProperty()
-  id!: string;
-
-  @ApiProperty({ enum: [true] })
-  deleted!: true;
 }
 
 export class ImportResultDto {
