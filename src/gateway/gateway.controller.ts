@@ -11,13 +11,13 @@ import { ApiAnyFamilyList, ApiAnyFamilyModel, ApiGatewayAuth, ApiGeminiList, Api
 import type { GatewayQuery } from './gateway-query';
 import { GatewayService } from './gateway.service';
 
-/** The client family of the request (SPEC §4 header rules). */
+/** The client family of the request (docs/gateway.md, picking the format). */
 const Family = createParamDecorator((_: unknown, context: ExecutionContext): ClientFamily =>
   clientFamilyOf(context.switchToHttp().getRequest<Request>()),
 );
 
 /**
- * Gateway model lists for SDKs and tools (SPEC §4). Ids may contain `/`, so single-model routes
+ * Gateway model lists for SDKs and tools (docs/gateway.md). Ids may contain `/`, so single-model routes
  * take the rest of the path; Express hands a wildcard over as its decoded segments.
  */
 @ApiTags('gateway')
