@@ -22,7 +22,7 @@ export function ApiGatewayAuth(): ClassDecorator & MethodDecorator {
 }
 
 const FORMAT_CHOICE =
-  'The format follows the client family (SPEC §4): an anthropic-version header selects Anthropic, ' +
+  'The format follows the client family: an anthropic-version header selects Anthropic, ' +
   'an x-goog-api-key header or a key query parameter Gemini, anything else OpenAI.';
 
 /** The headers and parameter that pick the format on /v1; the keys are credentials as well. */
