@@ -1,7 +1,5 @@
-import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
@@ -15,21 +13,10 @@ import { RequestValidationPipe } from './common/validation';
 import { APP_CONFIG, RuntimeConfig } from './config/app-config';
 import { GatewayErrorFormatter } from './gateway/gateway-error.formatter';
 import { refuseInference } from './gateway/inference-paths';
+import { V1_ONLY_PATHS } from './api-v1-paths';
+import { setupOpenApi } from './openapi.setup';
 
 export const BODY_LIMIT = '1mb';
-
-/**
- * Open WebUI's paths that differ between /api and /api/v1 (docs/api.md): `/api/models` and
- * `/api/models/base` answer `{data}`, `/api/v1/models/base` a bare array, and the admin settings'
- * routes live under /api/v1 only. These are routed as they come, never rewritten.
- */
-export const V1_ONLY_PATHS: ReadonlySet<string> = new Set([
-  '/api/v1/models',
-  '/api/v1/models/base',
-  '/api/v1/models/base/tags',
-  '/api/v1/models/all',
-  '/api/v1/models/delete/all',
-]);
 
 /** `/api/v1/...` is an alias of `/api/...`: rewrite before routing so every route answers on both. */
 function apiV1Alias(request: Request, _response: Response, next: NextFunction): void {
@@ -38,20 +25,6 @@ function apiV1Alias(request: Request, _response: Response, next: NextFunction): 
     request.url = '/api/' + request.url.slice('/api/v1/'.length);
   }
   next();
-}
-
-function setupOpenApi(app: INestApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Model registry')
-      .setDescription('Workspace models, sharing, and gateway model lists (/v1/models)')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'JWT from sign-in, or an API key sk-…' })
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'x-api-key')
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 
 /** Security headers, compression, CORS, pipes, filters, body limits and aliases: everything main.ts and the tests must share. */

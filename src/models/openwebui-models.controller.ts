@@ -1,9 +1,11 @@
 import { Controller, Delete, ForbiddenException, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { callerOf, Caller } from '../access/caller';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser, Roles } from '../common/decorators';
+import { ApiCallerAuth, ApiErrorResponses } from '../common/openapi';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
+import { ModelResponseDto } from './dto/model-response.dto';
 import { BaseModelsQueryDto, DeletedCountDto, OpenWebUiModelListDto } from './dto/openwebui-models.dto';
 import { OpenWebUiModelsService } from './openwebui-models.service';
 
@@ -12,7 +14,7 @@ import { OpenWebUiModelsService } from './openwebui-models.service';
  * (OpenWebUiV1ModelsController), so app.setup.ts does not alias these paths.
  */
 @ApiTags('models')
-@ApiBearerAuth()
+@ApiCallerAuth()
 @Controller('api/models')
 export class OpenWebUiModelsController {
   constructor(
@@ -23,6 +25,7 @@ export class OpenWebUiModelsController {
   @Get()
   @ApiOperation({ summary: "Open WebUI's model list: active models the caller can read, base and custom" })
   @ApiOkResponse({ type: OpenWebUiModelListDto })
+  @ApiErrorResponses([401, 403, 503])
   list(@CurrentUser() user: AuthUser) {
     return this.models.active(callerOf(user, this.config));
   }
@@ -30,6 +33,7 @@ export class OpenWebUiModelsController {
   @Get('base')
   @ApiOperation({ summary: 'The base models the caller can build on, in the model list shape' })
   @ApiOkResponse({ type: OpenWebUiModelListDto })
+  @ApiErrorResponses([401, 403, 503])
   base(@CurrentUser() user: AuthUser) {
     return this.models.baseList(callerOf(user, this.config));
   }
@@ -37,7 +41,7 @@ export class OpenWebUiModelsController {
 
 /** The /api/v1/models routes Open WebUI's workspace and admin settings call that /api does not have. */
 @ApiTags('models')
-@ApiBearerAuth()
+@ApiCallerAuth()
 @Controller('api/v1/models')
 export class OpenWebUiV1ModelsController {
   constructor(
@@ -57,13 +61,16 @@ export class OpenWebUiV1ModelsController {
 
   @Get('base')
   @ApiOperation({ summary: 'The base models the caller can build on (admins: all), by id; ?tag= filters' })
+  @ApiOkResponse({ type: [ModelResponseDto] })
+  @ApiErrorResponses([400, 401, 403, 503])
   base(@CurrentUser() user: AuthUser, @Query() query: BaseModelsQueryDto) {
     return this.models.base(this.caller(user), query.tag?.trim() ? query.tag : null);
   }
 
   @Get('base/tags')
   @ApiOperation({ summary: 'Sorted distinct tags over the base models the caller can build on' })
-  @ApiOkResponse({ type: [String] })
+  @ApiOkResponse({ type: [String], description: 'Lower-cased tag names, sorted' })
+  @ApiErrorResponses([401, 403, 503])
   baseTags(@CurrentUser() user: AuthUser) {
     return this.models.baseTags(this.caller(user));
   }
@@ -71,6 +78,8 @@ export class OpenWebUiV1ModelsController {
   @Get('all')
   @Roles('admin')
   @ApiOperation({ summary: 'Every custom model (admins with a sign-in token)' })
+  @ApiOkResponse({ type: [ModelResponseDto] })
+  @ApiErrorResponses([401, 403, 503])
   all(@CurrentUser() user: AuthUser) {
     return this.models.all(this.signInAdmin(user));
   }
@@ -79,6 +88,7 @@ export class OpenWebUiV1ModelsController {
   @Roles('admin')
   @ApiOperation({ summary: 'Delete every custom model; base models stay (admins with a sign-in token)' })
   @ApiOkResponse({ type: DeletedCountDto })
+  @ApiErrorResponses([401, 403, 503])
   deleteAll(@CurrentUser() user: AuthUser) {
     return this.models.deleteAll(this.signInAdmin(user));
   }
