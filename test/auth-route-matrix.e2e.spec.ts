@@ -184,9 +184,10 @@ describe('who may call which users, groups, keys and auth route', () => {
     },
   ];
 
-  it('lists every users, groups, keys and auth route the app serves', () => {
+  it("lists every users, groups, keys and auth route the app serves, and Open WebUI's model routes", () => {
+    const openWebUi = /^\/api\/(models(\/base)?|v1\/models\/.*)$/;
     const served = nestRoutes(t)
-      .filter((route) => /^\/api\/(users|groups|keys|auths)(\/|$)/.test(route.path))
+      .filter((route) => /^\/api\/(users|groups|keys|auths)(\/|$)/.test(route.path) || openWebUi.test(route.path))
       .map((route) => `${route.method} ${route.path}`);
     expect(routes.map((route) => `${route.method} ${route.route}`).sort()).toEqual(served.sort());
   });
