@@ -11,6 +11,8 @@ import { requestIdMiddleware } from './common/request-id';
 import { requestTextGuard, verifyUtf8Body } from './common/request-text';
 import { RuntimeConfig } from './config/app-config';
 import { GatewayErrorFormatter } from './gateway/gateway-error.formatter';
+import { AppLogger, createLogger, NestLogger } from './logging/logger';
+import { requestLogger } from './logging/request-log';
 
 export const BODY_LIMIT = '1mb';
 
@@ -35,9 +37,10 @@ function setupOpenApi(app: INestApplication): void {
 }
 
 /** Pipes, filters, body limits and aliases: everything main.ts and the tests must share. */
-export function configureApp(app: NestExpressApplication): void {
+export function configureApp(app: NestExpressApplication, logger: AppLogger): void {
   const filter = new ApiExceptionFilter([new GatewayErrorFormatter()]);
   app.use(requestIdMiddleware);
+  app.use(requestLogger(logger));
   app.use(apiV1Alias);
   app.use(json({ limit: BODY_LIMIT, verify: verifyUtf8Body }));
   app.use(requestTextGuard);
@@ -57,11 +60,14 @@ export function configureApp(app: NestExpressApplication): void {
 }
 
 /** Builds the application exactly as main.ts serves it (tests call this too). */
-export async function createApp(config: RuntimeConfig): Promise<NestExpressApplication> {
+export async function createApp(
+  config: RuntimeConfig,
+  logger: AppLogger = createLogger(config),
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: process.env.NODE_ENV === 'test' ? ['error'] : ['log', 'warn', 'error'],
+    logger: new NestLogger(logger),
   });
-  configureApp(app);
+  configureApp(app, logger);
   return app;
 }

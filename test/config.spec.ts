@@ -35,6 +35,8 @@ describe('loadConfig', () => {
       bypassAdminAccessControl: true,
       userCanCreateModels: true,
       bcryptRounds: 10,
+      logFormat: 'pretty',
+      logLevel: 'info',
     };
     expect(loadConfig({})).toEqual(expected);
   });
@@ -60,6 +62,8 @@ describe('loadConfig', () => {
       BYPASS_ADMIN_ACCESS_CONTROL: 'FALSE',
       USER_CAN_CREATE_MODELS: '0',
       BCRYPT_ROUNDS: '12',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'debug',
     });
     expect(config).toEqual({
       port: 3000,
@@ -77,6 +81,8 @@ describe('loadConfig', () => {
       bypassAdminAccessControl: false,
       userCanCreateModels: false,
       bcryptRounds: 12,
+      logFormat: 'json',
+      logLevel: 'debug',
     });
   });
 
@@ -123,8 +129,16 @@ describe('loadConfig', () => {
     ['BCRYPT_ROUNDS', '3'],
     ['BCRYPT_ROUNDS', '16'],
     ['BCRYPT_ROUNDS', 'fast'],
+    ['LOG_FORMAT', 'text'],
+    ['LOG_LEVEL', 'verbose'],
   ])('rejects %s=%s with a ConfigError naming the variable', (name, value) => {
     expect(configError({ [name]: value }).message).toContain(name);
+  });
+
+  it('logs JSON by default in production, and LOG_FORMAT wins over NODE_ENV', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).logFormat).toBe('json');
+    expect(loadConfig({ NODE_ENV: 'production', LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(loadConfig({ NODE_ENV: 'development' }).logFormat).toBe('pretty');
   });
 
   it('rejects ADMIN_EMAIL without ADMIN_PASSWORD, and the reverse', () => {
