@@ -33,10 +33,16 @@ function describe(request: LoggedRequest, response: ServerResponse, ms: number):
 const summary = (request: LoggedRequest, response: ServerResponse): string =>
   `${request.method} ${redactUrl(request.originalUrl ?? request.url ?? '')} ${response.statusCode}`;
 
+/** 503 is the known "database unreachable" answer (see /health): a warning, not a fault of ours. */
+function levelOf(status: number, error: Error | undefined): 'info' | 'warn' | 'error' {
+  if (status === 503) return 'warn';
+  return error || status >= 500 ? 'error' : 'info';
+}
+
 /**
- * One line per request, written when the response ends (whoever answered it: a route, the
- * body parser, the guard), at info, or error for 5xx. Runs after requestIdMiddleware so the log
- * and the `x-request-id` header carry the same id.
+ * One line per request, written when the response ends (whoever answered it: a route, the body
+ * parser, the guard). Runs after requestIdMiddleware so the log and the `x-request-id` header
+ * carry the same id.
  */
 export function requestLogger(logger: AppLogger): RequestHandler {
   const middleware = pinoHttp<LoggedRequest>({
@@ -44,7 +50,7 @@ export function requestLogger(logger: AppLogger): RequestHandler {
     genReqId: (request) => requestIdOf(request as Request),
     quietReqLogger: true,
     quietResLogger: true,
-    customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
+    customLogLevel: (_request, response, error) => levelOf(response.statusCode, error),
     customSuccessObject: (request, response, value: { responseTime: number }) =>
       describe(request, response, value.responseTime),
     customErrorObject: (request, response, _error, value: { responseTime: number }) =>

@@ -5,11 +5,11 @@ import { loadConfig, RuntimeConfig } from '../../src/config/app-config';
 import { TEST_JWT_SECRET, TestApp } from './test-app';
 
 /**
- * The configuration the tests use, pointed at the given database. Logs stay quiet (warn and
- * worse) unless LOG_LEVEL asks for more.
+ * The configuration the tests use, pointed at the given database. Logs show only errors (the
+ * unexpected: 5xx other than 503, with their stack) unless LOG_LEVEL asks for more.
  */
 export function testConfigFor(databaseUrl: string, overrides: Partial<RuntimeConfig> = {}): RuntimeConfig {
-  const logging = { LOG_LEVEL: process.env.LOG_LEVEL || 'warn', LOG_FORMAT: process.env.LOG_FORMAT };
+  const logging = { LOG_LEVEL: process.env.LOG_LEVEL || 'error', LOG_FORMAT: process.env.LOG_FORMAT };
   return { ...loadConfig(logging), bcryptRounds: 4, jwtSecret: TEST_JWT_SECRET, ...overrides, databaseUrl };
 }
 
