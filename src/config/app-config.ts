@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
+import type { UserRole } from '../common/user-role';
 
-export type UserRole = 'admin' | 'user' | 'pending';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LogFormat = 'json' | 'pretty';
