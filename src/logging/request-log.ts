@@ -2,16 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { AuthUser } from '../common/auth-user';
+import { redactUrl } from '../common/redact-url';
 import { requestIdOf } from '../common/request-id';
 import type { AppLogger } from './logger';
-
-/** Query parameters that carry credentials (Gemini clients send `?key=`): never written to a log. */
-const SECRET_PARAMS = /([?&])(key|api[_-]?key|access[_-]?token|token|password|secret)=[^&#]*/gi;
-
-/** The path and query as the client sent them, with credential values replaced. */
-export function redactUrl(url: string): string {
-  return url.replace(SECRET_PARAMS, '$1$2=[REDACTED]');
-}
 
 type LoggedRequest = IncomingMessage & Partial<Pick<Request, 'originalUrl'>> & { user?: AuthUser };
 
