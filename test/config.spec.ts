@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       bcryptRounds: 10,
       logFormat: 'pretty',
       logLevel: 'info',
+      corsOrigins: [],
     };
     expect(loadConfig({})).toEqual(expected);
   });
@@ -64,6 +65,7 @@ describe('loadConfig', () => {
       BCRYPT_ROUNDS: '12',
       LOG_FORMAT: 'json',
       LOG_LEVEL: 'debug',
+      CORS_ORIGINS: ' https://App.example.com , http://localhost:3000/,https://b.example.com:443',
     });
     expect(config).toEqual({
       port: 3000,
@@ -83,6 +85,7 @@ describe('loadConfig', () => {
       bcryptRounds: 12,
       logFormat: 'json',
       logLevel: 'debug',
+      corsOrigins: ['https://app.example.com', 'http://localhost:3000', 'https://b.example.com'],
     });
   });
 
@@ -131,6 +134,10 @@ describe('loadConfig', () => {
     ['BCRYPT_ROUNDS', 'fast'],
     ['LOG_FORMAT', 'text'],
     ['LOG_LEVEL', 'verbose'],
+    ['CORS_ORIGINS', '*'],
+    ['CORS_ORIGINS', 'app.example.com'],
+    ['CORS_ORIGINS', 'https://app.example.com/path'],
+    ['CORS_ORIGINS', 'https://ok.example.com,ftp://files.example.com'],
   ])('rejects %s=%s with a ConfigError naming the variable', (name, value) => {
     expect(configError({ [name]: value }).message).toContain(name);
   });
