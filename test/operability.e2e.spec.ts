@@ -2,7 +2,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskDatabaseUrl } from '../src/startup/start-report';
-import { freePort, probe } from './support/child-service';
+import { freePort } from './support/free-port';
+import { probe } from './support/child-service';
 import { MainProcess, spawnMain } from './support/main-process';
 import { TEST_JWT_SECRET } from './support/test-app';
 import { createTestDatabase } from './support/test-database';

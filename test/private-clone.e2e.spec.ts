@@ -13,7 +13,8 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { binariesCopyFolder, RELOCATED_ROOT } from '../src/database/postgres-home';
-import { freePort, probe } from './support/child-service';
+import { freePort } from './support/free-port';
+import { probe } from './support/child-service';
 import { MainProcess, spawnMain } from './support/main-process';
 
 const ROOT = join(__dirname, '..');
