@@ -45,7 +45,7 @@ export function toAnthropicPage(models: ModelSummaryRow[], hasMore: boolean) {
 }
 
 /** Newest first; with before_id the page is the one just before that model, still newest first. */
-export async function anthropicList(models: ListableModels, query: GatewayQuery): Promise<object> {
+export async function anthropicList(models: ListableModels, query: GatewayQuery) {
   const request = anthropicPageRequest(query);
   const after = request.afterId === null ? null : await cursor(models, 'after_id', request.afterId);
   const before = request.beforeId === null ? null : await cursor(models, 'before_id', request.beforeId);

@@ -1,6 +1,7 @@
 import type { ModelSummaryRow } from '../models/model-read.sql';
 import { anthropicError, anthropicList, toAnthropicModel } from './anthropic.format';
 import type { ClientFamily } from './client-family';
+import type { GatewayModel, GatewayModelList } from './dto/gateway-responses';
 import type { GatewayQuery, ListableModels } from './gateway-query';
 import { geminiError, geminiList, toGeminiModel } from './gemini.format';
 import { openAiError, openAiList, toOpenAiModel } from './openai.format';
@@ -8,8 +9,8 @@ import { openAiError, openAiList, toOpenAiModel } from './openai.format';
 /** Everything that differs between client families (docs/gateway.md): the list, one model, an error. */
 export interface ClientFormat {
   /** One page of the caller's models, paged by the family's own query parameters. */
-  list(models: ListableModels, query: GatewayQuery): Promise<object>;
-  one(model: ModelSummaryRow): object;
+  list(models: ListableModels, query: GatewayQuery): Promise<GatewayModelList>;
+  one(model: ModelSummaryRow): GatewayModel;
   error(path: string, status: number, message: string): object;
 }
 

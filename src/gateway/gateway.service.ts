@@ -3,6 +3,7 @@ import type { Caller } from '../access/caller';
 import type { ModelSummaryRow } from '../models/model-read.sql';
 import { ModelRepository } from '../models/model.repository';
 import type { ClientFamily } from './client-family';
+import type { GatewayModel, GatewayModelList } from './dto/gateway-responses';
 import { CLIENT_FORMATS } from './gateway-formats';
 import type { GatewayQuery, ListableModels } from './gateway-query';
 
@@ -13,12 +14,12 @@ const GEMINI_NAME_PREFIX = 'models/';
 export class GatewayService {
   constructor(private readonly models: ModelRepository) {}
 
-  list(family: ClientFamily, caller: Caller, query: GatewayQuery): Promise<object> {
+  list(family: ClientFamily, caller: Caller, query: GatewayQuery): Promise<GatewayModelList> {
     return CLIENT_FORMATS[family].list(this.listableBy(caller), query);
   }
 
   /** One model in the family's shape; 404 alike for absent models and ones the caller may not list. */
-  async one(family: ClientFamily, caller: Caller, id: string): Promise<object> {
+  async one(family: ClientFamily, caller: Caller, id: string): Promise<GatewayModel> {
     const model = await this.find(family, caller, id);
     if (!model) throw new NotFoundException(`The model '${id}' does not exist or you do not have access to it`);
     return CLIENT_FORMATS[family].one(model);

@@ -82,7 +82,7 @@ export function toGeminiPage(models: ModelSummaryRow[], hasMore: boolean) {
 }
 
 /** Pages in id order, continuing after the id the page token carries. */
-export async function geminiList(models: ListableModels, query: GatewayQuery): Promise<object> {
+export async function geminiList(models: ListableModels, query: GatewayQuery) {
   const { afterId, pageSize } = geminiPageRequest(query);
   const rows = await models.list({ order: 'id', afterId, limit: pageSize + 1 });
   return toGeminiPage(rows.slice(0, pageSize), rows.length > pageSize);

@@ -42,7 +42,7 @@ export function toOpenAiList(models: ModelSummaryRow[]) {
 }
 
 /** OpenAI's list has no paging: every model, in id order. */
-export async function openAiList(models: ListableModels): Promise<object> {
+export async function openAiList(models: ListableModels) {
   return toOpenAiList(await models.list({ order: 'id' }));
 }
 

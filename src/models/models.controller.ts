@@ -1,11 +1,14 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Caller, CurrentCaller } from '../access/caller';
 import { Roles } from '../common/decorators';
+import { DeletedResponseDto } from '../common/deleted-response.dto';
+import { ApiCallerAuth, ApiErrorResponses } from '../common/openapi';
 import { ListModelsQueryDto, ModelIdQueryDto } from './dto/list-models-query.dto';
 import { ModelIdDto } from './dto/model-fields.dto';
 import { CreateModelDto, ImportModelsDto, UpdateAccessDto, UpdateModelDto } from './dto/model-requests.dto';
+import { ImportResponseDto, ModelListResponseDto, ModelResponseDto } from './dto/model-response.dto';
 import { profileImageOf } from './model-image';
 import { ModelImportService } from './model-import.service';
 import { ModelListService } from './model-list.service';
@@ -14,7 +17,7 @@ import { ModelsService } from './models.service';
 
 /** Workspace model routes (docs/api.md); ids travel in the query or body because they may contain `/`. */
 @ApiTags('models')
-@ApiBearerAuth()
+@ApiCallerAuth()
 @Controller('api/models')
 export class ModelsController {
   constructor(
@@ -26,38 +29,58 @@ export class ModelsController {
 
   @Get('list')
   @ApiOperation({ summary: 'Custom models the caller can read: search, tag, view, sort, 30 a page' })
-  list(@CurrentCaller() caller: Caller, @Query() query: ListModelsQueryDto) {
+  @ApiOkResponse({ type: ModelListResponseDto })
+  @ApiErrorResponses([400, 401, 403, 503])
+  list(@CurrentCaller() caller: Caller, @Query() query: ListModelsQueryDto): Promise<ModelListResponseDto> {
     return this.lists.list(caller, query);
   }
 
   @Get('tags')
   @ApiOperation({ summary: 'Sorted distinct tags over the custom models the caller can read' })
-  tags(@CurrentCaller() caller: Caller) {
+  @ApiOkResponse({ type: [String], description: 'Lower-cased tag names, sorted' })
+  @ApiErrorResponses([401, 403, 503])
+  tags(@CurrentCaller() caller: Caller): Promise<string[]> {
     return this.lists.tags(caller);
   }
 
   @Get('base')
   @Roles('admin')
   @ApiOperation({ summary: 'Base models (admins)' })
-  base(@CurrentCaller() caller: Caller) {
+  @ApiOkResponse({ type: [ModelResponseDto] })
+  @ApiErrorResponses([401, 403, 503])
+  base(@CurrentCaller() caller: Caller): Promise<ModelResponseDto[]> {
     return this.lists.baseModels(caller);
   }
 
   @Post('create')
   @ApiOperation({ summary: 'Create a custom model (or, for admins, a base model)' })
-  create(@CurrentCaller() caller: Caller, @Body() body: CreateModelDto) {
+  @ApiCreatedResponse({ type: ModelResponseDto })
+  @ApiErrorResponses([400, 401, 403, 409, 413, 503])
+  create(@CurrentCaller() caller: Caller, @Body() body: CreateModelDto): Promise<ModelResponseDto> {
     return this.models.create(caller, body);
   }
 
   @Get('model')
   @ApiOperation({ summary: 'One model the caller can read' })
-  get(@CurrentCaller() caller: Caller, @Query() query: ModelIdQueryDto) {
+  @ApiOkResponse({ type: ModelResponseDto })
+  @ApiErrorResponses([400, 401, 403, 404, 503])
+  get(@CurrentCaller() caller: Caller, @Query() query: ModelIdQueryDto): Promise<ModelResponseDto> {
     return this.reader.one(caller, query.id);
   }
 
   @Get('model/profile/image')
   @ApiOperation({ summary: "The model's profile image" })
-  async image(@CurrentCaller() caller: Caller, @Query() query: ModelIdQueryDto, @Res() response: Response) {
+  @ApiOkResponse({
+    description: 'The stored (data:) image',
+    content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiFoundResponse({ description: 'Redirect to the http(s) image URL' })
+  @ApiErrorResponses([400, 401, 403, 404, 503])
+  async image(
+    @CurrentCaller() caller: Caller,
+    @Query() query: ModelIdQueryDto,
+    @Res() response: Response,
+  ): Promise<void> {
     const image = profileImageOf((await this.reader.one(caller, query.id)).meta);
     if (image.kind === 'redirect') return response.redirect(302, image.url);
     // Stored images come from users: never let one run script in this origin (SVG).
@@ -68,41 +91,53 @@ export class ModelsController {
   @Post('model/update')
   @HttpCode(200)
   @ApiOperation({ summary: 'Change a model; fields left out keep their value' })
-  update(@CurrentCaller() caller: Caller, @Body() body: UpdateModelDto) {
+  @ApiOkResponse({ type: ModelResponseDto })
+  @ApiErrorResponses([400, 401, 403, 404, 413, 503])
+  update(@CurrentCaller() caller: Caller, @Body() body: UpdateModelDto): Promise<ModelResponseDto> {
     return this.models.update(caller, body);
   }
 
   @Post('model/access/update')
   @HttpCode(200)
   @ApiOperation({ summary: "Replace a model's access grants" })
-  updateAccess(@CurrentCaller() caller: Caller, @Body() body: UpdateAccessDto) {
+  @ApiOkResponse({ type: ModelResponseDto })
+  @ApiErrorResponses([400, 401, 403, 404, 413, 503])
+  updateAccess(@CurrentCaller() caller: Caller, @Body() body: UpdateAccessDto): Promise<ModelResponseDto> {
     return this.models.updateAccess(caller, body);
   }
 
   @Post('model/toggle')
   @HttpCode(200)
   @ApiOperation({ summary: 'Flip is_active' })
-  toggle(@CurrentCaller() caller: Caller, @Query() query: ModelIdQueryDto) {
+  @ApiOkResponse({ type: ModelResponseDto })
+  @ApiErrorResponses([400, 401, 403, 404, 503])
+  toggle(@CurrentCaller() caller: Caller, @Query() query: ModelIdQueryDto): Promise<ModelResponseDto> {
     return this.models.toggle(caller, query.id);
   }
 
   @Post('model/delete')
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete a model and its grants' })
-  delete(@CurrentCaller() caller: Caller, @Body() body: ModelIdDto) {
+  @ApiOkResponse({ type: DeletedResponseDto })
+  @ApiErrorResponses([400, 401, 403, 404, 409, 503])
+  delete(@CurrentCaller() caller: Caller, @Body() body: ModelIdDto): Promise<DeletedResponseDto> {
     return this.models.delete(caller, body.id);
   }
 
   @Get('export')
   @ApiOperation({ summary: 'Every model the caller can write, with grants' })
-  export(@CurrentCaller() caller: Caller) {
+  @ApiOkResponse({ type: [ModelResponseDto] })
+  @ApiErrorResponses([401, 403, 503])
+  export(@CurrentCaller() caller: Caller): Promise<ModelResponseDto[]> {
     return this.lists.export(caller);
   }
 
   @Post('import')
   @HttpCode(200)
   @ApiOperation({ summary: 'Create or overwrite models; one result per model' })
-  import(@CurrentCaller() caller: Caller, @Body() body: ImportModelsDto) {
+  @ApiOkResponse({ type: ImportResponseDto })
+  @ApiErrorResponses([400, 401, 403, 413, 503])
+  import(@CurrentCaller() caller: Caller, @Body() body: ImportModelsDto): Promise<ImportResponseDto> {
     return this.imports.import(caller, body.models);
   }
 }
