@@ -3,18 +3,14 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from
 import type { Response } from 'express';
 import type { AuthUser } from '../common/auth-user';
 import { AllowPending, CurrentUser, Public } from '../common/decorators';
-import { UserResponseDto } from '../users/dto/user-response.dto';
-import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
 import { SessionResponseDto, SignInDto, SignUpDto } from './dto/auth.dto';
+import { CallerResponseDto } from './dto/caller.dto';
 
 @ApiTags('auth')
 @Controller('api/auths')
 export class AuthController {
-  constructor(
-    private readonly auth: AuthService,
-    private readonly users: UsersService,
-  ) {}
+  constructor(private readonly auth: AuthService) {}
 
   @Post('signup')
   @ApiOkResponse({ type: SessionResponseDto })
@@ -35,12 +31,12 @@ export class AuthController {
   }
 
   @Get()
-  @ApiOkResponse({ type: UserResponseDto })
+  @ApiOkResponse({ type: CallerResponseDto })
   @AllowPending()
   @ApiBearerAuth()
   @ApiSecurity('x-api-key')
-  @ApiOperation({ summary: 'The caller (pending accounts too)' })
-  me(@CurrentUser() caller: AuthUser): Promise<UserResponseDto> {
-    return this.users.get(caller.id);
+  @ApiOperation({ summary: 'The caller (pending accounts too), with what its account may do' })
+  me(@CurrentUser() caller: AuthUser): Promise<CallerResponseDto> {
+    return this.auth.caller(caller.id);
   }
 }

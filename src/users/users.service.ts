@@ -1,6 +1,7 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import { escapeLike } from '../common/sql-params';
 import { nowSeconds } from '../common/time';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { conflictOnUnique } from '../common/unique-violation';
@@ -28,10 +29,6 @@ export interface NewAccount {
   email: string;
   password: string;
   username?: string | null;
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, '\\$&');
 }
 
 @Injectable()
