@@ -106,7 +106,9 @@ describe('finding people to share with (GET /api/users/search, /api/users/:id/in
     it('shows id, name, username and email only: no role, no dates', async () => {
       const res = await search({ query: 'quartz' }).expect(200);
       expect(res.body).toEqual({
-        users: [{ id: expect.any(String), name: 'Zoë Quartz', username: 'qz_handle', email: 'quartz.mail@example.test' }],
+        users: [
+          { id: expect.any(String), name: 'Zoë Quartz', username: 'qz_handle', email: 'quartz.mail@example.test' },
+        ],
         total: 1,
       });
     });
@@ -203,5 +205,23 @@ describe('finding people to share with (GET /api/users/search, /api/users/:id/in
       await request(t.server).get(`/api/users/${admin.id}`).set(bearer(user.token)).expect(403);
       await request(t.server).get('/api/users').set(bearer(user.token)).expect(403);
     });
+  });
+
+  it('documents the new routes, their parameters and answers in the OpenAPI document', async () => {
+    const doc = (await request(t.server).get('/docs-json').expect(200)).body;
+    const params = (path: string) => (doc.paths[path].get.parameters as Array<{ name: string }>).map((p) => p.name);
+    expect(params('/api/users/search').sort()).toEqual(['direction', 'order_by', 'page', 'query']);
+    expect(params('/api/groups')).toEqual(['share']);
+    for (const path of ['/api/users/{id}/info', '/api/groups/{id}/info', '/api/groups/id/{id}/info']) {
+      expect(params(path)).toEqual(['id']);
+    }
+    const fields = (schema: string) => Object.keys(doc.components.schemas[schema].properties as object).sort();
+    expect(fields('UserSearchResponseDto')).toEqual(['total', 'users']);
+    expect(fields('UserInfoResponseDto')).toEqual(['email', 'id', 'name', 'username']);
+    expect(fields('GroupInfoResponseDto')).toEqual(['description', 'id', 'member_count', 'name']);
+    expect(fields('GroupResponseDto')).toEqual(expect.arrayContaining(['member_count', 'user_ids']));
+    expect(doc.components.schemas.GroupResponseDto.required).not.toContain('user_ids');
+    expect(fields('CallerResponseDto')).toContain('permissions');
+    expect(fields('WorkspacePermissionsDto')).toEqual(['models', 'models_export', 'models_import']);
   });
 });

@@ -2,7 +2,12 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { escapeLike } from '../common/sql-params';
-import { SearchUsersQueryDto, UserInfoResponseDto, UserSearchOrder, UserSearchResponseDto } from './dto/user-directory.dto';
+import {
+  SearchUsersQueryDto,
+  UserInfoResponseDto,
+  UserSearchOrder,
+  UserSearchResponseDto,
+} from './dto/user-directory.dto';
 import { UserEntity } from './user.entity';
 
 export const USER_SEARCH_PAGE_SIZE = 30;
