@@ -2,7 +2,7 @@ import { SqlParams } from '../common/sql-params';
 import type { Caller } from './caller';
 
 /**
- * THE rule for who may read or write a model (SPEC §2), as SQL predicates over a models row
+ * THE rule for who may read or write a model (docs/access.md), as SQL predicates over a models row
  * aliased `alias`. Every route that shows or changes models (list, tags, single-model routes,
  * export, import, gateway) filters through these, so the rule lives here only.
  *
@@ -54,7 +54,7 @@ function grantedIds(caller: Caller, p: SqlParams, userParam: string, writeOnly: 
 }
 
 /**
- * The narrowing an API key adds on gateway lists (SPEC §4): with a token group only models
+ * The narrowing an API key adds on gateway lists (docs/access.md): with a token group only models
  * granted to that group or public; with an allow-list only those ids. TRUE for sign-in tokens.
  */
 export function keyScopePredicate(caller: Caller, p: SqlParams, alias = 'm'): string {

@@ -14,7 +14,7 @@ import { ModelListService } from './model-list.service';
 import { ModelReader } from './model-reader.service';
 import { ModelsService } from './models.service';
 
-/** Workspace model routes (SPEC §3); ids travel in the query or body because they may contain `/`. */
+/** Workspace model routes (docs/api.md); ids travel in the query or body because they may contain `/`. */
 @ApiTags('models')
 @ApiBearerAuth()
 @Controller('api/models')
