@@ -3,7 +3,8 @@ import { ModelsAndGrants1763780100000 } from './1763780100000-ModelsAndGrants';
 import { GatewayNewestIndex1763780200000 } from './1763780200000-GatewayNewestIndex';
 import { SearchStatistics1763780300000 } from './1763780300000-SearchStatistics';
 import { CoveringListIndexes1763780400000 } from './1763780400000-CoveringListIndexes';
-import { UserDirectoryIndexes1763780600000 } from './1763780600000-UserDirectoryIndexes';
+import { GroupNamesIgnoreCase1796034400000 } from './1796034400000-GroupNamesIgnoreCase';
+import { UserDirectoryIndexes1796038402000 } from './1796038402000-UserDirectoryIndexes';
 
 /** Every migration, in order. Listed by class so they run the same from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -12,5 +13,6 @@ export const MIGRATIONS = [
   GatewayNewestIndex1763780200000,
   SearchStatistics1763780300000,
   CoveringListIndexes1763780400000,
-  UserDirectoryIndexes1763780600000,
+  GroupNamesIgnoreCase1796034400000,
+  UserDirectoryIndexes1796038402000,
 ];
