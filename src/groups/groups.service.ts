@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import type { AuthUser } from '../common/auth-user';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
+import { execute, queryRows, sql } from '../common/sql';
 import { nowSeconds } from '../common/time';
 import { conflictOnUnique } from '../common/unique-violation';
 import { CreateGroupDto, GroupInfoResponseDto, GroupResponseDto, UpdateGroupDto } from './dto/group.dto';
@@ -85,7 +86,7 @@ export class GroupsService {
     await this.dataSource.transaction(async (manager) => {
       const result = await manager.delete(GroupEntity, { id });
       if (!result.affected) throw new NotFoundException(`group ${id} not found`);
-      await manager.query(`DELETE FROM access_grants WHERE principal_type = 'group' AND principal_id = $1`, [id]);
+      await execute(manager, sql`DELETE FROM access_grants WHERE principal_type = 'group' AND principal_id = ${id}`);
     });
     return DeletedResponseDto.of(id);
   }
@@ -102,7 +103,7 @@ export class GroupsService {
   async removeMember(id: string, userId: string): Promise<GroupResponseDto> {
     return this.dataSource.transaction(async (manager) => {
       await this.touch(manager, id);
-      await manager.query('DELETE FROM group_members WHERE group_id = $1 AND user_id = $2', [id, userId]);
+      await execute(manager, sql`DELETE FROM group_members WHERE group_id = ${id} AND user_id = ${userId}`);
       return this.get(id, manager);
     });
   }
@@ -115,16 +116,16 @@ export class GroupsService {
 
   private async insertMembers(manager: EntityManager, groupId: string, userIds: string[]): Promise<void> {
     const ids = [...new Set(userIds.map((id) => id.toLowerCase()))];
-    const rows: Array<{ id: string }> = await manager.query('SELECT id FROM users WHERE id = ANY($1::uuid[])', [ids]);
+    const rows = await queryRows<{ id: string }>(manager, sql`SELECT id FROM users WHERE id = ANY(${ids}::uuid[])`);
     const known = new Set(rows.map((row) => row.id));
     const unknown = ids.filter((id) => !known.has(id));
     if (unknown.length > 0) throw new BadRequestException(`user_ids: unknown user id ${unknown.join(', ')}`);
     // From users rather than the ids as given: a user deleted meanwhile is skipped, not an FK error.
-    await manager.query(
-      `INSERT INTO group_members (group_id, user_id, created_at)
-       SELECT $1, u.id, $3 FROM users u WHERE u.id = ANY($2::uuid[])
+    await execute(
+      manager,
+      sql`INSERT INTO group_members (group_id, user_id, created_at)
+       SELECT ${groupId}, u.id, ${nowSeconds()} FROM users u WHERE u.id = ANY(${ids}::uuid[])
        ON CONFLICT DO NOTHING`,
-      [groupId, ids, nowSeconds()],
     );
   }
 
@@ -139,11 +140,11 @@ export class GroupsService {
    */
   private async members(manager: EntityManager, groupIds: string[], revealed: string[]): Promise<Map<string, Members>> {
     if (groupIds.length === 0) return new Map();
-    const rows: Array<{ group_id: string; count: number; user_ids: string[] | null }> = await manager.query(
-      `SELECT group_id, count(*)::int AS count,
-              array_agg(user_id::text ORDER BY user_id) FILTER (WHERE group_id = ANY($2::uuid[])) AS user_ids
-       FROM group_members WHERE group_id = ANY($1::uuid[]) GROUP BY group_id`,
-      [groupIds, revealed],
+    const rows = await queryRows<{ group_id: string; count: number; user_ids: string[] | null }>(
+      manager,
+      sql`SELECT group_id, count(*)::int AS count,
+              array_agg(user_id::text ORDER BY user_id) FILTER (WHERE group_id = ANY(${revealed}::uuid[])) AS user_ids
+       FROM group_members WHERE group_id = ANY(${groupIds}::uuid[]) GROUP BY group_id`,
     );
     const found = new Map(rows.map((row) => [row.group_id, { count: row.count, userIds: row.user_ids }]));
     for (const id of revealed) if (!found.has(id)) found.set(id, { count: 0, userIds: [] });

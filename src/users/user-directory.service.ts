@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { escapeLike } from '../common/sql-params';
+import { escapeLike } from '../common/sql';
 import {
   SearchUsersQueryDto,
   UserInfoResponseDto,
