@@ -106,9 +106,10 @@ describe('groups to share with: member_count, ?share=true and /info', () => {
     expect(res.body.detail).toBe('share must be true or false');
   });
 
-  it('refuses the group list to a pending account, with or without share', async () => {
+  it('refuses the group list to a pending account (403) and an anonymous caller (401), with or without share', async () => {
     await get(pending, '/api/groups?share=true').expect(403);
     await get(pending, '/api/groups').expect(403);
+    await request(t.server).get('/api/groups?share=true').expect(401);
   });
 
   describe('GET /api/groups/:id/info', () => {

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '../common/auth-user';
 import { AllowPending, CurrentUser, Public } from '../common/decorators';
+import { ApiCallerAuth } from '../common/openapi';
 import { AuthService } from './auth.service';
 import { SessionResponseDto, SignInDto, SignUpDto } from './dto/auth.dto';
 import { CallerResponseDto } from './dto/caller.dto';
@@ -33,8 +34,7 @@ export class AuthController {
   @Get()
   @ApiOkResponse({ type: CallerResponseDto })
   @AllowPending()
-  @ApiBearerAuth()
-  @ApiSecurity('x-api-key')
+  @ApiCallerAuth()
   @ApiOperation({ summary: 'The caller (pending accounts too), with what its account may do' })
   me(@CurrentUser() caller: AuthUser): Promise<CallerResponseDto> {
     return this.auth.caller(caller.id);

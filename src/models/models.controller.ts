@@ -1,13 +1,14 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { callerOf, Caller } from '../access/caller';
-import type { AuthUser } from '../common/auth-user';
-import { CurrentUser, Roles } from '../common/decorators';
-import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
+import { Caller, CurrentCaller } from '../access/caller';
+import { Roles } from '../common/decorators';
+import { DeletedResponseDto } from '../common/deleted-response.dto';
+import { ApiCallerAuth, ApiErrorResponses } from '../common/openapi';
 import { ListModelsQueryDto, ModelIdQueryDto } from './dto/list-models-query.dto';
 import { ModelIdDto } from './dto/model-fields.dto';
 import { CreateModelDto, ImportModelsDto, UpdateAccessDto, UpdateModelDto } from './dto/model-requests.dto';
+import { ImportResponseDto, ModelListResponseDto, ModelResponseDto } from './dto/model-response.dto';
 import { profileImageOf } from './model-image';
 import { ModelImportService } from './model-import.service';
 import { ModelListService } from './model-list.service';
@@ -16,7 +17,7 @@ import { ModelsService } from './models.service';
 
 /** Workspace model routes (docs/api.md); ids travel in the query or body because they may contain `/`. */
 @ApiTags('models')
-@ApiBearerAuth()
+@ApiCallerAuth()
 @Controller('api/models')
 export class ModelsController {
   constructor(
@@ -24,48 +25,63 @@ export class ModelsController {
     private readonly lists: ModelListService,
     private readonly reader: ModelReader,
     private readonly imports: ModelImportService,
-    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
-
-  private caller(user: AuthUser): Caller {
-    return callerOf(user, this.config);
-  }
 
   @Get('list')
   @ApiOperation({ summary: 'Custom models the caller can read: search, tag, view, sort, 30 a page' })
-  list(@CurrentUser() user: AuthUser, @Query() query: ListModelsQueryDto) {
-    return this.lists.list(this.caller(user), query);
+  @ApiOkResponse({ type: ModelListResponseDto })
+  @ApiErrorResponses([400, 401, 403, 503])
+  list(@CurrentCaller() caller: Caller, @Query() query: ListModelsQueryDto): Promise<ModelListResponseDto> {
+    return this.lists.list(caller, query);
   }
 
   @Get('tags')
   @ApiOperation({ summary: 'Sorted distinct tags over the custom models the caller can read' })
-  tags(@CurrentUser() user: AuthUser) {
-    return this.lists.tags(this.caller(user));
+  @ApiOkResponse({ type: [String], description: 'Lower-cased tag names, sorted' })
+  @ApiErrorResponses([401, 403, 503])
+  tags(@CurrentCaller() caller: Caller): Promise<string[]> {
+    return this.lists.tags(caller);
   }
 
   @Get('base')
   @Roles('admin')
   @ApiOperation({ summary: 'Base models (admins)' })
-  base(@CurrentUser() user: AuthUser) {
-    return this.lists.baseModels(this.caller(user));
+  @ApiOkResponse({ type: [ModelResponseDto] })
+  @ApiErrorResponses([401, 403, 503])
+  base(@CurrentCaller() caller: Caller): Promise<ModelResponseDto[]> {
+    return this.lists.baseModels(caller);
   }
 
   @Post('create')
   @ApiOperation({ summary: 'Create a custom model (or, for admins, a base model)' })
-  create(@CurrentUser() user: AuthUser, @Body() body: CreateModelDto) {
-    return this.models.create(this.caller(user), body);
+  @ApiCreatedResponse({ type: ModelResponseDto })
+  @ApiErrorResponses([400, 401, 403, 409, 413, 503])
+  create(@CurrentCaller() caller: Caller, @Body() body: CreateModelDto): Promise<ModelResponseDto> {
+    return this.models.create(caller, body);
   }
 
   @Get('model')
   @ApiOperation({ summary: 'One model the caller can read' })
-  get(@CurrentUser() user: AuthUser, @Query() query: ModelIdQueryDto) {
-    return this.reader.one(this.caller(user), query.id);
+  @ApiOkResponse({ type: ModelResponseDto })
+  @ApiErrorResponses([400, 401, 403, 404, 503])
+  get(@CurrentCaller() caller: Caller, @Query() query: ModelIdQueryDto): Promise<ModelResponseDto> {
+    return this.reader.one(caller, query.id);
   }
 
   @Get('model/profile/image')
   @ApiOperation({ summary: "The model's profile image" })
-  async image(@CurrentUser() user: AuthUser, @Query() query: ModelIdQueryDto, @Res() response: Response) {
-    const image = profileImageOf((await this.reader.one(this.caller(user), query.id)).meta);
+  @ApiOkResponse({
+    description: 'The stored (data:) image',
+    content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiFoundResponse({ description: 'Redirect to the http(s) image URL' })
+  @ApiErrorResponses([400, 401, 403, 404, 503])
+  async image(
+    @CurrentCaller() caller: Caller,
+    @Query() query: ModelIdQueryDto,
+    @Res() response: Response,
+  ): Promise<void> {
+    const image = profileImageOf((await this.reader.one(caller, query.id)).meta);
     if (image.kind === 'redirect') return response.redirect(302, image.url);
     // Stored images come from users: never let one run script in this origin (SVG).
     response.set({ 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox" });
@@ -75,41 +91,53 @@ export class ModelsController {
   @Post('model/update')
   @HttpCode(200)
   @ApiOperation({ summary: 'Change a model; fields left out keep their value' })
-  update(@CurrentUser() user: AuthUser, @Body() body: UpdateModelDto) {
-    return this.models.update(this.caller(user), body);
+  @ApiOkResponse({ type: ModelResponseDto })
+  @ApiErrorResponses([400, 401, 403, 404, 413, 503])
+  update(@CurrentCaller() caller: Caller, @Body() body: UpdateModelDto): Promise<ModelResponseDto> {
+    return this.models.update(caller, body);
   }
 
   @Post('model/access/update')
   @HttpCode(200)
   @ApiOperation({ summary: "Replace a model's access grants" })
-  updateAccess(@CurrentUser() user: AuthUser, @Body() body: UpdateAccessDto) {
-    return this.models.updateAccess(this.caller(user), body);
+  @ApiOkResponse({ type: ModelResponseDto })
+  @ApiErrorResponses([400, 401, 403, 404, 413, 503])
+  updateAccess(@CurrentCaller() caller: Caller, @Body() body: UpdateAccessDto): Promise<ModelResponseDto> {
+    return this.models.updateAccess(caller, body);
   }
 
   @Post('model/toggle')
   @HttpCode(200)
   @ApiOperation({ summary: 'Flip is_active' })
-  toggle(@CurrentUser() user: AuthUser, @Query() query: ModelIdQueryDto) {
-    return this.models.toggle(this.caller(user), query.id);
+  @ApiOkResponse({ type: ModelResponseDto })
+  @ApiErrorResponses([400, 401, 403, 404, 503])
+  toggle(@CurrentCaller() caller: Caller, @Query() query: ModelIdQueryDto): Promise<ModelResponseDto> {
+    return this.models.toggle(caller, query.id);
   }
 
   @Post('model/delete')
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete a model and its grants' })
-  delete(@CurrentUser() user: AuthUser, @Body() body: ModelIdDto) {
-    return this.models.delete(this.caller(user), body.id);
+  @ApiOkResponse({ type: DeletedResponseDto })
+  @ApiErrorResponses([400, 401, 403, 404, 409, 503])
+  delete(@CurrentCaller() caller: Caller, @Body() body: ModelIdDto): Promise<DeletedResponseDto> {
+    return this.models.delete(caller, body.id);
   }
 
   @Get('export')
   @ApiOperation({ summary: 'Every model the caller can write, with grants' })
-  export(@CurrentUser() user: AuthUser) {
-    return this.lists.export(this.caller(user));
+  @ApiOkResponse({ type: [ModelResponseDto] })
+  @ApiErrorResponses([401, 403, 503])
+  export(@CurrentCaller() caller: Caller): Promise<ModelResponseDto[]> {
+    return this.lists.export(caller);
   }
 
   @Post('import')
   @HttpCode(200)
   @ApiOperation({ summary: 'Create or overwrite models; one result per model' })
-  import(@CurrentUser() user: AuthUser, @Body() body: ImportModelsDto) {
-    return this.imports.import(this.caller(user), body.models);
+  @ApiOkResponse({ type: ImportResponseDto })
+  @ApiErrorResponses([400, 401, 403, 413, 503])
+  import(@CurrentCaller() caller: Caller, @Body() body: ImportModelsDto): Promise<ImportResponseDto> {
+    return this.imports.import(caller, body.models);
   }
 }

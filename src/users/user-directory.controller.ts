@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCallerAuth } from '../common/openapi';
 import { uuidParam } from '../common/uuid';
 import { SearchUsersQueryDto, UserInfoResponseDto, UserSearchResponseDto } from './dto/user-directory.dto';
 import { UserDirectoryService } from './user-directory.service';
@@ -9,8 +10,7 @@ import { UserDirectoryService } from './user-directory.service';
  * Registered before UsersController, so `search` is never taken for an `:id`.
  */
 @ApiTags('users')
-@ApiBearerAuth()
-@ApiSecurity('x-api-key')
+@ApiCallerAuth()
 @Controller('api/users')
 export class UserDirectoryController {
   constructor(private readonly directory: UserDirectoryService) {}
