@@ -1,9 +1,18 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
+import { AuthenticatedRequest, callerOf } from '../access/caller';
 import type { AuthUser } from '../common/auth-user';
 import { ALLOW_PENDING, IS_PUBLIC, ROLES } from '../common/decorators';
 import type { UserRole } from '../common/user-role';
+import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { ApiKeyStrategy } from './api-key.strategy';
 import { bearerToken, hasGatewayOnlyKey, readApiKey } from './credentials';
 import { JwtStrategy } from './jwt.strategy';
@@ -12,7 +21,8 @@ import { runStrategy } from './run-strategy';
 /**
  * The one global guard, deny by default: a route is open only with @Public(); every other route
  * needs a sign-in token or an API key (401), an approved account unless @AllowPending() (403),
- * and one of the @Roles() when it names some (403).
+ * and one of the @Roles() when it names some (403). It leaves the user and the access rule's view of
+ * them (@CurrentUser(), @CurrentCaller()) on the request.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -20,14 +30,16 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly jwtStrategy: JwtStrategy,
     private readonly apiKeyStrategy: ApiKeyStrategy,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.metadata<boolean>(IS_PUBLIC, context)) return true;
     const http = context.switchToHttp();
-    const request = http.getRequest<Request & { user?: AuthUser }>();
+    const request = http.getRequest<Request & AuthenticatedRequest>();
     const user = await this.authenticate(request, http.getResponse<Response>());
     request.user = user;
+    request.caller = callerOf(user, this.config);
     this.authorize(user, context);
     return true;
   }

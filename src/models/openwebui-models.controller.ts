@@ -1,10 +1,9 @@
-import { Controller, Delete, ForbiddenException, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Delete, ForbiddenException, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { callerOf, Caller } from '../access/caller';
+import { Caller, CurrentCaller } from '../access/caller';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser, Roles } from '../common/decorators';
 import { ApiCallerAuth, ApiErrorResponses } from '../common/openapi';
-import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { ModelResponseDto } from './dto/model-response.dto';
 import { BaseModelsQueryDto, DeletedCountDto, OpenWebUiModelListDto } from './dto/openwebui-models.dto';
 import { OpenWebUiModelsService } from './openwebui-models.service';
@@ -17,25 +16,22 @@ import { OpenWebUiModelsService } from './openwebui-models.service';
 @ApiCallerAuth()
 @Controller('api/models')
 export class OpenWebUiModelsController {
-  constructor(
-    private readonly models: OpenWebUiModelsService,
-    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
-  ) {}
+  constructor(private readonly models: OpenWebUiModelsService) {}
 
   @Get()
   @ApiOperation({ summary: "Open WebUI's model list: active models the caller can read, base and custom" })
   @ApiOkResponse({ type: OpenWebUiModelListDto })
   @ApiErrorResponses([401, 403, 503])
-  list(@CurrentUser() user: AuthUser) {
-    return this.models.active(callerOf(user, this.config));
+  list(@CurrentCaller() caller: Caller) {
+    return this.models.active(caller);
   }
 
   @Get('base')
   @ApiOperation({ summary: 'The base models the caller can build on, in the model list shape' })
   @ApiOkResponse({ type: OpenWebUiModelListDto })
   @ApiErrorResponses([401, 403, 503])
-  base(@CurrentUser() user: AuthUser) {
-    return this.models.baseList(callerOf(user, this.config));
+  base(@CurrentCaller() caller: Caller) {
+    return this.models.baseList(caller);
   }
 }
 
@@ -44,35 +40,28 @@ export class OpenWebUiModelsController {
 @ApiCallerAuth()
 @Controller('api/v1/models')
 export class OpenWebUiV1ModelsController {
-  constructor(
-    private readonly models: OpenWebUiModelsService,
-    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
-  ) {}
-
-  private caller(user: AuthUser): Caller {
-    return callerOf(user, this.config);
-  }
+  constructor(private readonly models: OpenWebUiModelsService) {}
 
   /** Deleting or listing every model is account management: never with an API key. */
-  private signInAdmin(user: AuthUser): Caller {
+  private signInAdmin(user: AuthUser, caller: Caller): Caller {
     if (user.apiKey) throw new ForbiddenException('This route needs a sign-in token, not an API key');
-    return this.caller(user);
+    return caller;
   }
 
   @Get('base')
   @ApiOperation({ summary: 'The base models the caller can build on (admins: all), by id; ?tag= filters' })
   @ApiOkResponse({ type: [ModelResponseDto] })
   @ApiErrorResponses([400, 401, 403, 503])
-  base(@CurrentUser() user: AuthUser, @Query() query: BaseModelsQueryDto) {
-    return this.models.base(this.caller(user), query.tag?.trim() ? query.tag : null);
+  base(@CurrentCaller() caller: Caller, @Query() query: BaseModelsQueryDto) {
+    return this.models.base(caller, query.tag?.trim() ? query.tag : null);
   }
 
   @Get('base/tags')
   @ApiOperation({ summary: 'Sorted distinct tags over the base models the caller can build on' })
   @ApiOkResponse({ type: [String], description: 'Lower-cased tag names, sorted' })
   @ApiErrorResponses([401, 403, 503])
-  baseTags(@CurrentUser() user: AuthUser) {
-    return this.models.baseTags(this.caller(user));
+  baseTags(@CurrentCaller() caller: Caller) {
+    return this.models.baseTags(caller);
   }
 
   @Get('all')
@@ -80,8 +69,8 @@ export class OpenWebUiV1ModelsController {
   @ApiOperation({ summary: 'Every custom model (admins with a sign-in token)' })
   @ApiOkResponse({ type: [ModelResponseDto] })
   @ApiErrorResponses([401, 403, 503])
-  all(@CurrentUser() user: AuthUser) {
-    return this.models.all(this.signInAdmin(user));
+  all(@CurrentUser() user: AuthUser, @CurrentCaller() caller: Caller) {
+    return this.models.all(this.signInAdmin(user, caller));
   }
 
   @Delete('delete/all')
@@ -89,7 +78,7 @@ export class OpenWebUiV1ModelsController {
   @ApiOperation({ summary: 'Delete every custom model; base models stay (admins with a sign-in token)' })
   @ApiOkResponse({ type: DeletedCountDto })
   @ApiErrorResponses([401, 403, 503])
-  deleteAll(@CurrentUser() user: AuthUser) {
-    return this.models.deleteAll(this.signInAdmin(user));
+  deleteAll(@CurrentUser() user: AuthUser, @CurrentCaller() caller: Caller) {
+    return this.models.deleteAll(this.signInAdmin(user, caller));
   }
 }
