@@ -5,7 +5,7 @@ import { callerOf, Caller } from '../access/caller';
 import type { AuthUser } from '../common/auth-user';
 import { CurrentUser, Roles } from '../common/decorators';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
-import { ListModelsQueryDto, ModelIdQueryDto } from './dto/list-models-query.dto';
+import { ListModelsQueryDto, ModelIdQueryDto, ModelImageQueryDto } from './dto/list-models-query.dto';
 import { ModelIdDto } from './dto/model-fields.dto';
 import { CreateModelDto, ImportModelsDto, UpdateAccessDto, UpdateModelDto } from './dto/model-requests.dto';
 import { profileImageOf } from './model-image';
@@ -64,7 +64,7 @@ export class ModelsController {
 
   @Get('model/profile/image')
   @ApiOperation({ summary: "The model's profile image" })
-  async image(@CurrentUser() user: AuthUser, @Query() query: ModelIdQueryDto, @Res() response: Response) {
+  async image(@CurrentUser() user: AuthUser, @Query() query: ModelImageQueryDto, @Res() response: Response) {
     const image = profileImageOf((await this.reader.one(this.caller(user), query.id)).meta);
     if (image.kind === 'redirect') return response.redirect(302, image.url);
     // Stored images come from users: never let one run script in this origin (SVG).
