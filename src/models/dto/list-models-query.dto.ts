@@ -53,8 +53,9 @@ export class ModelIdQueryDto {
 
 /** Open WebUI's pages add `lang` to the image URL; it is accepted and ignored (docs/api.md). */
 export class ModelImageQueryDto extends ModelIdQueryDto {
-  @ApiPropertyOptional({ description: "Ignored (Open WebUI's pages send their language)" })
+  @ApiPropertyOptional({ description: "Ignored (Open WebUI's pages send their language)", maxLength: 64 })
   @IsOptional()
+  @MaxLength(64)
   @IsString()
   lang?: string;
 }
