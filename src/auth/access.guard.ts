@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
+import { AuthenticatedRequest, callerOf } from '../access/caller';
 import type { AuthUser } from '../common/auth-user';
 import { ALLOW_PENDING, IS_PUBLIC, ROLES } from '../common/decorators';
 import type { UserRole } from '../common/user-role';
@@ -22,9 +23,10 @@ import { sessionCookie } from './session-cookie';
 /**
  * The one global guard, deny by default: a route is open only with @Public(); every other route
  * needs a sign-in token or an API key (401), an approved account unless @AllowPending() (403),
- * and one of the @Roles() when it names some (403). Credentials in order of precedence: an API
- * key, a Bearer sign-in token, the session cookie; a request that changes something with only the
- * cookie must come from this service's own pages or CORS_ORIGINS (403, docs/access.md).
+ * and one of the @Roles() when it names some (403). It leaves the user and the access rule's view of
+ * them (@CurrentUser(), @CurrentCaller()) on the request. Credentials in order of precedence: an
+ * API key, a Bearer sign-in token, the session cookie; a request that changes something with only
+ * the cookie must come from this service's own pages or CORS_ORIGINS (403, docs/access.md).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -38,9 +40,10 @@ export class AccessGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.metadata<boolean>(IS_PUBLIC, context)) return true;
     const http = context.switchToHttp();
-    const request = http.getRequest<Request & { user?: AuthUser }>();
+    const request = http.getRequest<Request & AuthenticatedRequest>();
     const user = await this.authenticate(request, http.getResponse<Response>());
     request.user = user;
+    request.caller = callerOf(user, this.config);
     this.authorize(user, context);
     return true;
   }
