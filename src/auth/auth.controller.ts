@@ -5,19 +5,15 @@ import type { AuthUser } from '../common/auth-user';
 import { AllowPending, CurrentUser, Public } from '../common/decorators';
 import { ApiCallerAuth } from '../common/openapi';
 import { nowSeconds } from '../common/time';
-import { UserResponseDto } from '../users/dto/user-response.dto';
-import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
 import { SessionResponseDto, SignInDto, SignOutResponseDto, SignUpDto } from './dto/auth.dto';
+import { CallerResponseDto } from './dto/caller.dto';
 import { clearSessionCookie, setSessionCookie } from './session-cookie';
 
 @ApiTags('auth')
 @Controller('api/auths')
 export class AuthController {
-  constructor(
-    private readonly auth: AuthService,
-    private readonly users: UsersService,
-  ) {}
+  constructor(private readonly auth: AuthService) {}
 
   @Post('signup')
   @ApiOkResponse({ type: SessionResponseDto })
@@ -74,12 +70,12 @@ export class AuthController {
   }
 
   @Get()
-  @ApiOkResponse({ type: UserResponseDto })
+  @ApiOkResponse({ type: CallerResponseDto })
   @AllowPending()
   @ApiCallerAuth()
-  @ApiOperation({ summary: 'The caller (pending accounts too)' })
-  me(@CurrentUser() caller: AuthUser): Promise<UserResponseDto> {
-    return this.users.get(caller.id);
+  @ApiOperation({ summary: 'The caller (pending accounts too), with what its account may do' })
+  me(@CurrentUser() caller: AuthUser): Promise<CallerResponseDto> {
+    return this.auth.caller(caller.id);
   }
 
   private withCookie(request: Request, response: Response, session: SessionResponseDto): SessionResponseDto {

@@ -35,6 +35,8 @@ describe('loadConfig', () => {
       bypassAdminAccessControl: true,
       userCanCreateModels: true,
       bcryptRounds: 10,
+      logFormat: 'pretty',
+      logLevel: 'info',
       corsOrigins: [],
       trustProxy: false,
     };
@@ -62,6 +64,8 @@ describe('loadConfig', () => {
       BYPASS_ADMIN_ACCESS_CONTROL: 'FALSE',
       USER_CAN_CREATE_MODELS: '0',
       BCRYPT_ROUNDS: '12',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'debug',
       CORS_ORIGINS: ' https://App.example.com , http://localhost:3000/,https://b.example.com:443',
       TRUST_PROXY: 'loopback, 10.0.0.0/8,::1',
     });
@@ -81,6 +85,8 @@ describe('loadConfig', () => {
       bypassAdminAccessControl: false,
       userCanCreateModels: false,
       bcryptRounds: 12,
+      logFormat: 'json',
+      logLevel: 'debug',
       corsOrigins: ['https://app.example.com', 'http://localhost:3000', 'https://b.example.com'],
       trustProxy: ['loopback', '10.0.0.0/8', '::1'],
     });
@@ -140,6 +146,8 @@ describe('loadConfig', () => {
     ['BCRYPT_ROUNDS', '3'],
     ['BCRYPT_ROUNDS', '16'],
     ['BCRYPT_ROUNDS', 'fast'],
+    ['LOG_FORMAT', 'text'],
+    ['LOG_LEVEL', 'verbose'],
     ['CORS_ORIGINS', '*'],
     ['CORS_ORIGINS', 'app.example.com'],
     ['CORS_ORIGINS', 'https://app.example.com/path'],
@@ -152,6 +160,12 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', ','],
   ])('rejects %s=%s with a ConfigError naming the variable', (name, value) => {
     expect(configError({ [name]: value }).message).toContain(name);
+  });
+
+  it('logs JSON by default in production, and LOG_FORMAT wins over NODE_ENV', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).logFormat).toBe('json');
+    expect(loadConfig({ NODE_ENV: 'production', LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(loadConfig({ NODE_ENV: 'development' }).logFormat).toBe('pretty');
   });
 
   it('rejects ADMIN_EMAIL without ADMIN_PASSWORD, and the reverse', () => {

@@ -4,6 +4,7 @@ import { GatewayNewestIndex1763780200000 } from './1763780200000-GatewayNewestIn
 import { SearchStatistics1763780300000 } from './1763780300000-SearchStatistics';
 import { CoveringListIndexes1763780400000 } from './1763780400000-CoveringListIndexes';
 import { GroupNamesIgnoreCase1796034400000 } from './1796034400000-GroupNamesIgnoreCase';
+import { UserDirectoryIndexes1796038402000 } from './1796038402000-UserDirectoryIndexes';
 
 /** Every migration, in order. Listed by class so they run the same from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   SearchStatistics1763780300000,
   CoveringListIndexes1763780400000,
   GroupNamesIgnoreCase1796034400000,
+  UserDirectoryIndexes1796038402000,
 ];
