@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { Caller, CurrentCaller } from '../access/caller';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { ApiCallerAuth, ApiErrorResponses } from '../common/openapi';
-import { ListModelsQueryDto, ModelIdQueryDto } from './dto/list-models-query.dto';
+import { ListModelsQueryDto, ModelIdQueryDto, ModelImageQueryDto } from './dto/list-models-query.dto';
 import { ModelIdDto } from './dto/model-fields.dto';
 import { CreateModelDto, ImportModelsDto, UpdateAccessDto, UpdateModelDto } from './dto/model-requests.dto';
 import {
@@ -73,7 +73,7 @@ export class ModelsController {
   @ApiErrorResponses([400, 401, 403, 404, 503])
   async image(
     @CurrentCaller() caller: Caller,
-    @Query() query: ModelIdQueryDto,
+    @Query() query: ModelImageQueryDto,
     @Res() response: Response,
   ): Promise<void> {
     const image = profileImageOf((await this.reader.one(caller, query.id)).meta);
