@@ -1,9 +1,9 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { postgresBinaries } from '../../src/database/postgres-home';
+import { postgresBinaries, postgresUser, type RunAs as ServiceUser } from '../../src/database/postgres-home';
 import { freePort } from './free-port';
 
 /**
@@ -23,10 +23,7 @@ export interface ScratchPostgres {
   destroy(): Promise<void>;
 }
 
-interface RunAs {
-  uid?: number;
-  gid?: number;
-}
+type RunAs = Partial<ServiceUser>;
 
 const READY_TIMEOUT_MS = 30000;
 
@@ -35,20 +32,9 @@ function binary(name: 'initdb' | 'postgres'): string {
   return join(postgresBinaries().binariesDir, 'native', 'bin', name);
 }
 
-function idOf(flag: '-u' | '-g'): number {
-  return Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
-}
-
-/** PostgreSQL refuses to run as root: then run it as the `postgres` system user, created if missing. */
+/** PostgreSQL refuses to run as root: then it runs as the service's `postgres` system user. */
 function runAs(): RunAs {
-  if (process.getuid?.() !== 0) return {};
-  try {
-    return { uid: idOf('-u'), gid: idOf('-g') };
-  } catch {
-    execFileSync('groupadd', ['-f', 'postgres']);
-    execFileSync('useradd', ['--system', '-g', 'postgres', 'postgres']);
-    return { uid: idOf('-u'), gid: idOf('-g') };
-  }
+  return postgresUser() ?? {};
 }
 
 function run(command: string, args: string[], user: RunAs): Promise<void> {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { DisplayName } from '../../common/text-fields';
@@ -104,16 +104,4 @@ export class GroupResponseDto {
 }
 
 /** What anyone may know about a group: group names are not secret, who is in them is. */
-export class GroupInfoResponseDto {
-  @ApiProperty({ format: 'uuid' })
-  id!: string;
-
-  @ApiProperty()
-  name!: string;
-
-  @ApiProperty()
-  description!: string;
-
-  @ApiProperty()
-  member_count!: number;
-}
+export class GroupInfoResponseDto extends PickType(GroupResponseDto, ['id', 'name', 'description', 'member_count']) {}
