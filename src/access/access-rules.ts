@@ -2,24 +2,29 @@ import { SqlParams } from '../common/sql-params';
 import type { Caller } from './caller';
 
 /**
- * THE rule for who may read or write a model (SPEC §2), as SQL predicates over a models row
+ * THE rule for who may read or write a model (SPEC §1, §2), as SQL predicates over a models row
  * aliased `alias`. Every route that shows or changes models (list, tags, single-model routes,
  * export, import, gateway) filters through these, so the rule lives here only.
  *
- * can read:  admin with bypass, owner, or a read/write grant to user:*, the caller, or its groups.
- * can write: admin with bypass, owner, or a write grant to user:*, the caller, or its groups.
+ * can read:  admin with bypass, owner, or a read/write grant to user:*, the caller, or its groups;
+ *            and always within the API key's narrowing (keyScopePredicate), on every route.
+ * can write: admin with bypass, owner, or a write grant to user:*, the caller, or its groups;
+ *            never with a read-only credential (a narrowed key is always read-only).
  *
  * `is_public` mirrors "has a user:* grant", so the public part (most of what a user sees) needs
  * no grant lookup. The caller's grants are read once per statement (index-only scans).
  */
 export function readablePredicate(caller: Caller, p: SqlParams, alias = 'm'): string {
-  if (caller.bypass) return 'TRUE';
-  return `(${alias}.is_public OR ${privateSharePredicate(caller, p, 'probe', alias)})`;
+  const scope = keyScopePredicate(caller, p, alias);
+  if (caller.bypass) return scope ?? 'TRUE';
+  const readable = `(${alias}.is_public OR ${privateSharePredicate(caller, p, 'probe', alias)})`;
+  return scope === null ? readable : `(${readable} AND ${scope})`;
 }
 
 /**
- * The readable set minus its `is_public` part: models the caller owns or holds a grant on. Lists
- * count their public and private shares apart. `lookup` says how the granted ids are used:
+ * The readable set minus its `is_public` part and without the key's narrowing: models the caller
+ * owns or holds a grant on. Lists count their public and private shares apart (and add
+ * keyScopePredicate to both themselves). `lookup` says how the granted ids are used:
  * 'fetch' (`= ANY(ARRAY(...))`) lets PostgreSQL fetch those few rows by index, best when nothing
  * narrower is known; 'probe' (`IN (...)`, a hashed set) tests rows another index already found.
  */
@@ -31,6 +36,8 @@ export function privateSharePredicate(caller: Caller, p: SqlParams, lookup: 'fet
 }
 
 export function writablePredicate(caller: Caller, p: SqlParams, alias = 'm'): string {
+  // Keys with a narrowing are read-only, so writable needs no narrowing of its own.
+  if (caller.readOnly) return 'FALSE';
   if (caller.bypass) return 'TRUE';
   const user = p.add(caller.userId);
   return `(${alias}.user_id = ${user}::uuid OR ${alias}.id IN (${grantedIds(caller, p, user, true)}))`;
@@ -54,10 +61,11 @@ function grantedIds(caller: Caller, p: SqlParams, userParam: string, writeOnly: 
 }
 
 /**
- * The narrowing an API key adds on gateway lists (SPEC §4): with a token group only models
- * granted to that group or public; with an allow-list only those ids. TRUE for sign-in tokens.
+ * The narrowing an API key adds (SPEC §1): with a token group only models granted to that group
+ * or public; with an allow-list only those ids. Null without one (sign-in tokens, full keys), so
+ * their SQL stays exactly as it was.
  */
-export function keyScopePredicate(caller: Caller, p: SqlParams, alias = 'm'): string {
+export function keyScopePredicate(caller: Caller, p: SqlParams, alias = 'm'): string | null {
   const parts: string[] = [];
   if (caller.keyGroupId) {
     const group = p.add(caller.keyGroupId);
@@ -67,5 +75,5 @@ export function keyScopePredicate(caller: Caller, p: SqlParams, alias = 'm'): st
     );
   }
   if (caller.keyModels) parts.push(`${alias}.id = ANY(${p.add(caller.keyModels)}::text[])`);
-  return parts.length > 0 ? parts.join(' AND ') : 'TRUE';
+  return parts.length > 0 ? parts.join(' AND ') : null;
 }

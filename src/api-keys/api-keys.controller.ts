@@ -1,15 +1,16 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { uuidParam } from '../auth/parse-uuid';
 import type { AuthUser } from '../common/auth-user';
-import { CurrentUser } from '../common/decorators';
+import { CurrentUser, SignInTokenOnly } from '../common/decorators';
 import { DeletedResponseDto } from '../users/dto/user-response.dto';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto } from './dto/api-key.dto';
 
+/** A key's holder must not mint wider keys or remove the owner's: sign-in tokens only (SPEC §1). */
 @ApiTags('api keys')
 @ApiBearerAuth()
-@ApiSecurity('x-api-key')
+@SignInTokenOnly()
 @Controller('api/keys')
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}

@@ -2,17 +2,22 @@ import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Unauthor
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/auth-user';
-import { ALLOW_PENDING, IS_PUBLIC, ROLES } from '../common/decorators';
+import { ALLOW_PENDING, API_KEYS, ApiKeyUse, IS_PUBLIC, ROLES } from '../common/decorators';
 import type { UserRole } from '../config/app-config';
 import { ApiKeyStrategy } from './api-key.strategy';
 import { bearerToken, readApiKey } from './credentials';
 import { JwtStrategy } from './jwt.strategy';
 import { runStrategy } from './run-strategy';
 
+/** Methods that never change anything: the only ones a read-only key may use. */
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
 /**
  * The one global guard, deny by default: a route is open only with @Public(); every other route
  * needs a sign-in token or an API key (401), an approved account unless @AllowPending() (403),
- * and one of the @Roles() when it names some (403).
+ * and one of the @Roles() when it names some (403). An API key never has more power than it says
+ * (SPEC §1): it may not use @SignInTokenOnly() routes, may write only on @ApiKeysMayWrite()
+ * routes, and a read-only key may not write at all (403, before any lookup).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -28,7 +33,7 @@ export class AccessGuard implements CanActivate {
     const request = http.getRequest<Request & { user?: AuthUser }>();
     const user = await this.authenticate(request, http.getResponse<Response>());
     request.user = user;
-    this.authorize(user, context);
+    this.authorize(user, request.method, context);
     return true;
   }
 
@@ -40,13 +45,29 @@ export class AccessGuard implements CanActivate {
     );
   }
 
-  private authorize(user: AuthUser, context: ExecutionContext): void {
+  private authorize(user: AuthUser, method: string, context: ExecutionContext): void {
     if (user.role === 'pending' && !this.metadata<boolean>(ALLOW_PENDING, context)) {
       throw new ForbiddenException('Your account is pending approval by an administrator');
     }
     const roles = this.metadata<UserRole[]>(ROLES, context);
     if (roles && !roles.includes(user.role)) {
       throw new ForbiddenException(`This route requires the role ${roles.join(' or ')}`);
+    }
+    if (user.apiKey) this.authorizeKey(user.apiKey.readOnly, method, context);
+  }
+
+  private authorizeKey(readOnly: boolean, method: string, context: ExecutionContext): void {
+    const writing = !READ_METHODS.has(method);
+    if (writing && readOnly) {
+      throw new ForbiddenException(
+        'This API key is read-only (created with read_only, a group_id or models): only GET and HEAD requests',
+      );
+    }
+    const use = this.metadata<ApiKeyUse>(API_KEYS, context) ?? 'read';
+    if (use === 'none' || (writing && use !== 'write')) {
+      throw new ForbiddenException(
+        'This route needs a sign-in token: API keys cannot manage accounts, groups, passwords or API keys',
+      );
     }
   }
 

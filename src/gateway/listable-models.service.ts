@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { keyScopePredicate, readablePredicate } from '../access/access-rules';
+import { readablePredicate } from '../access/access-rules';
 import type { Caller } from '../access/caller';
 import { SqlParams } from '../common/sql-params';
 import {
@@ -30,12 +30,8 @@ export class ListableModelsService {
   /** The caller's listable models matching `query.where`, in order, at most `query.limit`. */
   async listableModels(caller: Caller, query: ListableQuery): Promise<ModelResponse[]> {
     const p = new SqlParams();
-    const where = [
-      'm.is_active',
-      '(b.id IS NULL OR b.is_active)',
-      readablePredicate(caller, p),
-      keyScopePredicate(caller, p),
-    ];
+    // The key's narrowing is part of the readable rule itself.
+    const where = ['m.is_active', '(b.id IS NULL OR b.is_active)', readablePredicate(caller, p)];
     if (query.where) where.push(query.where(p));
     const limit = query.limit === undefined ? '' : ` LIMIT ${p.add(query.limit)}`;
     // Gateway answers never show params or grants, so write access is irrelevant here.

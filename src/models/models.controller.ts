@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { callerOf, Caller } from '../access/caller';
 import type { AuthUser } from '../common/auth-user';
-import { CurrentUser, Roles } from '../common/decorators';
+import { ApiKeysMayWrite, CurrentUser, Roles } from '../common/decorators';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { ListModelsQueryDto, ModelIdQueryDto } from './dto/list-models-query.dto';
 import { ModelIdDto } from './dto/model-fields.dto';
@@ -14,9 +14,13 @@ import { ModelListService } from './model-list.service';
 import { ModelReader } from './model-reader.service';
 import { ModelsService } from './models.service';
 
-/** Workspace model routes (SPEC §3); ids travel in the query or body because they may contain `/`. */
+/**
+ * Workspace model routes (SPEC §3); ids travel in the query or body because they may contain `/`.
+ * Full API keys may change models here (integrations sync them); read-only keys are stopped by the guard.
+ */
 @ApiTags('models')
 @ApiBearerAuth()
+@ApiKeysMayWrite()
 @Controller('api/models')
 export class ModelsController {
   constructor(

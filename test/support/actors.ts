@@ -73,7 +73,7 @@ export async function createGroup(t: TestApp, admin: Actor, name: string, member
 export async function createApiKey(
   t: TestApp,
   owner: Actor,
-  body: { name?: string; group_id?: string; models?: string[]; expires_at?: number } = {},
+  body: { name?: string; group_id?: string; models?: string[]; expires_at?: number; read_only?: boolean } = {},
 ): Promise<{ id: string; key: string }> {
   const res = await request(t.server)
     .post('/api/keys')

@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 import type { ApiKeyEntity } from '../api-key.entity';
 
 const NO_CONTROL_CHARS = /^[^\p{Cc}]*$/u;
@@ -36,6 +48,17 @@ export class CreateApiKeyDto {
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
   expires_at?: number | null;
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    nullable: true,
+    description:
+      'No writes with this key (only GET/HEAD). Left out: true with a group_id or models, else false; ' +
+      'false with a group_id or models is refused',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'read_only must be true or false' })
+  read_only?: boolean | null;
 }
 
 /** A key as listed: the secret is never shown again, only its first characters. */
@@ -58,6 +81,9 @@ export class ApiKeyResponseDto {
   @ApiProperty({ type: Number, nullable: true, description: 'unix seconds' })
   expires_at!: number | null;
 
+  @ApiProperty({ description: 'Only GET/HEAD requests with this key; always true with a group_id or models' })
+  read_only!: boolean;
+
   @ApiProperty({ type: Number, nullable: true, description: 'unix seconds, updated at most once a minute' })
   last_used_at!: number | null;
 
@@ -72,6 +98,7 @@ export class ApiKeyResponseDto {
       group_id: key.groupId,
       models: key.models,
       expires_at: key.expiresAt,
+      read_only: key.readOnly,
       last_used_at: key.lastUsedAt,
       created_at: key.createdAt,
     };
@@ -98,6 +125,9 @@ export class CreatedApiKeyResponseDto {
   @ApiProperty({ type: Number, nullable: true })
   expires_at!: number | null;
 
+  @ApiProperty({ description: 'Only GET/HEAD requests with this key; always true with a group_id or models' })
+  read_only!: boolean;
+
   @ApiProperty()
   created_at!: number;
 
@@ -109,6 +139,7 @@ export class CreatedApiKeyResponseDto {
       group_id: key.groupId,
       models: key.models,
       expires_at: key.expiresAt,
+      read_only: key.readOnly,
       created_at: key.createdAt,
     };
   }

@@ -3,6 +3,7 @@ import { ModelsAndGrants1763780100000 } from './1763780100000-ModelsAndGrants';
 import { GatewayNewestIndex1763780200000 } from './1763780200000-GatewayNewestIndex';
 import { SearchStatistics1763780300000 } from './1763780300000-SearchStatistics';
 import { CoveringListIndexes1763780400000 } from './1763780400000-CoveringListIndexes';
+import { ApiKeyReadOnly1796034262074 } from './1796034262074-ApiKeyReadOnly';
 
 /** Every migration, in order. Listed by class so they run the same from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   GatewayNewestIndex1763780200000,
   SearchStatistics1763780300000,
   CoveringListIndexes1763780400000,
+  ApiKeyReadOnly1796034262074,
 ];
