@@ -141,8 +141,12 @@ describe('sign-up, sign-in and the caller', () => {
       expect(doc.components.schemas[schema]).toBeDefined();
     }
     expect(Object.keys(doc.components.schemas.CreateApiKeyDto.properties)).toEqual(
-      expect.arrayContaining(['name', 'group_id', 'models', 'expires_at']),
+      expect.arrayContaining(['name', 'group_id', 'models', 'expires_at', 'read_only']),
     );
+    for (const schema of ['ApiKeyResponseDto', 'CreatedApiKeyResponseDto']) {
+      expect(doc.components.schemas[schema].properties.read_only).toMatchObject({ type: 'boolean' });
+      expect(doc.components.schemas[schema].required).toContain('read_only');
+    }
   });
 
   it('also answers under /api/v1/', async () => {
