@@ -83,8 +83,6 @@ describe('API keys never have more power than they say: every route × every cre
   });
   afterAll(() => t.close());
 
-  const asAdmin = (method: 'post' | 'patch', path: string, body: object) =>
-    request(t.server)[method](path).set(bearer(admin.token)).send(body);
   const freshUser = async () => (await createUser(t, admin)).id;
   const freshGroup = () => createGroup(t, admin, unique('group'), []);
   /** A private model of the admin's, outside every narrowing: a write target only full credentials may change. */
