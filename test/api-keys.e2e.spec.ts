@@ -46,6 +46,18 @@ describe('API keys', () => {
     });
   });
 
+  it('reports a field of the wrong type as such, before its length or characters', async () => {
+    const cases: Array<[object, string]> = [
+      [{ name: 123 }, 'name must be a string'],
+      [{ name: 'ci', models: [5] }, 'each value in models must be a string'],
+      [{ name: 'ci', models: 'gpt-4o' }, 'models must be an array'],
+      [{ name: 'ci', expires_at: 'soon' }, 'expires_at must be an integer number'],
+    ];
+    for (const [body, message] of cases) {
+      expect((await create(alice, body).expect(400)).body.detail).toBe(message);
+    }
+  });
+
   it('stores only the SHA-256 of the secret', async () => {
     const { id, key } = await createApiKey(t, alice);
     const [row] = await t.dataSource.query('SELECT * FROM api_keys WHERE id = $1', [id]);

@@ -56,6 +56,16 @@ describe('sign-up, sign-in and the caller', () => {
     expect(res.body.detail).toBe('email already in use');
   });
 
+  it('reports a field of the wrong type as such, on sign-up and sign-in', async () => {
+    const signup = await request(t.server)
+      .post('/api/auths/signup')
+      .send({ name: 123, email: 'typed@example.test', password: DEFAULT_PASSWORD })
+      .expect(400);
+    expect(signup.body.detail).toBe('name must be a string');
+    const signin = await request(t.server).post('/api/auths/signin').send({ email: 123, password: 'x' }).expect(400);
+    expect(signin.body.detail).toBe('email must be a string');
+  });
+
   it('answers an unknown email and a wrong password with the same 401 body', async () => {
     const unknown = await request(t.server)
       .post('/api/auths/signin')

@@ -159,6 +159,24 @@ describe('groups', () => {
     expect(members).toEqual([]);
   });
 
+  it('reports a field of the wrong type as such, before its length or characters', async () => {
+    const cases: Array<[object, string]> = [
+      [{ name: 123 }, 'name must be a string'],
+      [{ name: 'ok', description: 123 }, 'description must be a string'],
+      [{ name: 'ok', user_ids: 'x' }, 'user_ids must be an array'],
+    ];
+    for (const [body, message] of cases) {
+      expect((await as(admin).post('/api/groups', body).expect(400)).body.detail).toBe(message);
+    }
+    const { body: group } = await as(admin).post('/api/groups', { name: 'Typed' }).expect(201);
+    expect((await as(admin).patch(`/api/groups/${group.id}`, { name: 123 }).expect(400)).body.detail).toBe(
+      'name must be a string',
+    );
+    expect((await as(admin).post(`/api/groups/${group.id}/members`, { user_ids: 'x' }).expect(400)).body.detail).toBe(
+      'user_ids must be an array',
+    );
+  });
+
   it('answers a malformed group id with 400 and an unknown one with 404', async () => {
     await as(admin).get('/api/groups/xyz').expect(400);
     await as(admin).get(`/api/groups/${MISSING_ID}`).expect(404);

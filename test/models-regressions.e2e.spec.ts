@@ -1,4 +1,5 @@
-import { Actor, createUser, signUp } from './support/actors';
+import request from 'supertest';
+import { Actor, bearer, createUser, signUp } from './support/actors';
 import { createBaseModel, expectApiError, Json, modelApi, userGrant } from './support/model-fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -33,6 +34,15 @@ describe('a model without a name', () => {
       { id: 'bugs/import-nameless', status: 'skipped', reason: expect.any(String) },
       expect.objectContaining({ id: 'bugs/import-named', status: 'created' }),
     ]);
+  });
+});
+
+describe('list parameters of the wrong type', () => {
+  it('are reported as such (a repeated query or tag is not a string), not as a bad length or character', async () => {
+    for (const name of ['query', 'tag']) {
+      const res = await request(t.server).get(`/api/models/list?${name}=a&${name}=b`).set(bearer(owner.token));
+      expectApiError(res, 400, new RegExp(`^${name} must be a string$`));
+    }
   });
 });
 

@@ -106,6 +106,9 @@ describe('users (admin only)', () => {
       for (const page of ['abc', '1.5']) {
         expect((await api().get(`/api/users?page=${page}`).expect(400)).body.detail).toMatch(/page/);
       }
+      // The type is checked before the bound: "abc" is not an integer rather than "too large".
+      expect((await api().get('/api/users?page=abc').expect(400)).body.detail).toBe('page must be an integer number');
+      expect((await api().get('/api/users?query=a&query=b').expect(400)).body.detail).toBe('query must be a string');
     });
 
     it('filters by a case-insensitive substring of name, email or username', async () => {

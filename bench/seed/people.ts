@@ -1,4 +1,4 @@
-import { userSearchText } from '../../src/models/model-search';
+import { userSearchText } from '../../src/users/user-search';
 import { Random } from './random';
 import { SEED_START, randomTime, updateTime } from './time';
 import { FIRST_NAMES, LAST_NAMES, REGIONS, TEAMS } from './words';

@@ -1,16 +1,11 @@
 import { BadRequestException, ForbiddenException, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { Permission, PrincipalType } from './access-grant.entity';
+import { isUuid } from '../common/uuid';
+import type { Permission } from './access-grant.entity';
 import type { Caller } from './caller';
 import type { AccessGrantDto } from './dto/access-grant.dto';
+import type { GrantRow } from './grant-row';
 
-export interface GrantRow {
-  principal_type: PrincipalType;
-  principal_id: string;
-  permission: Permission;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RANK: Record<Permission, number> = { read: 1, write: 2 };
 
 function isPublic(grant: GrantRow): boolean {
@@ -70,7 +65,7 @@ export class AccessGrantsService {
       if (type === 'group' && grants.some((g) => g.principal_type === 'group' && g.principal_id === '*')) {
         throw new BadRequestException('access_grants: "*" is only valid with principal_type user');
       }
-      const malformed = ids.find((id) => !UUID.test(id));
+      const malformed = ids.find((id) => !isUuid(id));
       if (malformed !== undefined) throw new BadRequestException(`access_grants: no ${type} with id "${malformed}"`);
       if (ids.length === 0) continue;
       const table = type === 'user' ? 'users' : 'groups';

@@ -2,10 +2,11 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { AuthUser } from '../common/auth-user';
+import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { nowSeconds } from '../common/time';
 import { ApiKeyEntity } from './api-key.entity';
 import { displayPrefix, generateApiKey, hashApiKey } from './api-key-secret';
-import { CreateApiKeyDto } from './dto/api-key.dto';
+import { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto } from './dto/api-key.dto';
 
 /** last_used_at is refreshed at most this often, so a busy key does not write on every request. */
 export const LAST_USED_RESOLUTION_SECONDS = 60;
@@ -14,11 +15,12 @@ export const LAST_USED_RESOLUTION_SECONDS = 60;
 export class ApiKeysService {
   constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
 
-  list(userId: string): Promise<ApiKeyEntity[]> {
-    return this.keys.find({ where: { userId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  async list(userId: string): Promise<ApiKeyResponseDto[]> {
+    const keys = await this.keys.find({ where: { userId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return keys.map((key) => ApiKeyResponseDto.from(key));
   }
 
-  async create(caller: AuthUser, dto: CreateApiKeyDto): Promise<{ key: ApiKeyEntity; secret: string }> {
+  async create(caller: AuthUser, dto: CreateApiKeyDto): Promise<CreatedApiKeyResponseDto> {
     const groupId = dto.group_id ? dto.group_id.toLowerCase() : null;
     if (groupId && !caller.groupIds.includes(groupId)) {
       throw new BadRequestException(`group_id: you are not a member of group ${groupId}`);
@@ -46,13 +48,14 @@ export class ApiKeysService {
       createdAt: now,
     });
     await this.keys.insert(key);
-    return { key, secret };
+    return CreatedApiKeyResponseDto.from(key, secret);
   }
 
   /** Another user's key is a 404 like a missing one: its existence is not the caller's business. */
-  async remove(userId: string, id: string): Promise<void> {
+  async remove(userId: string, id: string): Promise<DeletedResponseDto> {
     const result = await this.keys.delete({ id, userId });
     if (!result.affected) throw new NotFoundException(`API key ${id} not found`);
+    return DeletedResponseDto.of(id);
   }
 
   /** Records a use unless one was recorded within the last minute (checked again in SQL for races). */

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/auth-user';
 import { ALLOW_PENDING, API_KEYS, ApiKeyUse, IS_PUBLIC, ROLES } from '../common/decorators';
-import type { UserRole } from '../config/app-config';
+import type { UserRole } from '../common/user-role';
 import { ApiKeyStrategy } from './api-key.strategy';
 import { bearerToken, readApiKey } from './credentials';
 import { JwtStrategy } from './jwt.strategy';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../common/auth-user';
-import type { UserRole } from '../config/app-config';
+import type { UserRole } from '../common/user-role';
+import { isUuid } from '../common/uuid';
 
 interface UserRow {
   id: string;
@@ -27,8 +28,6 @@ export interface ApiKeyCaller {
   lastUsedAt: number | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const USER_COLUMNS = `u.id, u.name, u.email, u.username, u.role,
   ARRAY(SELECT gm.group_id::text FROM group_members gm WHERE gm.user_id = u.id ORDER BY gm.group_id) AS group_ids`;
 
@@ -50,7 +49,7 @@ export class AuthUserLoader {
   constructor(private readonly dataSource: DataSource) {}
 
   async byUserId(id: string): Promise<AuthUser | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const rows: UserRow[] = await this.dataSource.query(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1`, [id]);
     return rows.length > 0 ? toAuthUser(rows[0]) : null;
   }

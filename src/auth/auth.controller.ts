@@ -40,7 +40,7 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiSecurity('x-api-key')
   @ApiOperation({ summary: 'The caller (pending accounts too)' })
-  async me(@CurrentUser() caller: AuthUser): Promise<UserResponseDto> {
-    return UserResponseDto.from(await this.users.findById(caller.id));
+  me(@CurrentUser() caller: AuthUser): Promise<UserResponseDto> {
+    return this.users.get(caller.id);
   }
 }

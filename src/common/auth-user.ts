@@ -1,4 +1,4 @@
-import type { UserRole } from '../config/app-config';
+import type { UserRole } from './user-role';
 
 /** The API key a request came with, when it did. */
 export interface AuthApiKey {

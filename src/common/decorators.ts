@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { UserRole } from '../config/app-config';
+import type { UserRole } from './user-role';
 import type { AuthUser } from './auth-user';
 
 export const IS_PUBLIC = 'isPublic';

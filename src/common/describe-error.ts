@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+import { isUniqueViolation, UNIQUE_VIOLATION_MESSAGE } from './unique-violation';
 
 export interface DescribedError {
   status: number;
@@ -67,7 +68,7 @@ function bodyParserError(error: { type?: string; status?: number }): DescribedEr
 
 function queryError(error: QueryFailedError<Error>): DescribedError | null {
   const code = (error.driverError as { code?: string }).code ?? '';
-  if (code === '23505') return { status: 409, message: 'A record with this key already exists', unexpected: false };
+  if (isUniqueViolation(error)) return { status: 409, message: UNIQUE_VIOLATION_MESSAGE, unexpected: false };
   if (code === '40001' || code === '40P01') {
     return { status: 409, message: 'Conflicting concurrent change; try again', unexpected: false };
   }

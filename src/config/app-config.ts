@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
-
-export type UserRole = 'admin' | 'user' | 'pending';
+import type { UserRole } from '../common/user-role';
 
 export interface AppConfig {
   port: number;

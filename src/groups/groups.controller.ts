@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { uuidParam } from '../auth/parse-uuid';
+import { uuidParam } from '../common/uuid';
 import type { AuthUser } from '../common/auth-user';
+import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { CurrentUser, Roles } from '../common/decorators';
-import { DeletedResponseDto } from '../users/dto/user-response.dto';
 import { CreateGroupDto, GroupMembersDto, GroupResponseDto, UpdateGroupDto } from './dto/group.dto';
 import { GroupsService } from './groups.service';
 
@@ -46,9 +46,8 @@ export class GroupsController {
   @ApiOkResponse({ type: DeletedResponseDto })
   @Roles('admin')
   @ApiOperation({ summary: 'Delete a group, its memberships and the grants made to it' })
-  async remove(@Param('id', uuidParam('id')) id: string): Promise<DeletedResponseDto> {
-    await this.groups.remove(id);
-    return { id, deleted: true };
+  remove(@Param('id', uuidParam('id')) id: string): Promise<DeletedResponseDto> {
+    return this.groups.remove(id);
   }
 
   @Post(':id/members')

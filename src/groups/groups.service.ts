@@ -2,8 +2,9 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import type { AuthUser } from '../common/auth-user';
+import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { nowSeconds } from '../common/time';
-import { conflictOnUnique } from '../users/unique-violation';
+import { conflictOnUnique } from '../common/unique-violation';
 import { CreateGroupDto, GroupResponseDto, UpdateGroupDto } from './dto/group.dto';
 import { GroupEntity } from './group.entity';
 
@@ -62,12 +63,13 @@ export class GroupsService {
   }
 
   /** Deletes the group, its memberships (FK cascade) and every grant made to it. */
-  async remove(id: string): Promise<void> {
+  async remove(id: string): Promise<DeletedResponseDto> {
     await this.dataSource.transaction(async (manager) => {
       const result = await manager.delete(GroupEntity, { id });
       if (!result.affected) throw new NotFoundException(`group ${id} not found`);
       await manager.query(`DELETE FROM access_grants WHERE principal_type = 'group' AND principal_id = $1`, [id]);
     });
+    return DeletedResponseDto.of(id);
   }
 
   /** Adds users; ones already in the group are left as they are. */

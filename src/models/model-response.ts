@@ -1,5 +1,5 @@
-import type { GrantRow } from '../access/access-grants.service';
-import type { UserRole } from '../config/app-config';
+import type { GrantRow } from '../access/grant-row';
+import type { UserRole } from '../common/user-role';
 import type { EndpointType, ModelPricing } from './model.entity';
 
 /** A models row as the read queries select it: the model, its base model's defaults, its owner. */

@@ -1,10 +1,11 @@
 import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { NotFoundException } from '@nestjs/common';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AccessGrantsService } from '../access/access-grants.service';
 import type { Caller } from '../access/caller';
 import { nowSeconds } from '../common/time';
+import { isUniqueViolation } from '../common/unique-violation';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import type { CreateModelDto, UpdateAccessDto, UpdateModelDto } from './dto/model-requests.dto';
 import type { ModelFieldsDto } from './dto/model-fields.dto';
@@ -13,10 +14,6 @@ import { ModelReader } from './model-reader.service';
 import type { ModelResponse } from './model-response';
 import { deriveModelColumns } from './model-search';
 import { ModelEntity } from './model.entity';
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
-}
 
 /** Creating, changing and deleting models; each change checks access inside its transaction. */
 @Injectable()

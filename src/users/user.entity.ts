@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { UserRole } from '../config/app-config';
+import type { UserRole } from '../common/user-role';
 
 @Entity('users')
 export class UserEntity {

@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { uuidParam } from '../auth/parse-uuid';
+import { uuidParam } from '../common/uuid';
 import { Roles } from '../common/decorators';
+import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user-requests.dto';
-import { DeletedResponseDto, UserListResponseDto, UserResponseDto } from './dto/user-response.dto';
+import { UserListResponseDto, UserResponseDto } from './dto/user-response.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
@@ -17,36 +18,34 @@ export class UsersController {
   @Get()
   @ApiOkResponse({ type: UserListResponseDto })
   @ApiOperation({ summary: 'Users, 30 a page, optionally filtered by name, email or username' })
-  async list(@Query() query: ListUsersQueryDto): Promise<UserListResponseDto> {
-    const { items, total } = await this.users.list(query);
-    return { items: items.map((user) => UserResponseDto.from(user)), total };
+  list(@Query() query: ListUsersQueryDto): Promise<UserListResponseDto> {
+    return this.users.list(query);
   }
 
   @Post()
   @ApiCreatedResponse({ type: UserResponseDto })
   @ApiOperation({ summary: 'Create an account (role defaults to DEFAULT_USER_ROLE)' })
-  async create(@Body() body: CreateUserDto): Promise<UserResponseDto> {
-    return UserResponseDto.from(await this.users.create(body));
+  create(@Body() body: CreateUserDto): Promise<UserResponseDto> {
+    return this.users.create(body);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: UserResponseDto })
-  async get(@Param('id', uuidParam('id')) id: string): Promise<UserResponseDto> {
-    return UserResponseDto.from(await this.users.findById(id));
+  get(@Param('id', uuidParam('id')) id: string): Promise<UserResponseDto> {
+    return this.users.get(id);
   }
 
   @Patch(':id')
   @ApiOkResponse({ type: UserResponseDto })
   @ApiOperation({ summary: 'Change name, email, username, role or password; the last admin cannot be demoted' })
-  async update(@Param('id', uuidParam('id')) id: string, @Body() body: UpdateUserDto): Promise<UserResponseDto> {
-    return UserResponseDto.from(await this.users.update(id, body));
+  update(@Param('id', uuidParam('id')) id: string, @Body() body: UpdateUserDto): Promise<UserResponseDto> {
+    return this.users.update(id, body);
   }
 
   @Delete(':id')
   @ApiOkResponse({ type: DeletedResponseDto })
   @ApiOperation({ summary: 'Delete an account and its grants; its models stay, without owner' })
-  async remove(@Param('id', uuidParam('id')) id: string): Promise<DeletedResponseDto> {
-    await this.users.remove(id);
-    return { id, deleted: true };
+  remove(@Param('id', uuidParam('id')) id: string): Promise<DeletedResponseDto> {
+    return this.users.remove(id);
   }
 }

@@ -2,13 +2,16 @@ import { ConflictException, Inject, Injectable, NotFoundException } from '@nestj
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { nowSeconds } from '../common/time';
-import { APP_CONFIG, RuntimeConfig, UserRole } from '../config/app-config';
-import { userSearchText } from '../models/model-search';
+import { DeletedResponseDto } from '../common/deleted-response.dto';
+import { conflictOnUnique } from '../common/unique-violation';
+import type { UserRole } from '../common/user-role';
+import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { normaliseEmail } from './dto/user-fields';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user-requests.dto';
+import { UserListResponseDto, UserResponseDto } from './dto/user-response.dto';
 import { PasswordHasher } from './password-hasher';
-import { conflictOnUnique } from './unique-violation';
 import { UserEntity } from './user.entity';
+import { userSearchText } from './user-search';
 
 export const USERS_PAGE_SIZE = 30;
 
@@ -40,7 +43,7 @@ export class UsersService {
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
-  async list(query: ListUsersQueryDto): Promise<{ items: UserEntity[]; total: number }> {
+  async list(query: ListUsersQueryDto): Promise<UserListResponseDto> {
     const page = Math.max(1, query.page ?? 1);
     const builder = this.users
       .createQueryBuilder('u')
@@ -52,14 +55,14 @@ export class UsersService {
       // `search` holds the lower-cased name, email and username (see userSearchText).
       builder.where(`u.search LIKE :pattern ESCAPE '\\'`, { pattern: `%${escapeLike(query.query.toLowerCase())}%` });
     }
-    const [items, total] = await builder.getManyAndCount();
-    return { items, total };
+    const [users, total] = await builder.getManyAndCount();
+    return { items: users.map((user) => UserResponseDto.from(user)), total };
   }
 
-  async findById(id: string): Promise<UserEntity> {
+  async get(id: string): Promise<UserResponseDto> {
     const user = await this.users.findOneBy({ id });
     if (!user) throw new NotFoundException(`user ${id} not found`);
-    return user;
+    return UserResponseDto.from(user);
   }
 
   /** The account and its hash for sign-in, or null when no account has this email. */
@@ -73,8 +76,8 @@ export class UsersService {
   }
 
   /** Admin-created account; the role defaults to DEFAULT_USER_ROLE like a sign-up. */
-  create(dto: CreateUserDto): Promise<UserEntity> {
-    return this.insert(this.users.manager, dto, dto.role ?? this.config.defaultUserRole);
+  async create(dto: CreateUserDto): Promise<UserResponseDto> {
+    return UserResponseDto.from(await this.insert(this.users.manager, dto, dto.role ?? this.config.defaultUserRole));
   }
 
   /** Public sign-up: the first account ever is admin, later ones get DEFAULT_USER_ROLE. */
@@ -97,9 +100,9 @@ export class UsersService {
     });
   }
 
-  async update(id: string, dto: UpdateUserDto): Promise<UserEntity> {
+  async update(id: string, dto: UpdateUserDto): Promise<UserResponseDto> {
     const passwordHash = dto.password === undefined ? undefined : await this.passwords.hash(dto.password);
-    return this.dataSource.transaction(async (manager) => {
+    const user = await this.dataSource.transaction(async (manager) => {
       const user = await this.lockForChange(manager, id, dto.role !== undefined && dto.role !== 'admin');
       const next = {
         name: dto.name ?? user.name,
@@ -117,15 +120,17 @@ export class UsersService {
       }
       return Object.assign(user, next);
     });
+    return UserResponseDto.from(user);
   }
 
   /** Deletes the account and its grants; its models stay, owned by nobody (FK sets user_id NULL). */
-  async remove(id: string): Promise<void> {
+  async remove(id: string): Promise<DeletedResponseDto> {
     await this.dataSource.transaction(async (manager) => {
       await this.lockForChange(manager, id, true);
       await manager.query(`DELETE FROM access_grants WHERE principal_type = 'user' AND principal_id = $1`, [id]);
       await manager.delete(UserEntity, { id });
     });
+    return DeletedResponseDto.of(id);
   }
 
   /**

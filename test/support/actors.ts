@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { UserRole } from '../../src/config/app-config';
+import type { UserRole } from '../../src/common/user-role';
 import type { TestApp } from './test-app';
 
 /** A signed-in account for tests. */

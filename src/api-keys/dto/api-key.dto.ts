@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -9,20 +8,15 @@ import {
   IsString,
   IsUUID,
   Length,
-  Matches,
   Max,
   Min,
 } from 'class-validator';
+import { DisplayName } from '../../common/text-fields';
 import type { ApiKeyEntity } from '../api-key.entity';
 
-const NO_CONTROL_CHARS = /^[^\p{Cc}]*$/u;
-
+/** class-validator runs a property's decorators bottom-up: the type check sits lowest. */
 export class CreateApiKeyDto {
-  @ApiProperty({ minLength: 1, maxLength: 256 })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
-  @IsString()
-  @Length(1, 256)
-  @Matches(NO_CONTROL_CHARS, { message: 'name must not contain control characters' })
+  @DisplayName()
   name!: string;
 
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'A group the caller is in' })
@@ -36,17 +30,17 @@ export class CreateApiKeyDto {
     description: 'Allow-list of model ids; left out or null = no limit, [] = no model',
   })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(1000)
-  @IsString({ each: true })
   @Length(1, 256, { each: true, message: 'models must contain model ids of 1 to 256 characters' })
+  @IsString({ each: true })
+  @ArrayMaxSize(1000)
+  @IsArray()
   models?: string[] | null;
 
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'unix seconds, in the future' })
   @IsOptional()
-  @IsInt()
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
+  @IsInt()
   expires_at?: number | null;
 
   @ApiPropertyOptional({

@@ -1,10 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
-import { NewPassword, OptionalUsername, UserEmail, UserName } from '../../users/dto/user-fields';
+import { DisplayName } from '../../common/text-fields';
+import { NewPassword, OptionalUsername, UserEmail } from '../../users/dto/user-fields';
 import { UserResponseDto } from '../../users/dto/user-response.dto';
 
 export class SignUpDto {
-  @UserName()
+  @DisplayName()
   name!: string;
 
   @UserEmail()
@@ -17,16 +18,19 @@ export class SignUpDto {
   username?: string | null;
 }
 
-/** Loosely checked on purpose: a malformed email is just a failed sign-in, like a wrong one. */
+/**
+ * Loosely checked on purpose: a malformed email is just a failed sign-in, like a wrong one.
+ * Decorators run bottom-up, so the type check sits lowest.
+ */
 export class SignInDto {
   @ApiProperty({ format: 'email' })
-  @IsString()
   @MaxLength(320)
+  @IsString()
   email!: string;
 
   @ApiProperty()
-  @IsString()
   @MaxLength(1024)
+  @IsString()
   password!: string;
 }
 

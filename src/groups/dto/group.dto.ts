@@ -1,66 +1,47 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  MaxLength,
-  ValidateIf,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { DisplayName } from '../../common/text-fields';
 import type { GroupEntity } from '../group.entity';
 
-const NO_CONTROL_CHARS = /^[^\p{Cc}]*$/u;
-const trim = Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 const MAX_MEMBERS_PER_REQUEST = 1000;
+
+// class-validator runs a property's decorators bottom-up: the type check sits lowest.
 
 export class GroupMembersDto {
   @ApiProperty({ type: [String], format: 'uuid', maxItems: MAX_MEMBERS_PER_REQUEST })
-  @IsArray()
-  @ArrayMaxSize(MAX_MEMBERS_PER_REQUEST)
   @IsUUID('all', { each: true, message: 'user_ids must contain user ids (UUIDs)' })
+  @ArrayMaxSize(MAX_MEMBERS_PER_REQUEST)
+  @IsArray()
   user_ids!: string[];
 }
 
 export class CreateGroupDto {
-  @ApiProperty({ minLength: 1, maxLength: 256 })
-  @trim
-  @IsString()
-  @Length(1, 256)
-  @Matches(NO_CONTROL_CHARS, { message: 'name must not contain control characters' })
+  @DisplayName()
   name!: string;
 
   @ApiPropertyOptional({ maxLength: 2000 })
   @IsOptional()
-  @IsString()
   @MaxLength(2000)
+  @IsString()
   description?: string;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Initial members' })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_MEMBERS_PER_REQUEST)
   @IsUUID('all', { each: true, message: 'user_ids must contain user ids (UUIDs)' })
+  @ArrayMaxSize(MAX_MEMBERS_PER_REQUEST)
+  @IsArray()
   user_ids?: string[];
 }
 
 /** Fields left out keep their value. */
 export class UpdateGroupDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 256 })
-  @trim
-  @ValidateIf((_object, value) => value !== undefined)
-  @IsString()
-  @Length(1, 256)
-  @Matches(NO_CONTROL_CHARS, { message: 'name must not contain control characters' })
+  @DisplayName(true)
   name?: string;
 
   @ApiPropertyOptional({ maxLength: 2000 })
   @ValidateIf((_object, value) => value !== undefined)
-  @IsString()
   @MaxLength(2000)
+  @IsString()
   description?: string;
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength } from 'class-validator';
-import { NO_CONTROL_CHARS } from './model-fields.dto';
 import { ToInteger } from '../../common/query-number';
+import { NO_CONTROL_CHARS } from '../../common/text-fields';
 
 export const ORDER_BY = ['name', 'created_at', 'updated_at'] as const;
 export type OrderBy = (typeof ORDER_BY)[number];
@@ -9,9 +9,9 @@ export type OrderBy = (typeof ORDER_BY)[number];
 export class ListModelsQueryDto {
   @ApiPropertyOptional({ description: 'Case-insensitive substring of name, id, base model, description or owner' })
   @IsOptional()
-  @IsString()
-  @MaxLength(500)
   @Matches(NO_CONTROL_CHARS, { message: 'query must not contain control characters' })
+  @MaxLength(500)
+  @IsString()
   query?: string;
 
   @ApiPropertyOptional({ enum: ['created', 'shared'] })
@@ -21,8 +21,8 @@ export class ListModelsQueryDto {
 
   @ApiPropertyOptional({ description: 'Whole tag, case-insensitive' })
   @IsOptional()
-  @IsString()
   @MaxLength(256)
+  @IsString()
   tag?: string;
 
   @ApiPropertyOptional({ enum: ORDER_BY, default: 'created_at' })

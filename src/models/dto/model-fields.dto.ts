@@ -18,12 +18,11 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { AccessGrantDto } from '../../access/dto/access-grant.dto';
+import { NO_CONTROL_CHARS } from '../../common/text-fields';
 import { ENDPOINT_TYPES, EndpointType } from '../model.entity';
 
 /** Letters, digits and / : . - _ only; no whitespace or control characters (SPEC §1). */
 export const MODEL_ID_PATTERN = /^[\p{L}\p{N}/:._-]+$/u;
-/** Display names: anything printable. */
-export const NO_CONTROL_CHARS = /^[^\p{Cc}]*$/u;
 
 export class PricingDto {
   @ApiPropertyOptional({ nullable: true, minimum: 0 })

@@ -2,7 +2,8 @@ import { ApiProperty, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { AccessGrantDto } from '../../access/dto/access-grant.dto';
-import { MODEL_ID_PATTERN, ModelFieldsDto, ModelIdDto, NO_CONTROL_CHARS, OptionalNameDto } from './model-fields.dto';
+import { NO_CONTROL_CHARS } from '../../common/text-fields';
+import { MODEL_ID_PATTERN, ModelFieldsDto, ModelIdDto, OptionalNameDto } from './model-fields.dto';
 
 export class CreateModelDto extends ModelFieldsDto {
   @ApiProperty({ description: 'API model id: letters, digits, / : . - _ (1–256)' })

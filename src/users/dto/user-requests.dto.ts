@@ -1,11 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, MaxLength } from 'class-validator';
-import type { UserRole } from '../../config/app-config';
-import { NewPassword, OptionalRole, OptionalUsername, UserEmail, UserName } from './user-fields';
+import type { UserRole } from '../../common/user-role';
 import { ToInteger } from '../../common/query-number';
+import { DisplayName } from '../../common/text-fields';
+import { NewPassword, OptionalRole, OptionalUsername, UserEmail } from './user-fields';
 
 export class CreateUserDto {
-  @UserName()
+  @DisplayName()
   name!: string;
 
   @UserEmail()
@@ -23,7 +24,7 @@ export class CreateUserDto {
 
 /** Fields left out keep their value. */
 export class UpdateUserDto {
-  @UserName(true)
+  @DisplayName(true)
   name?: string;
 
   @UserEmail(true)
@@ -39,17 +40,18 @@ export class UpdateUserDto {
   username?: string | null;
 }
 
+/** class-validator runs a property's decorators bottom-up: the type check sits lowest. */
 export class ListUsersQueryDto {
   @ApiPropertyOptional({ description: 'Case-insensitive substring of name, email or username' })
   @IsOptional()
-  @IsString()
   @MaxLength(500)
+  @IsString()
   query?: string;
 
   @ApiPropertyOptional({ description: '1-based; 30 users a page; values below 1 count as 1' })
   @IsOptional()
   @ToInteger()
-  @IsInt()
   @Max(1_000_000_000)
+  @IsInt()
   page?: number;
 }

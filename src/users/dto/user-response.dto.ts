@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { UserRole } from '../../config/app-config';
+import { USER_ROLES, UserRole } from '../../common/user-role';
 import type { UserEntity } from '../user.entity';
-import { USER_ROLES } from './user-fields';
 
 /** A user as the API shows it: never the password hash. */
 export class UserResponseDto {
@@ -45,13 +44,4 @@ export class UserListResponseDto {
 
   @ApiProperty({ description: 'Matches across all pages' })
   total!: number;
-}
-
-/** The answer of every DELETE of a user, group or API key. */
-export class DeletedResponseDto {
-  @ApiProperty()
-  id!: string;
-
-  @ApiProperty({ enum: [true] })
-  deleted!: true;
 }
