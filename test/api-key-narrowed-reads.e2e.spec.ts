@@ -14,8 +14,8 @@ import {
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
- * SPEC §1: a key's narrowing applies on every read, not only on /v1; a read-only credential makes
- * its caller a reader everywhere. A regular user's keys (no admin bypass) against an oracle, and
+ * docs/access.md (API keys): a key's narrowing applies on every read, not only on /v1; a read-only
+ * credential makes its caller a reader everywhere. A regular user's keys (no admin bypass) against an oracle, and
  * the two exploits of the issue that changed the contract.
  */
 interface Seed {

@@ -13,7 +13,7 @@ import { label, openApiOperations } from './support/openapi-routes';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
- * SPEC §1 "A key never has more power than it says", as a matrix: every documented route × every
+ * docs/access.md (API keys) "never with more power than the key itself states", as a matrix: every documented route × every
  * kind of credential of one admin (the strongest user, so only the credential can refuse), with the
  * status each must get, and for every refused write the tables re-read unchanged.
  */

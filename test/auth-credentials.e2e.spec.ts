@@ -36,7 +36,7 @@ describe('credentials: sign-in tokens and API keys', () => {
       expect((await whoAmI({ 'x-api-key': key }).expect(200)).body.id).toBe(user.id);
     });
 
-    // Changed on purpose (SPEC §1 "A key never has more power than it says"): this used to answer 201.
+    // Changed on purpose (docs/access.md, API keys: accounts and credentials need a sign-in token): was 201.
     it('accepts an API key on signed-in routes, but not to create another key (403: sign-in token)', async () => {
       const { key } = await createApiKey(t, user);
       await request(t.server).get('/api/models/list').set('x-api-key', key).expect(200);

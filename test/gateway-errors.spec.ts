@@ -50,7 +50,7 @@ function expectFamilyError(res: Response, family: Family, status: number, code?:
   if (family === 'openai') expect(res.body.error.message).toBe(res.body.message);
 }
 
-/** The /api error body (SPEC §5). */
+/** The /api error body (docs/errors.md). */
 function expectApiError(res: Response, status: number): void {
   expect({ status: res.status, body: res.body }).toEqual({
     status,

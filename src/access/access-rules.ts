@@ -2,7 +2,7 @@ import { SqlParams } from '../common/sql-params';
 import type { Caller } from './caller';
 
 /**
- * THE rule for who may read or write a model (SPEC §1, §2), as SQL predicates over a models row
+ * THE rule for who may read or write a model (docs/access.md), as SQL predicates over a models row
  * aliased `alias`. Every route that shows or changes models (list, tags, single-model routes,
  * export, import, gateway) filters through these, so the rule lives here only.
  *
@@ -61,9 +61,9 @@ function grantedIds(caller: Caller, p: SqlParams, userParam: string, writeOnly: 
 }
 
 /**
- * The narrowing an API key adds (SPEC §1): with a token group only models granted to that group
- * or public; with an allow-list only those ids. Null without one (sign-in tokens, full keys), so
- * their SQL stays exactly as it was.
+ * The narrowing an API key adds (docs/access.md): with a token group only models granted to that
+ * group or public; with an allow-list only those ids. Null without one (sign-in tokens, full keys),
+ * so their SQL stays exactly as it was.
  */
 export function keyScopePredicate(caller: Caller, p: SqlParams, alias = 'm'): string | null {
   const parts: string[] = [];

@@ -7,7 +7,7 @@ import { CurrentUser, SignInTokenOnly } from '../common/decorators';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto } from './dto/api-key.dto';
 
-/** A key's holder must not mint wider keys or remove the owner's: sign-in tokens only (SPEC §1). */
+/** A key's holder must not mint wider keys or remove the owner's: sign-in tokens only (docs/access.md). */
 @ApiTags('api keys')
 @ApiBearerAuth()
 @SignInTokenOnly()

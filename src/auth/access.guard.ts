@@ -16,7 +16,7 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
  * The one global guard, deny by default: a route is open only with @Public(); every other route
  * needs a sign-in token or an API key (401), an approved account unless @AllowPending() (403),
  * and one of the @Roles() when it names some (403). An API key never has more power than it says
- * (SPEC §1): it may not use @SignInTokenOnly() routes, may write only on @ApiKeysMayWrite()
+ * (docs/access.md): it may not use @SignInTokenOnly() routes, may write only on @ApiKeysMayWrite()
  * routes, and a read-only key may not write at all (403, before any lookup).
  */
 @Injectable()

@@ -8,7 +8,7 @@ export const ALLOW_PENDING = 'allowPending';
 export const API_KEYS = 'apiKeys';
 
 /**
- * What an API key may do on a route (SPEC §1): `read` (the default: GET/HEAD only), `write`
+ * What an API key may do on a route (docs/access.md): `read` (the default: GET/HEAD only), `write`
  * (full keys may also change things here), or `none` (sign-in tokens only, reads included).
  */
 export type ApiKeyUse = 'none' | 'read' | 'write';

@@ -11,7 +11,7 @@ export function isGatewayPath(path: string): boolean {
 }
 
 /**
- * Which SDK family is calling (SPEC §4): /v1beta is Gemini's; on /v1 an `anthropic-version`
+ * Which SDK family is calling (docs/gateway.md): /v1beta is Gemini's; on /v1 an `anthropic-version`
  * header means Anthropic's SDK, a Gemini key (`x-goog-api-key` or `?key=`) Gemini's, anything else OpenAI's.
  */
 export function clientFamilyOf(request: Request): ClientFamily {

@@ -9,13 +9,13 @@ import { ClientFamily, clientFamilyOf } from './client-family';
 import type { GatewayQuery } from './gateway-query';
 import { GatewayService } from './gateway.service';
 
-/** The client family of the request (SPEC §4 header rules). */
+/** The client family of the request (docs/gateway.md, picking the format). */
 const Family = createParamDecorator((_: unknown, context: ExecutionContext): ClientFamily =>
   clientFamilyOf(context.switchToHttp().getRequest<Request>()),
 );
 
 /**
- * Gateway model lists for SDKs and tools (SPEC §4). Ids may contain `/`, so single-model routes
+ * Gateway model lists for SDKs and tools (docs/gateway.md). Ids may contain `/`, so single-model routes
  * take the rest of the path; Express hands a wildcard over as its decoded segments.
  */
 @ApiTags('gateway')

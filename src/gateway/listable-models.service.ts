@@ -20,7 +20,7 @@ export interface ListableQuery {
 }
 
 /**
- * What the gateway lists (SPEC §4): active models the caller can read, narrowed by its API key.
+ * What the gateway lists (docs/gateway.md): active models the caller can read, narrowed by its API key.
  * A custom model whose base model is disabled is left out too: it cannot be served either.
  */
 @Injectable()

@@ -47,9 +47,8 @@ function listFilters(caller: Caller, params: ListParams, p: SqlParams): string {
 /**
  * Counts every match across all pages. For non-bypass callers the public and the private share
  * are counted apart: the public part from its partial index, the private part from the caller's
- * few owned and granted ids, fetched by id. Together they are exactly the readable set. (Testing
- * filtered rows against the granted set instead was faster for a rare word, 5 vs 11 ms, but slower
- * for a common word or tag, 24 vs 13 and 34 vs 12 ms, on the benchmark data; fetch wins overall.)
+ * few owned and granted ids, fetched by id. Together they are exactly the readable set. Fetching
+ * beat probing the granted set for common words and tags (figures: README, Performance).
  * An API key's narrowing applies to both shares; without one the statement is unchanged.
  */
 export function listCountSql(caller: Caller, params: ListParams): SqlStatement {

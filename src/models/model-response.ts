@@ -97,7 +97,7 @@ function owner(row: ModelRow): ModelOwner | null {
 
 /**
  * The model as callers see it: custom models inherit owned_by, endpoint types, pricing and token
- * limits from their base model (a custom model on gpt-4o has gpt-4o's context length); readers without write access get no params and no grant list (SPEC §2).
+ * limits from their base model (a custom model on gpt-4o has gpt-4o's context length); readers without write access get no params and no grant list (docs/access.md).
  */
 export function toModelResponse(row: ModelRow, grants: GrantRow[], options: { linkImages: boolean }): ModelResponse {
   const meta = { ...row.meta };

@@ -15,7 +15,7 @@ import { ModelReader } from './model-reader.service';
 import { ModelsService } from './models.service';
 
 /**
- * Workspace model routes (SPEC §3); ids travel in the query or body because they may contain `/`.
+ * Workspace model routes (docs/api.md); ids travel in the query or body because they may contain `/`.
  * Full API keys may change models here (integrations sync them); read-only keys are stopped by the guard.
  */
 @ApiTags('models')

@@ -215,7 +215,7 @@ export async function buildGatewayWorld(t: TestApp): Promise<GatewayWorld> {
   return { t, admin, alice, bob, carol, teamId, soloId, models, callers, caller, memberships };
 }
 
-/** The oracle: SPEC §2 "can read" and §4 key narrowing, decided from the data the world created. */
+/** The oracle: "can read" and the key narrowing of docs/access.md, decided from the data the world created. */
 export function mayList(w: GatewayWorld, caller: GatewayCaller, model: SeedModel): boolean {
   const user = caller.actor;
   const groups = w.memberships.get(user.id) ?? [];

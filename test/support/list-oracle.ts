@@ -44,7 +44,7 @@ function grantApplies(caller: OraclePerson, grant: Grant): boolean {
   return caller.groups.includes(grant.principal_id);
 }
 
-/** SPEC §2 "can read" (admin bypass on). */
+/** "can read" of docs/access.md (admin bypass on). */
 export function canRead(caller: OraclePerson, model: OracleModel): boolean {
   return caller.role === 'admin' || model.owner.id === caller.id || model.grants.some((g) => grantApplies(caller, g));
 }
@@ -55,7 +55,7 @@ function searchMatches(model: OracleModel, query: string): boolean {
   return fields.some((field) => typeof field === 'string' && lower(field).includes(lower(query)));
 }
 
-/** SPEC §3.1: does the model belong in the caller's list for these parameters? */
+/** docs/api.md, the workspace list: does the model belong in the caller's list for these parameters? */
 export function listMatches(caller: OraclePerson, model: OracleModel, q: ListQuery): boolean {
   if (!canRead(caller, model)) return false;
   if (q.view_option === 'created' && model.owner.id !== caller.id) return false;

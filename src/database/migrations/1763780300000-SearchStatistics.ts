@@ -2,9 +2,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * With the default statistics target PostgreSQL guesses ~1,000 models for any `search LIKE
- * '%word%'`, so a rare word (48 real matches) was sorted by walking the created_at index past
- * 55,000 rows (~80 ms) instead of taking the trigram index (~1 ms). A larger sample of the
- * search column makes its LIKE estimates close to the truth for rare and common words alike.
+ * '%word%'`, so a rare word was sorted by walking the created_at index instead of taking the
+ * trigram index (figures: README, Performance). A larger sample of the search column makes its
+ * LIKE estimates close to the truth for rare and common words alike.
  */
 export class SearchStatistics1763780300000 implements MigrationInterface {
   name = 'SearchStatistics1763780300000';

@@ -1,9 +1,9 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * A key may be created read-only; a key with a token group or an allow-list always is (SPEC §1
- * "A key never has more power than it says"). Existing narrowed keys become read-only, and the
- * CHECK keeps any later insert from storing a narrowed key that could write.
+ * A key may be created read-only; a key with a token group or an allow-list always is
+ * (docs/access.md, API keys). Existing narrowed keys become read-only, and the CHECK keeps any
+ * later insert from storing a narrowed key that could write.
  */
 export class ApiKeyReadOnly1796034262074 implements MigrationInterface {
   name = 'ApiKeyReadOnly1796034262074';

@@ -21,7 +21,7 @@ import { AccessGrantDto } from '../../access/dto/access-grant.dto';
 import { NO_CONTROL_CHARS } from '../../common/text-fields';
 import { ENDPOINT_TYPES, EndpointType } from '../model.entity';
 
-/** Letters, digits and / : . - _ only; no whitespace or control characters (SPEC §1). */
+/** Letters, digits and / : . - _ only; no whitespace or control characters (docs/resources.md). */
 export const MODEL_ID_PATTERN = /^[\p{L}\p{N}/:._-]+$/u;
 
 export class PricingDto {
