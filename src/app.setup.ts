@@ -1,4 +1,4 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -7,10 +7,14 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { answerClientErrorsWithJson } from './common/client-error';
+import { useHttpBasics } from './common/http-basics';
+import { requireJsonBody } from './common/json-body';
 import { requestIdMiddleware } from './common/request-id';
 import { requestTextGuard, verifyUtf8Body } from './common/request-text';
-import { RuntimeConfig } from './config/app-config';
+import { RequestValidationPipe } from './common/validation';
+import { APP_CONFIG, RuntimeConfig } from './config/app-config';
 import { GatewayErrorFormatter } from './gateway/gateway-error.formatter';
+import { refuseInference } from './gateway/inference-paths';
 
 export const BODY_LIMIT = '1mb';
 
@@ -34,11 +38,14 @@ function setupOpenApi(app: INestApplication): void {
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 
-/** Pipes, filters, body limits and aliases: everything main.ts and the tests must share. */
+/** Security headers, compression, CORS, pipes, filters, body limits and aliases: everything main.ts and the tests must share. */
 export function configureApp(app: NestExpressApplication): void {
   const filter = new ApiExceptionFilter([new GatewayErrorFormatter()]);
+  useHttpBasics(app, app.get<RuntimeConfig>(APP_CONFIG).corsOrigins);
   app.use(requestIdMiddleware);
   app.use(apiV1Alias);
+  app.use(refuseInference);
+  app.use(requireJsonBody(BODY_LIMIT));
   app.use(json({ limit: BODY_LIMIT, verify: verifyUtf8Body }));
   app.use(requestTextGuard);
   // Body-parser and text-guard failures happen before Nest routes: answer them the same way.
@@ -47,9 +54,7 @@ export function configureApp(app: NestExpressApplication): void {
     filter.reply(error, request, response);
   });
   app.useGlobalFilters(filter);
-  app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: true }),
-  );
+  app.useGlobalPipes(new RequestValidationPipe());
   app.disable('x-powered-by');
   answerClientErrorsWithJson(app.getHttpServer());
   app.set('query parser', 'simple');

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       bypassAdminAccessControl: true,
       userCanCreateModels: true,
       bcryptRounds: 10,
+      corsOrigins: [],
     };
     expect(loadConfig({})).toEqual(expected);
   });
@@ -60,6 +61,7 @@ describe('loadConfig', () => {
       BYPASS_ADMIN_ACCESS_CONTROL: 'FALSE',
       USER_CAN_CREATE_MODELS: '0',
       BCRYPT_ROUNDS: '12',
+      CORS_ORIGINS: ' https://App.example.com , http://localhost:3000/,https://b.example.com:443',
     });
     expect(config).toEqual({
       port: 3000,
@@ -77,6 +79,7 @@ describe('loadConfig', () => {
       bypassAdminAccessControl: false,
       userCanCreateModels: false,
       bcryptRounds: 12,
+      corsOrigins: ['https://app.example.com', 'http://localhost:3000', 'https://b.example.com'],
     });
   });
 
@@ -123,6 +126,10 @@ describe('loadConfig', () => {
     ['BCRYPT_ROUNDS', '3'],
     ['BCRYPT_ROUNDS', '16'],
     ['BCRYPT_ROUNDS', 'fast'],
+    ['CORS_ORIGINS', '*'],
+    ['CORS_ORIGINS', 'app.example.com'],
+    ['CORS_ORIGINS', 'https://app.example.com/path'],
+    ['CORS_ORIGINS', 'https://ok.example.com,ftp://files.example.com'],
   ])('rejects %s=%s with a ConfigError naming the variable', (name, value) => {
     expect(configError({ [name]: value }).message).toContain(name);
   });

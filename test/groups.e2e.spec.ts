@@ -53,6 +53,16 @@ describe('groups', () => {
     await as(admin).patch(`/api/groups/${other}`, { name: 'Taken' }).expect(409);
   });
 
+  it('compares names ignoring case, as for emails and usernames: 409 on create and on rename', async () => {
+    const team = await createGroup(t, admin, 'Platform Team', []);
+    const other = await createGroup(t, admin, 'Other team', []);
+    const res = await as(admin).post('/api/groups', { name: 'PLATFORM team' }).expect(409);
+    expect(res.body.detail).toBe('group name already in use');
+    await as(admin).patch(`/api/groups/${other}`, { name: 'platform team' }).expect(409);
+    // A group may change the case of its own name.
+    await as(admin).patch(`/api/groups/${team}`, { name: 'Platform TEAM' }).expect(200);
+  });
+
   it('renames and re-describes a group; fields left out keep their value', async () => {
     const id = await createGroup(t, admin, 'Old name', []);
     await as(admin).patch(`/api/groups/${id}`, { description: 'kept name' }).expect(200);

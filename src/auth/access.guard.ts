@@ -5,7 +5,7 @@ import type { AuthUser } from '../common/auth-user';
 import { ALLOW_PENDING, API_KEYS, ApiKeyUse, IS_PUBLIC, ROLES } from '../common/decorators';
 import type { UserRole } from '../common/user-role';
 import { ApiKeyStrategy } from './api-key.strategy';
-import { bearerToken, readApiKey } from './credentials';
+import { bearerToken, hasGatewayOnlyKey, readApiKey } from './credentials';
 import { JwtStrategy } from './jwt.strategy';
 import { runStrategy } from './run-strategy';
 
@@ -40,6 +40,12 @@ export class AccessGuard implements CanActivate {
   private authenticate(request: Request, response: Response): Promise<AuthUser> {
     if (readApiKey(request) !== null) return runStrategy(this.apiKeyStrategy, request, response);
     if (bearerToken(request) !== null) return runStrategy(this.jwtStrategy, request, response);
+    if (hasGatewayOnlyKey(request)) {
+      throw new UnauthorizedException(
+        '?key= and x-goog-api-key work only on /v1 and /v1beta (model lists for Gemini clients); ' +
+          'on /api send the key as Authorization: Bearer sk-… or x-api-key',
+      );
+    }
     throw new UnauthorizedException(
       'Not signed in: send Authorization: Bearer <token from sign-in>, or an API key (Bearer sk-… or x-api-key)',
     );

@@ -26,3 +26,10 @@ export function readApiKey(request: Request): string | null {
   const query = (request.query as Record<string, unknown>).key;
   return typeof query === 'string' && query.length > 0 ? query : null;
 }
+
+/** A Gemini-style key (`?key=` or `x-goog-api-key`) sent outside the gateway paths, where it does not count. */
+export function hasGatewayOnlyKey(request: Request): boolean {
+  if (GATEWAY_PATH.test(request.path)) return false;
+  const query = (request.query as Record<string, unknown>).key;
+  return query !== undefined || request.header('x-goog-api-key') !== undefined;
+}

@@ -19,6 +19,8 @@ export interface AppConfig {
   bypassAdminAccessControl: boolean;
   userCanCreateModels: boolean;
   bcryptRounds: number;
+  /** Browser origins allowed to call the API (CORS); empty means CORS is off. */
+  corsOrigins: string[];
 }
 
 /** A bad environment value; the message names the variable. */
@@ -88,6 +90,26 @@ function jwtSecret(env: Env): string | null {
   return raw ?? null;
 }
 
+/** Comma-separated origins such as https://app.example.com, each normalised as browsers send it. */
+function corsOrigins(env: Env): string[] {
+  const raw = read(env, 'CORS_ORIGINS');
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+    .map((item) => {
+      const url = URL.canParse(item) ? new URL(item) : null;
+      const bare = url !== null && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+      if (!bare || !['http:', 'https:'].includes(url.protocol)) {
+        throw new ConfigError(
+          `CORS_ORIGINS must list origins such as https://app.example.com (scheme, host, optional port; comma-separated), got "${item}"`,
+        );
+      }
+      return url.origin;
+    });
+}
+
 /** Reads and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const adminEmail = read(env, 'ADMIN_EMAIL') ?? null;
@@ -114,6 +136,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bypassAdminAccessControl: bool(env, 'BYPASS_ADMIN_ACCESS_CONTROL', true),
     userCanCreateModels: bool(env, 'USER_CAN_CREATE_MODELS', true),
     bcryptRounds: int(env, 'BCRYPT_ROUNDS', 10, 4, 15),
+    corsOrigins: corsOrigins(env),
   };
 }
 

@@ -8,7 +8,8 @@ import { conflictOnUnique } from '../common/unique-violation';
 import { CreateGroupDto, GroupResponseDto, UpdateGroupDto } from './dto/group.dto';
 import { GroupEntity } from './group.entity';
 
-const UNIQUE_MESSAGES = { groups_name_key: 'group name already in use' };
+/** Names are unique ignoring case (the index is on lower(name)), like emails and usernames. */
+const UNIQUE_MESSAGES = { groups_name_lower_key: 'group name already in use' };
 
 @Injectable()
 export class GroupsService {

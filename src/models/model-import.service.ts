@@ -4,6 +4,7 @@ import { validate, ValidationError } from 'class-validator';
 import { DataSource } from 'typeorm';
 import type { Caller } from '../access/caller';
 import { describeError } from '../common/describe-error';
+import { markMissingFields } from '../common/validation';
 import { CreateModelDto, UpdateModelDto } from './dto/model-requests.dto';
 import { ModelReader } from './model-reader.service';
 import { ModelsService } from './models.service';
@@ -30,7 +31,7 @@ class InvalidItem extends Error {}
 async function validated<T extends object>(type: new () => T, input: object): Promise<T> {
   const dto = plainToInstance(type, input);
   const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length > 0) throw new InvalidItem(messages(errors).join('; '));
+  if (errors.length > 0) throw new InvalidItem(messages(markMissingFields(errors)).join('; '));
   return dto;
 }
 

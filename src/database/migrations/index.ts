@@ -4,6 +4,7 @@ import { GatewayNewestIndex1763780200000 } from './1763780200000-GatewayNewestIn
 import { SearchStatistics1763780300000 } from './1763780300000-SearchStatistics';
 import { CoveringListIndexes1763780400000 } from './1763780400000-CoveringListIndexes';
 import { ApiKeyReadOnly1796034262074 } from './1796034262074-ApiKeyReadOnly';
+import { GroupNamesIgnoreCase1796034400000 } from './1796034400000-GroupNamesIgnoreCase';
 
 /** Every migration, in order. Listed by class so they run the same from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   SearchStatistics1763780300000,
   CoveringListIndexes1763780400000,
   ApiKeyReadOnly1796034262074,
+  GroupNamesIgnoreCase1796034400000,
 ];

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength } from 'class-validator';
 import { ToInteger } from '../../common/query-number';
 import { NO_CONTROL_CHARS } from '../../common/text-fields';
 
@@ -45,6 +45,7 @@ export class ListModelsQueryDto {
 
 export class ModelIdQueryDto {
   @ApiProperty({ description: 'The model id (may contain /)' })
+  @IsDefined({ message: 'id is required: send the model id in the query, ?id=<model id>' })
   @IsString()
   @Length(1, 256)
   id!: string;

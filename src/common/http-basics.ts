@@ -1,0 +1,62 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import compression from 'compression';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { constants } from 'node:zlib';
+
+/** Answers below this many bytes are sent as they are: compressing them saves less than it costs. */
+export const COMPRESSION_THRESHOLD = 1024;
+
+/**
+ * The fastest levels: model lists are repetitive JSON that shrinks well even so, and the CPU
+ * serving /v1/models is the service's bottleneck (README, Performance).
+ */
+const COMPRESSION_OPTIONS = {
+  threshold: COMPRESSION_THRESHOLD,
+  level: 1,
+  brotli: { params: { [constants.BROTLI_PARAM_QUALITY]: 1 } },
+};
+
+/**
+ * For a web app served from this origin: scripts and styles from 'self' only, no inline script,
+ * images from 'self' and data: URIs. upgrade-insecure-requests is left out because the registry
+ * is often reached over plain HTTP on a LAN, where it would break the page's own requests.
+ */
+const APP_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  scriptSrcAttr: ["'none'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'self'"],
+  upgradeInsecureRequests: null,
+};
+
+/**
+ * Swagger UI's page (from @nestjs/swagger) carries its layout in inline <style> blocks, so /docs
+ * allows inline styles; its scripts are files from 'self', so script rules stay as strict.
+ */
+const DOCS_DIRECTIVES = { ...APP_DIRECTIVES, styleSrc: ["'self'", "'unsafe-inline'"] };
+const DOCS_PATH = /^\/docs(\/|$)/;
+
+function securityHeaders(): (request: Request, response: Response, next: NextFunction) => void {
+  const app = helmet({ contentSecurityPolicy: { useDefaults: false, directives: APP_DIRECTIVES } });
+  const docs = helmet({ contentSecurityPolicy: { useDefaults: false, directives: DOCS_DIRECTIVES } });
+  return (request, response, next) => (DOCS_PATH.test(request.path) ? docs : app)(request, response, next);
+}
+
+/**
+ * Security headers, gzip/br for answers over 1 KiB, and CORS for the configured origins only
+ * (none by default: then browsers on other origins cannot read answers). Registered first, so
+ * every answer, errors included, gets them; a preflight is answered before the guard.
+ */
+export function useHttpBasics(app: NestExpressApplication, corsOrigins: string[]): void {
+  app.use(securityHeaders());
+  if (corsOrigins.length > 0) app.enableCors({ origin: corsOrigins, maxAge: 600 });
+  app.use(compression(COMPRESSION_OPTIONS));
+}
