@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { SqlStatement } from '../../src/models/model-list.query';
+import type { SqlStatement } from '../../src/common/sql';
 import type { CapturedStatement } from './pg-capture';
 import { Credentials, Scenario, requestHeaders } from './scenarios';
 

@@ -1,6 +1,7 @@
 import type { Client } from 'pg';
 import type { Caller } from '../../src/access/caller';
-import { listCountSql, listPageSql, SqlStatement } from '../../src/models/model-list.query';
+import { SqlStatement, toStatement } from '../../src/common/sql';
+import { listCountSql, listPageSql } from '../../src/models/model-read.sql';
 import { incumbentListSql } from './incumbent';
 import type { Scenario } from './scenarios';
 import { ConcurrentTiming, SqlTiming, timeConcurrent, timeSequential } from './sql-timing';
@@ -26,7 +27,10 @@ export interface CompareOptions {
 /** The service's count and page statements for a list scenario, from its own builders. */
 export function ourListSql(caller: Caller, scenario: Scenario): { count: SqlStatement; page: SqlStatement } {
   if (!scenario.list) throw new Error(`${scenario.name} is not a list scenario`);
-  return { count: listCountSql(caller, scenario.list), page: listPageSql(caller, scenario.list) };
+  return {
+    count: toStatement(listCountSql(caller, scenario.list)),
+    page: toStatement(listPageSql(caller, scenario.list)),
+  };
 }
 
 async function total(client: Client, count: SqlStatement): Promise<number> {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from 'pg';
-import type { SqlStatement } from '../../src/models/model-list.query';
+import type { SqlStatement } from '../../src/common/sql';
 import type { CapturedRequest } from './capture';
 import type { Scenario } from './scenarios';
 
@@ -15,7 +15,10 @@ const KINDS: Array<[RegExp, string]> = [
   [/FROM api_keys k JOIN users u/, 'caller by API key (AuthUserLoader.byApiKeyHash)'],
   [/FROM users u WHERE u\.id = \$1/, 'caller by token (AuthUserLoader.byUserId)'],
   [/FROM access_grants\s+WHERE model_id = ANY/, 'grants of the writable rows (ModelReader.toResponses)'],
-  [/FROM models m LEFT JOIN users u/, 'listable models (ListableModelsService)'],
+  [
+    /FROM models m LEFT JOIN models b ON b\.id = m\.base_model_id\s+WHERE m\.is_active/,
+    'listable models (listableSql)',
+  ],
 ];
 
 function sameStatement(a: SqlStatement, b: SqlStatement): boolean {

@@ -1,7 +1,7 @@
 import type { Client } from 'pg';
 import type { Caller } from '../../src/access/caller';
-import { escapeLike, SqlParams } from '../../src/common/sql-params';
-import { ListParams, PAGE_SIZE, SqlStatement } from '../../src/models/model-list.query';
+import { escapeLike, Sql, sql, SqlStatement, toStatement } from '../../src/common/sql';
+import { ListParams, PAGE_SIZE } from '../../src/models/model-read.sql';
 
 /**
  * THE INCUMBENT: Open WebUI's workspace model list (v0.11, Models.search_models) written as SQL,
@@ -28,49 +28,55 @@ export async function createIncumbentSchema(client: Client): Promise<void> {
   for (const statement of SCHEMA_SQL) await client.query(statement);
 }
 
-const SORT: Record<ListParams['orderBy'], string> = {
-  name: 'm.name',
-  created_at: 'm.created_at',
-  updated_at: 'm.updated_at',
+const SORT: Record<ListParams['orderBy'], Sql> = {
+  name: sql`m.name`,
+  created_at: sql`m.created_at`,
+  updated_at: sql`m.updated_at`,
 };
 
-function accessFilter(caller: Caller, p: SqlParams): string {
-  const user = p.add(caller.userId);
-  return `(m.user_id = ${user}::uuid OR EXISTS (SELECT 1 FROM incumbent.access_grant g
+function accessFilter(caller: Caller): Sql {
+  const user = sql.param(caller.userId);
+  return sql`(m.user_id = ${user}::uuid OR EXISTS (SELECT 1 FROM incumbent.access_grant g
     WHERE g.resource_id = m.id AND g.permission IN ('read', 'write')
       AND ((g.principal_type = 'user' AND g.principal_id IN ('*', ${user}::text))
-        OR (g.principal_type = 'group' AND g.principal_id = ANY(${p.add(caller.groupIds)}::text[])))))`;
+        OR (g.principal_type = 'group' AND g.principal_id = ANY(${caller.groupIds}::text[])))))`;
 }
 
-function filters(caller: Caller, params: ListParams, p: SqlParams): string {
-  const where = ['m.base_model_id IS NOT NULL'];
-  if (!caller.bypass) where.push(accessFilter(caller, p));
+function filters(caller: Caller, params: ListParams): Sql {
+  const where = [sql`m.base_model_id IS NOT NULL`];
+  if (!caller.bypass) where.push(accessFilter(caller));
   if (params.query) {
-    const q = p.add(`%${escapeLike(params.query)}%`);
-    const fields = ['m.name', 'm.id', 'm.base_model_id', "m.meta->>'description'", 'u.name', 'u.email', 'u.username'];
-    where.push(`(${fields.map((field) => `${field} ILIKE ${q}`).join(' OR ')})`);
+    const q = sql.param(`%${escapeLike(params.query)}%`);
+    const fields = [
+      sql`m.name`,
+      sql`m.id`,
+      sql`m.base_model_id`,
+      sql`m.meta->>'description'`,
+      sql`u.name`,
+      sql`u.email`,
+      sql`u.username`,
+    ];
+    where.push(
+      sql`(${sql.join(
+        fields.map((field) => sql`${field} ILIKE ${q}`),
+        sql` OR `,
+      )})`,
+    );
   }
-  if (params.viewOption === 'created') where.push(`m.user_id = ${p.add(caller.userId)}::uuid`);
-  if (params.viewOption === 'shared') where.push(`m.user_id IS DISTINCT FROM ${p.add(caller.userId)}::uuid`);
-  if (params.tag) where.push(`m.meta::text LIKE ${p.add(`%"name": "${escapeLike(params.tag.toLowerCase())}"%`)}`);
-  return where.join(' AND ');
+  if (params.viewOption === 'created') where.push(sql`m.user_id = ${caller.userId}::uuid`);
+  if (params.viewOption === 'shared') where.push(sql`m.user_id IS DISTINCT FROM ${caller.userId}::uuid`);
+  if (params.tag) where.push(sql`m.meta::text LIKE ${`%"name": "${escapeLike(params.tag.toLowerCase())}"%`}`);
+  return sql.join(where, sql` AND `);
 }
 
-const FROM = 'FROM incumbent.model m LEFT JOIN incumbent."user" u ON u.id = m.user_id';
+const FROM = sql`FROM incumbent.model m LEFT JOIN incumbent."user" u ON u.id = m.user_id`;
 
 /** The count and the page, as Open WebUI sends them: one after the other. */
 export function incumbentListSql(caller: Caller, params: ListParams): { count: SqlStatement; page: SqlStatement } {
-  const c = new SqlParams();
-  const count = { text: `SELECT count(*)::int AS total ${FROM} WHERE ${filters(caller, params, c)}`, values: c.values };
-  const p = new SqlParams();
-  const where = filters(caller, params, p);
-  const order = params.direction === 'asc' ? 'ASC' : 'DESC';
-  const offset = p.add((params.page - 1) * PAGE_SIZE);
-  const page = {
-    text: `SELECT m.*, u.id AS owner_id, u.name AS owner_name, u.email AS owner_email, u.username AS owner_username,
-        u.role AS owner_role ${FROM} WHERE ${where}
-      ORDER BY ${SORT[params.orderBy]} ${order}, m.id ${order} LIMIT ${PAGE_SIZE} OFFSET ${offset}`,
-    values: p.values,
-  };
-  return { count, page };
+  const count = sql`SELECT count(*)::int AS total ${FROM} WHERE ${filters(caller, params)}`;
+  const order = params.direction === 'asc' ? sql`ASC` : sql`DESC`;
+  const page = sql`SELECT m.*, u.id AS owner_id, u.name AS owner_name, u.email AS owner_email, u.username AS owner_username,
+        u.role AS owner_role ${FROM} WHERE ${filters(caller, params)}
+      ORDER BY ${SORT[params.orderBy]} ${order}, m.id ${order} LIMIT ${sql.raw(PAGE_SIZE)} OFFSET ${(params.page - 1) * PAGE_SIZE}`;
+  return { count: toStatement(count), page: toStatement(page) };
 }

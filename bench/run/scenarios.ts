@@ -1,4 +1,4 @@
-import type { ListParams } from '../../src/models/model-list.query';
+import type { ListParams } from '../../src/models/model-read.sql';
 
 /** Who sends the request: the admin's or the typical user's sign-in token, or the seeded API key. */
 export type Auth = 'admin' | 'user' | 'key';

@@ -1,5 +1,5 @@
 import { Client, Pool } from 'pg';
-import type { SqlStatement } from '../../src/models/model-list.query';
+import type { SqlStatement } from '../../src/common/sql';
 
 /**
  * Sessions of the SQL comparison run with JIT off. With the server default (on), PostgreSQL spends

@@ -1,5 +1,6 @@
 import { BadRequestException, ForbiddenException, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { execute, queryRows, sql } from '../common/sql';
 import { isUuid } from '../common/uuid';
 import type { Permission } from './access-grant.entity';
 import type { Caller } from './caller';
@@ -7,6 +8,7 @@ import type { AccessGrantDto } from './dto/access-grant.dto';
 import type { GrantRow } from './grant-row';
 
 const RANK: Record<Permission, number> = { read: 1, write: 2 };
+const PRINCIPAL_TABLE = { user: sql`users`, group: sql`groups` };
 
 function isPublic(grant: GrantRow): boolean {
   return grant.principal_type === 'user' && grant.principal_id === '*';
@@ -68,10 +70,10 @@ export class AccessGrantsService {
       const malformed = ids.find((id) => !isUuid(id));
       if (malformed !== undefined) throw new BadRequestException(`access_grants: no ${type} with id "${malformed}"`);
       if (ids.length === 0) continue;
-      const table = type === 'user' ? 'users' : 'groups';
-      const rows: { id: string }[] = await manager.query(`SELECT id::text FROM ${table} WHERE id = ANY($1::uuid[])`, [
-        ids,
-      ]);
+      const rows = await queryRows<{ id: string }>(
+        manager,
+        sql`SELECT id::text FROM ${PRINCIPAL_TABLE[type]} WHERE id = ANY(${ids}::uuid[])`,
+      );
       const found = new Set(rows.map((row) => row.id));
       const missing = ids.find((id) => !found.has(id));
       if (missing !== undefined) throw new BadRequestException(`access_grants: no ${type} with id "${missing}"`);
@@ -80,20 +82,18 @@ export class AccessGrantsService {
 
   /** Replaces the model's grants and its is_public flag, inside the caller's transaction. */
   async replace(manager: EntityManager, modelId: string, grants: GrantRow[]): Promise<void> {
-    await manager.query(`DELETE FROM access_grants WHERE model_id = $1`, [modelId]);
+    await execute(manager, sql`DELETE FROM access_grants WHERE model_id = ${modelId}`);
     if (grants.length > 0) {
-      await manager.query(
-        `INSERT INTO access_grants (model_id, principal_type, principal_id, permission)
-         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[])`,
-        [
-          modelId,
-          grants.map((g) => g.principal_type),
-          grants.map((g) => g.principal_id),
-          grants.map((g) => g.permission),
-        ],
+      const types = grants.map((g) => g.principal_type);
+      const ids = grants.map((g) => g.principal_id);
+      const permissions = grants.map((g) => g.permission);
+      await execute(
+        manager,
+        sql`INSERT INTO access_grants (model_id, principal_type, principal_id, permission)
+         SELECT ${modelId}, * FROM unnest(${types}::text[], ${ids}::text[], ${permissions}::text[])`,
       );
     }
-    await manager.query(`UPDATE models SET is_public = $2 WHERE id = $1`, [modelId, grants.some(isPublic)]);
+    await execute(manager, sql`UPDATE models SET is_public = ${grants.some(isPublic)} WHERE id = ${modelId}`);
   }
 
   /** Grants of each model, for writers' views. */
@@ -103,10 +103,10 @@ export class AccessGrantsService {
   ): Promise<Map<string, GrantRow[]>> {
     const byModel = new Map<string, GrantRow[]>(modelIds.map((id) => [id, []]));
     if (modelIds.length === 0) return byModel;
-    const rows: Array<GrantRow & { model_id: string }> = await manager.query(
-      `SELECT model_id, principal_type, principal_id, permission FROM access_grants
-       WHERE model_id = ANY($1::text[]) ORDER BY model_id, principal_type, principal_id`,
-      [modelIds],
+    const rows = await queryRows<GrantRow & { model_id: string }>(
+      manager,
+      sql`SELECT model_id, principal_type, principal_id, permission FROM access_grants
+       WHERE model_id = ANY(${modelIds}::text[]) ORDER BY model_id, principal_type, principal_id`,
     );
     for (const { model_id, ...grant } of rows) byModel.get(model_id)?.push(grant);
     return byModel;

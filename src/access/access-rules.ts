@@ -1,5 +1,8 @@
-import { SqlParams } from '../common/sql-params';
+import { Sql, sql } from '../common/sql';
 import type { Caller } from './caller';
+
+/** The alias the models row has in every statement that reads models. */
+const MODELS = sql`m`;
 
 /**
  * THE rule for who may read or write a model (docs/access.md), as SQL predicates over a models row
@@ -13,12 +16,13 @@ import type { Caller } from './caller';
  *
  * `is_public` mirrors "has a user:* grant", so the public part (most of what a user sees) needs
  * no grant lookup. The caller's grants are read once per statement (index-only scans).
+ * Each returns a `Sql` fragment: the caller's ids travel as bound parameters.
  */
-export function readablePredicate(caller: Caller, p: SqlParams, alias = 'm'): string {
-  const scope = keyScopePredicate(caller, p, alias);
-  if (caller.bypass) return scope ?? 'TRUE';
-  const readable = `(${alias}.is_public OR ${privateSharePredicate(caller, p, 'probe', alias)})`;
-  return scope === null ? readable : `(${readable} AND ${scope})`;
+export function readablePredicate(caller: Caller, alias = MODELS): Sql {
+  const scope = keyScopePredicate(caller, alias);
+  if (caller.bypass) return scope ?? sql`TRUE`;
+  const readable = sql`(${alias}.is_public OR ${privateSharePredicate(caller, 'probe', alias)})`;
+  return scope === null ? readable : sql`(${readable} AND ${scope})`;
 }
 
 /**
@@ -28,36 +32,37 @@ export function readablePredicate(caller: Caller, p: SqlParams, alias = 'm'): st
  * 'fetch' (`= ANY(ARRAY(...))`) lets PostgreSQL fetch those few rows by index, best when nothing
  * narrower is known; 'probe' (`IN (...)`, a hashed set) tests rows another index already found.
  */
-export function privateSharePredicate(caller: Caller, p: SqlParams, lookup: 'fetch' | 'probe', alias = 'm'): string {
-  const user = p.add(caller.userId);
-  const granted = grantedIds(caller, p, user, false);
-  const match = lookup === 'fetch' ? `= ANY(ARRAY(${granted}))` : `IN (${granted})`;
-  return `(${alias}.user_id = ${user}::uuid OR ${alias}.id ${match})`;
+export function privateSharePredicate(caller: Caller, lookup: 'fetch' | 'probe', alias = MODELS): Sql {
+  const user = sql.param(caller.userId);
+  const granted = grantedIds(caller, user, false);
+  const match = lookup === 'fetch' ? sql`= ANY(ARRAY(${granted}))` : sql`IN (${granted})`;
+  return sql`(${alias}.user_id = ${user}::uuid OR ${alias}.id ${match})`;
 }
 
-export function writablePredicate(caller: Caller, p: SqlParams, alias = 'm'): string {
+export function writablePredicate(caller: Caller, alias = MODELS): Sql {
   // Keys with a narrowing are read-only, so writable needs no narrowing of its own.
-  if (caller.readOnly) return 'FALSE';
-  if (caller.bypass) return 'TRUE';
-  const user = p.add(caller.userId);
-  return `(${alias}.user_id = ${user}::uuid OR ${alias}.id IN (${grantedIds(caller, p, user, true)}))`;
+  if (caller.readOnly) return sql`FALSE`;
+  if (caller.bypass) return sql`TRUE`;
+  const user = sql.param(caller.userId);
+  return sql`(${alias}.user_id = ${user}::uuid OR ${alias}.id IN (${grantedIds(caller, user, true)}))`;
 }
 
 /**
  * Ids of models granted to the caller directly or through its groups (and to user:* when
  * writing). One branch per principal kind, so each is an index-only scan of the principal index.
  */
-function grantedIds(caller: Caller, p: SqlParams, userParam: string, writeOnly: boolean): string {
-  const permission = writeOnly ? ` AND g.permission = 'write'` : '';
-  const users = writeOnly ? `g.principal_id IN ('*', ${userParam}::text)` : `g.principal_id = ${userParam}::text`;
-  const branches = [`SELECT g.model_id FROM access_grants g WHERE g.principal_type = 'user' AND ${users}${permission}`];
+function grantedIds(caller: Caller, user: Sql, writeOnly: boolean): Sql {
+  const permission = writeOnly ? sql` AND g.permission = 'write'` : sql``;
+  const users = writeOnly ? sql`g.principal_id IN ('*', ${user}::text)` : sql`g.principal_id = ${user}::text`;
+  const branches = [
+    sql`SELECT g.model_id FROM access_grants g WHERE g.principal_type = 'user' AND ${users}${permission}`,
+  ];
   if (caller.groupIds.length > 0) {
     branches.push(
-      `SELECT g.model_id FROM access_grants g WHERE g.principal_type = 'group' ` +
-        `AND g.principal_id = ANY(${p.add(caller.groupIds)}::text[])${permission}`,
+      sql`SELECT g.model_id FROM access_grants g WHERE g.principal_type = 'group' AND g.principal_id = ANY(${caller.groupIds}::text[])${permission}`,
     );
   }
-  return branches.join(' UNION ALL ');
+  return sql.join(branches, sql` UNION ALL `);
 }
 
 /**
@@ -65,15 +70,13 @@ function grantedIds(caller: Caller, p: SqlParams, userParam: string, writeOnly: 
  * group or public; with an allow-list only those ids. Null without one (sign-in tokens, full keys),
  * so their SQL stays exactly as it was.
  */
-export function keyScopePredicate(caller: Caller, p: SqlParams, alias = 'm'): string | null {
-  const parts: string[] = [];
+export function keyScopePredicate(caller: Caller, alias = MODELS): Sql | null {
+  const parts: Sql[] = [];
   if (caller.keyGroupId) {
-    const group = p.add(caller.keyGroupId);
     parts.push(
-      `(${alias}.is_public OR ${alias}.id IN (SELECT g.model_id FROM access_grants g ` +
-        `WHERE g.principal_type = 'group' AND g.principal_id = ${group}::text))`,
+      sql`(${alias}.is_public OR ${alias}.id IN (SELECT g.model_id FROM access_grants g WHERE g.principal_type = 'group' AND g.principal_id = ${caller.keyGroupId}::text))`,
     );
   }
-  if (caller.keyModels) parts.push(`${alias}.id = ANY(${p.add(caller.keyModels)}::text[])`);
-  return parts.length > 0 ? parts.join(' AND ') : null;
+  if (caller.keyModels) parts.push(sql`${alias}.id = ANY(${caller.keyModels}::text[])`);
+  return parts.length > 0 ? sql.join(parts, sql` AND `) : null;
 }

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { AuthUser } from '../common/auth-user';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
+import { execute, sql } from '../common/sql';
 import { nowSeconds } from '../common/time';
 import { ApiKeyEntity } from './api-key.entity';
 import { displayPrefix, generateApiKey, hashApiKey } from './api-key-secret';
@@ -62,9 +63,10 @@ export class ApiKeysService {
   async recordUse(id: string, lastUsedAt: number | null): Promise<void> {
     const now = nowSeconds();
     if (lastUsedAt !== null && now - lastUsedAt < LAST_USED_RESOLUTION_SECONDS) return;
-    await this.keys.query(
-      'UPDATE api_keys SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at <= $3)',
-      [id, now, now - LAST_USED_RESOLUTION_SECONDS],
+    await execute(
+      this.keys,
+      sql`UPDATE api_keys SET last_used_at = ${now}
+       WHERE id = ${id} AND (last_used_at IS NULL OR last_used_at <= ${now - LAST_USED_RESOLUTION_SECONDS})`,
     );
   }
 }

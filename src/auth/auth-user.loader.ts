@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../common/auth-user';
+import { queryRows, sql } from '../common/sql';
 import type { UserRole } from '../common/user-role';
 import { isUuid } from '../common/uuid';
 
@@ -28,7 +29,7 @@ export interface ApiKeyCaller {
   lastUsedAt: number | null;
 }
 
-const USER_COLUMNS = `u.id, u.name, u.email, u.username, u.role,
+const USER_COLUMNS = sql`u.id, u.name, u.email, u.username, u.role,
   ARRAY(SELECT gm.group_id::text FROM group_members gm WHERE gm.user_id = u.id ORDER BY gm.group_id) AS group_ids`;
 
 function toAuthUser(row: UserRow): AuthUser {
@@ -50,17 +51,17 @@ export class AuthUserLoader {
 
   async byUserId(id: string): Promise<AuthUser | null> {
     if (!isUuid(id)) return null;
-    const rows: UserRow[] = await this.dataSource.query(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1`, [id]);
+    const rows = await queryRows<UserRow>(this.dataSource, sql`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ${id}`);
     return rows.length > 0 ? toAuthUser(rows[0]) : null;
   }
 
   async byApiKeyHash(keyHash: string): Promise<ApiKeyCaller | null> {
-    const rows: KeyRow[] = await this.dataSource.query(
-      `SELECT ${USER_COLUMNS}, k.id AS key_id, k.group_id AS key_group_id, k.models, k.read_only,
+    const rows = await queryRows<KeyRow>(
+      this.dataSource,
+      sql`SELECT ${USER_COLUMNS}, k.id AS key_id, k.group_id AS key_group_id, k.models, k.read_only,
               k.expires_at, k.last_used_at
        FROM api_keys k JOIN users u ON u.id = k.user_id
-       WHERE k.key_hash = $1`,
-      [keyHash],
+       WHERE k.key_hash = ${keyHash}`,
     );
     if (rows.length === 0) return null;
     const row = rows[0];

@@ -1,4 +1,4 @@
-import type { ModelResponse } from '../models/model-response';
+import type { ModelSummaryRow } from '../models/model-read.sql';
 import { GatewayQuery, intParam, queryParam } from './gateway-query';
 
 export interface AnthropicPageRequest {
@@ -22,7 +22,7 @@ function rfc3339(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export function toAnthropicModel(model: ModelResponse) {
+export function toAnthropicModel(model: ModelSummaryRow) {
   return {
     type: 'model' as const,
     id: model.id,
@@ -34,7 +34,7 @@ export function toAnthropicModel(model: ModelResponse) {
 }
 
 /** One page, newest first; `hasMore` says whether the list goes on in the direction asked for. */
-export function toAnthropicPage(models: ModelResponse[], hasMore: boolean) {
+export function toAnthropicPage(models: ModelSummaryRow[], hasMore: boolean) {
   return {
     data: models.map(toAnthropicModel),
     first_id: models.length > 0 ? models[0].id : null,

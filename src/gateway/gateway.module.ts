@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ModelsModule } from '../models/models.module';
 import { GatewayController } from './gateway.controller';
 import { GatewayService } from './gateway.service';
-import { ListableModelsService } from './listable-models.service';
 
 @Module({
+  imports: [ModelsModule],
   controllers: [GatewayController],
-  providers: [GatewayService, ListableModelsService],
+  providers: [GatewayService],
 })
 export class GatewayModule {}

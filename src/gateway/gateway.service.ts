@@ -1,12 +1,11 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Caller } from '../access/caller';
-import type { SqlParams } from '../common/sql-params';
-import type { ModelResponse } from '../models/model-response';
+import type { ModelSummaryRow } from '../models/model-read.sql';
+import { ModelRepository } from '../models/model.repository';
 import { anthropicPageRequest, AnthropicPageRequest, toAnthropicModel, toAnthropicPage } from './anthropic.format';
 import type { ClientFamily } from './client-family';
 import type { GatewayQuery } from './gateway-query';
 import { geminiPageRequest, GeminiPageRequest, toGeminiModel, toGeminiPage } from './gemini.format';
-import { ListableModelsService } from './listable-models.service';
 import { toOpenAiList, toOpenAiModel } from './openai.format';
 
 const GEMINI_NAME_PREFIX = 'models/';
@@ -14,12 +13,12 @@ const GEMINI_NAME_PREFIX = 'models/';
 /** The gateway model lists: what the caller may use, in the shape of its client family. */
 @Injectable()
 export class GatewayService {
-  constructor(private readonly models: ListableModelsService) {}
+  constructor(private readonly models: ModelRepository) {}
 
   async list(family: ClientFamily, caller: Caller, query: GatewayQuery): Promise<object> {
     switch (family) {
       case 'openai':
-        return toOpenAiList(await this.models.listableModels(caller, { orderBy: 'm.id' }));
+        return toOpenAiList(await this.models.listable(caller, { order: 'id' }));
       case 'anthropic':
         return this.anthropicPage(caller, anthropicPageRequest(query));
       case 'gemini':
@@ -42,10 +41,10 @@ export class GatewayService {
   }
 
   /** Gemini clients may send the full name `models/<id>`: tried as an id first, then without the prefix. */
-  private async find(family: ClientFamily, caller: Caller, id: string): Promise<ModelResponse | null> {
-    const model = await this.models.listableModel(caller, id);
+  private async find(family: ClientFamily, caller: Caller, id: string): Promise<ModelSummaryRow | null> {
+    const model = await this.models.findListable(caller, id);
     if (model || family !== 'gemini' || !id.startsWith(GEMINI_NAME_PREFIX)) return model;
-    return this.models.listableModel(caller, id.slice(GEMINI_NAME_PREFIX.length));
+    return this.models.findListable(caller, id.slice(GEMINI_NAME_PREFIX.length));
   }
 
   /** Newest first; with before_id the page is the one just before that model, still newest first. */
@@ -53,9 +52,10 @@ export class GatewayService {
     const after = request.afterId === null ? null : await this.cursor(caller, 'after_id', request.afterId);
     const before = request.beforeId === null ? null : await this.cursor(caller, 'before_id', request.beforeId);
     const backwards = before !== null;
-    const rows = await this.models.listableModels(caller, {
-      where: (p) => keysetWhere(p, after, before),
-      orderBy: backwards ? 'm.created_at ASC, m.id ASC' : 'm.created_at DESC, m.id DESC',
+    const rows = await this.models.listable(caller, {
+      order: backwards ? 'oldest' : 'newest',
+      olderThan: after,
+      newerThan: before,
       limit: request.limit + 1,
     });
     const page = rows.slice(0, request.limit);
@@ -63,27 +63,15 @@ export class GatewayService {
   }
 
   /** A cursor must name a model in the caller's list: otherwise a 400 that reveals nothing about it. */
-  private async cursor(caller: Caller, name: string, id: string): Promise<ModelResponse> {
-    const model = await this.models.listableModel(caller, id);
+  private async cursor(caller: Caller, name: string, id: string): Promise<ModelSummaryRow> {
+    const model = await this.models.findListable(caller, id);
     if (!model) throw new BadRequestException(`${name}: '${id}' is not a model in this list`);
     return model;
   }
 
   private async geminiPage(caller: Caller, request: GeminiPageRequest): Promise<object> {
     const { afterId, pageSize } = request;
-    const rows = await this.models.listableModels(caller, {
-      where: afterId === null ? undefined : (p) => `m.id > ${p.add(afterId)}`,
-      orderBy: 'm.id',
-      limit: pageSize + 1,
-    });
+    const rows = await this.models.listable(caller, { order: 'id', afterId, limit: pageSize + 1 });
     return toGeminiPage(rows.slice(0, pageSize), rows.length > pageSize);
   }
-}
-
-/** Models older than `after` and newer than `before` in (created_at, id) order. */
-function keysetWhere(p: SqlParams, after: ModelResponse | null, before: ModelResponse | null): string {
-  const parts = ['TRUE'];
-  if (after) parts.push(`(m.created_at, m.id) < (${p.add(after.created_at)}, ${p.add(after.id)})`);
-  if (before) parts.push(`(m.created_at, m.id) > (${p.add(before.created_at)}, ${p.add(before.id)})`);
-  return parts.join(' AND ');
 }

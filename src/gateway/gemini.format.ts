@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import type { ModelResponse } from '../models/model-response';
+import type { ModelSummaryRow } from '../models/model-read.sql';
 import type { EndpointType } from '../models/model.entity';
 import { GatewayQuery, intParam, queryParam } from './gateway-query';
 
@@ -58,7 +58,7 @@ export function generationMethods(types: EndpointType[]): string[] {
 }
 
 /** Every field Gemini clients read; token limits are null when the registry does not know them. */
-export function toGeminiModel(model: ModelResponse) {
+export function toGeminiModel(model: ModelSummaryRow) {
   const description = model.meta.description;
   return {
     name: `models/${model.id}`,
@@ -73,7 +73,7 @@ export function toGeminiModel(model: ModelResponse) {
   };
 }
 
-export function toGeminiPage(models: ModelResponse[], hasMore: boolean) {
+export function toGeminiPage(models: ModelSummaryRow[], hasMore: boolean) {
   const last = models[models.length - 1];
   return {
     models: models.map(toGeminiModel),

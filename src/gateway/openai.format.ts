@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { ModelResponse } from '../models/model-response';
+import type { ModelSummaryRow } from '../models/model-read.sql';
 
 /** The OpenAI shape of a model, with the fields OpenAI-compatible gateways (one-api, new-api) add. */
-export function toOpenAiModel(model: ModelResponse) {
+export function toOpenAiModel(model: ModelSummaryRow) {
   return {
     id: model.id,
     object: 'model' as const,
@@ -18,7 +18,7 @@ export function toOpenAiModel(model: ModelResponse) {
 }
 
 /** Derived from the model id, so the same model always shows the same permission id. */
-function permissionOf(model: ModelResponse) {
+function permissionOf(model: ModelSummaryRow) {
   const digest = createHash('sha256').update(model.id).digest('hex').slice(0, 24);
   return {
     id: `modelperm-${digest}`,
@@ -36,7 +36,7 @@ function permissionOf(model: ModelResponse) {
   };
 }
 
-export function toOpenAiList(models: ModelResponse[]) {
+export function toOpenAiList(models: ModelSummaryRow[]) {
   return { object: 'list' as const, success: true, data: models.map(toOpenAiModel) };
 }
 

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import type { AuthUser } from '../common/auth-user';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
+import { execute, queryRows, sql } from '../common/sql';
 import { nowSeconds } from '../common/time';
 import { conflictOnUnique } from '../common/unique-violation';
 import { CreateGroupDto, GroupResponseDto, UpdateGroupDto } from './dto/group.dto';
@@ -68,7 +69,7 @@ export class GroupsService {
     await this.dataSource.transaction(async (manager) => {
       const result = await manager.delete(GroupEntity, { id });
       if (!result.affected) throw new NotFoundException(`group ${id} not found`);
-      await manager.query(`DELETE FROM access_grants WHERE principal_type = 'group' AND principal_id = $1`, [id]);
+      await execute(manager, sql`DELETE FROM access_grants WHERE principal_type = 'group' AND principal_id = ${id}`);
     });
     return DeletedResponseDto.of(id);
   }
@@ -85,7 +86,7 @@ export class GroupsService {
   async removeMember(id: string, userId: string): Promise<GroupResponseDto> {
     return this.dataSource.transaction(async (manager) => {
       await this.touch(manager, id);
-      await manager.query('DELETE FROM group_members WHERE group_id = $1 AND user_id = $2', [id, userId]);
+      await execute(manager, sql`DELETE FROM group_members WHERE group_id = ${id} AND user_id = ${userId}`);
       return this.get(id, manager);
     });
   }
@@ -98,25 +99,25 @@ export class GroupsService {
 
   private async insertMembers(manager: EntityManager, groupId: string, userIds: string[]): Promise<void> {
     const ids = [...new Set(userIds.map((id) => id.toLowerCase()))];
-    const rows: Array<{ id: string }> = await manager.query('SELECT id FROM users WHERE id = ANY($1::uuid[])', [ids]);
+    const rows = await queryRows<{ id: string }>(manager, sql`SELECT id FROM users WHERE id = ANY(${ids}::uuid[])`);
     const known = new Set(rows.map((row) => row.id));
     const unknown = ids.filter((id) => !known.has(id));
     if (unknown.length > 0) throw new BadRequestException(`user_ids: unknown user id ${unknown.join(', ')}`);
     // From users rather than the ids as given: a user deleted meanwhile is skipped, not an FK error.
-    await manager.query(
-      `INSERT INTO group_members (group_id, user_id, created_at)
-       SELECT $1, u.id, $3 FROM users u WHERE u.id = ANY($2::uuid[])
+    await execute(
+      manager,
+      sql`INSERT INTO group_members (group_id, user_id, created_at)
+       SELECT ${groupId}, u.id, ${nowSeconds()} FROM users u WHERE u.id = ANY(${ids}::uuid[])
        ON CONFLICT DO NOTHING`,
-      [groupId, ids, nowSeconds()],
     );
   }
 
   private async memberIds(manager: EntityManager, groupIds: string[]): Promise<Map<string, string[]>> {
     if (groupIds.length === 0) return new Map();
-    const rows: Array<{ group_id: string; user_ids: string[] }> = await manager.query(
-      `SELECT group_id, array_agg(user_id::text ORDER BY user_id) AS user_ids
-       FROM group_members WHERE group_id = ANY($1::uuid[]) GROUP BY group_id`,
-      [groupIds],
+    const rows = await queryRows<{ group_id: string; user_ids: string[] }>(
+      manager,
+      sql`SELECT group_id, array_agg(user_id::text ORDER BY user_id) AS user_ids
+       FROM group_members WHERE group_id = ANY(${groupIds}::uuid[]) GROUP BY group_id`,
     );
     return new Map(rows.map((row) => [row.group_id, row.user_ids]));
   }

@@ -6,7 +6,7 @@ import type { Caller } from '../access/caller';
 import { describeError } from '../common/describe-error';
 import { markMissingFields } from '../common/validation';
 import { CreateModelDto, UpdateModelDto } from './dto/model-requests.dto';
-import { ModelReader } from './model-reader.service';
+import { ModelRepository } from './model.repository';
 import { ModelsService } from './models.service';
 
 export interface ImportResult {
@@ -43,7 +43,7 @@ async function validated<T extends object>(type: new () => T, input: object): Pr
 export class ModelImportService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly reader: ModelReader,
+    private readonly repository: ModelRepository,
     private readonly models: ModelsService,
   ) {}
 
@@ -57,7 +57,7 @@ export class ModelImportService {
     const id = typeof item.id === 'string' ? item.id : '';
     const input = Object.fromEntries(Object.entries(item).filter(([key]) => !SERVER_FIELDS.includes(key)));
     try {
-      const access = await this.reader.access(this.dataSource.manager, caller, id, false);
+      const access = await this.repository.access(this.dataSource.manager, caller, id);
       if (!access) {
         await this.models.create(caller, await validated(CreateModelDto, input));
         return { id, status: 'created' };

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { readablePredicate, writablePredicate } from '../access/access-rules';
 import type { Caller } from '../access/caller';
-import { SqlParams } from '../common/sql-params';
 import type { ListModelsQueryDto } from './dto/list-models-query.dto';
-import { ListParams, listCountSql, listPageSql } from './model-list.query';
+import type { ListParams } from './model-read.sql';
 import { ModelReader } from './model-reader.service';
-import type { ModelResponse, ModelRow } from './model-response';
+import type { ModelResponse } from './model-response';
+import { ModelRepository } from './model.repository';
 
 export function toListParams(dto: ListModelsQueryDto): ListParams {
   return {
@@ -24,40 +22,31 @@ export function toListParams(dto: ListModelsQueryDto): ListParams {
 @Injectable()
 export class ModelListService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly models: ModelRepository,
     private readonly reader: ModelReader,
   ) {}
 
   async list(caller: Caller, dto: ListModelsQueryDto): Promise<{ items: ModelResponse[]; total: number }> {
     const params = toListParams(dto);
-    const page = listPageSql(caller, params);
-    const count = listCountSql(caller, params);
     // Two statements on two pool connections: the count is the slower one (it visits every match).
-    const [rows, counted] = await Promise.all([
-      this.dataSource.query<ModelRow[]>(page.text, page.values),
-      this.dataSource.query<Array<{ total: number }>>(count.text, count.values),
+    const [rows, total] = await Promise.all([
+      this.models.listPage(caller, params),
+      this.models.listCount(caller, params),
     ]);
-    return { items: await this.reader.toResponses(rows, { linkImages: true }), total: counted[0].total };
+    return { items: await this.reader.toResponses(rows, { linkImages: true }), total };
   }
 
   /** Sorted distinct tag names over the custom models the caller can read. */
-  async tags(caller: Caller): Promise<string[]> {
-    const p = new SqlParams();
-    const rows: Array<{ tag: string }> = await this.dataSource.query(
-      `SELECT DISTINCT t.tag COLLATE "C" AS tag FROM models m, unnest(m.tags) AS t(tag)
-       WHERE m.base_model_id IS NOT NULL AND ${readablePredicate(caller, p)}
-       ORDER BY 1`,
-      p.values,
-    );
-    return rows.map((row) => row.tag);
+  tags(caller: Caller): Promise<string[]> {
+    return this.models.tags(caller);
   }
 
-  baseModels(caller: Caller): Promise<ModelResponse[]> {
-    return this.reader.readable(caller, () => 'm.base_model_id IS NULL');
+  async baseModels(caller: Caller): Promise<ModelResponse[]> {
+    return this.reader.toResponses(await this.models.baseModels(caller), { linkImages: false });
   }
 
   /** Every model the caller can write, with its grants. */
-  export(caller: Caller): Promise<ModelResponse[]> {
-    return this.reader.readable(caller, (p) => writablePredicate(caller, p));
+  async export(caller: Caller): Promise<ModelResponse[]> {
+    return this.reader.toResponses(await this.models.findWritable(caller), { linkImages: false });
   }
 }

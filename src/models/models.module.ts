@@ -3,13 +3,14 @@ import { AccessModule } from '../access/access.module';
 import { ModelImportService } from './model-import.service';
 import { ModelListService } from './model-list.service';
 import { ModelReader } from './model-reader.service';
+import { ModelRepository } from './model.repository';
 import { ModelsController } from './models.controller';
 import { ModelsService } from './models.service';
 
 @Module({
   imports: [AccessModule],
   controllers: [ModelsController],
-  providers: [ModelsService, ModelListService, ModelReader, ModelImportService],
-  exports: [ModelReader],
+  providers: [ModelsService, ModelListService, ModelReader, ModelRepository, ModelImportService],
+  exports: [ModelReader, ModelRepository],
 })
 export class ModelsModule {}

@@ -14,6 +14,7 @@ import { ModelReader } from './model-reader.service';
 import type { ModelResponse } from './model-response';
 import { deriveModelColumns } from './model-search';
 import { ModelEntity } from './model.entity';
+import { ModelRepository } from './model.repository';
 
 /** Creating, changing and deleting models; each change checks access inside its transaction. */
 @Injectable()
@@ -21,6 +22,7 @@ export class ModelsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly reader: ModelReader,
+    private readonly repository: ModelRepository,
     private readonly grants: AccessGrantsService,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
@@ -109,7 +111,7 @@ export class ModelsService {
    * (never a hint it exists), 403 when it can read but not write.
    */
   async lockWritable(manager: EntityManager, caller: Caller, id: string): Promise<ModelEntity> {
-    const access = await this.reader.access(manager, caller, id, true);
+    const access = await this.repository.access(manager, caller, id, { lock: true });
     if (!access?.canRead) throw new NotFoundException('Model not found');
     if (!access.canWrite) throw new ForbiddenException('You do not have write access to this model');
     return manager.findOneByOrFail(ModelEntity, { id });
@@ -150,7 +152,7 @@ export class ModelsService {
   }
 
   private async assertBaseModel(manager: EntityManager, caller: Caller, baseModelId: string): Promise<void> {
-    const base = await this.reader.access(manager, caller, baseModelId, false);
+    const base = await this.repository.access(manager, caller, baseModelId);
     if (!base?.canRead || base.baseModelId !== null) {
       throw new BadRequestException(`base_model_id "${baseModelId}" must name a base model you can read`);
     }

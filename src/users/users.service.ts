@@ -1,6 +1,7 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import { escapeLike, execute, sql } from '../common/sql';
 import { nowSeconds } from '../common/time';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { conflictOnUnique } from '../common/unique-violation';
@@ -28,10 +29,6 @@ export interface NewAccount {
   email: string;
   password: string;
   username?: string | null;
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, '\\$&');
 }
 
 @Injectable()
@@ -84,7 +81,7 @@ export class UsersService {
   async signUp(account: NewAccount): Promise<UserEntity> {
     const passwordHash = await this.passwords.hash(account.password);
     return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [ACCOUNTS_LOCK]);
+      await execute(manager, sql`SELECT pg_advisory_xact_lock(${ACCOUNTS_LOCK})`);
       const anyone = await manager.getRepository(UserEntity).exists();
       return this.insert(manager, account, anyone ? this.config.defaultUserRole : 'admin', passwordHash);
     });
@@ -94,7 +91,7 @@ export class UsersService {
   async ensureAdmin(account: NewAccount): Promise<UserEntity | null> {
     const passwordHash = await this.passwords.hash(account.password);
     return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [ACCOUNTS_LOCK]);
+      await execute(manager, sql`SELECT pg_advisory_xact_lock(${ACCOUNTS_LOCK})`);
       const taken = await manager.getRepository(UserEntity).existsBy({ email: normaliseEmail(account.email) });
       return taken ? null : this.insert(manager, account, 'admin', passwordHash);
     });
@@ -127,7 +124,7 @@ export class UsersService {
   async remove(id: string): Promise<DeletedResponseDto> {
     await this.dataSource.transaction(async (manager) => {
       await this.lockForChange(manager, id, true);
-      await manager.query(`DELETE FROM access_grants WHERE principal_type = 'user' AND principal_id = $1`, [id]);
+      await execute(manager, sql`DELETE FROM access_grants WHERE principal_type = 'user' AND principal_id = ${id}`);
       await manager.delete(UserEntity, { id });
     });
     return DeletedResponseDto.of(id);
@@ -138,7 +135,7 @@ export class UsersService {
    * deletion), refuses it if this is the last admin, so the registry always keeps one.
    */
   private async lockForChange(manager: EntityManager, id: string, removesAdmin: boolean): Promise<UserEntity> {
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [ACCOUNTS_LOCK]);
+    await execute(manager, sql`SELECT pg_advisory_xact_lock(${ACCOUNTS_LOCK})`);
     const repository = manager.getRepository(UserEntity);
     const user = await repository.findOneBy({ id });
     if (!user) throw new NotFoundException(`user ${id} not found`);

@@ -1,0 +1,218 @@
+import { keyScopePredicate, privateSharePredicate, readablePredicate, writablePredicate } from '../access/access-rules';
+import type { Caller } from '../access/caller';
+import type { UserRole } from '../common/user-role';
+import { escapeLike, Sql, sql } from '../common/sql';
+import type { OrderBy } from './dto/list-models-query.dto';
+import type { EndpointType, ModelPricing } from './model.entity';
+
+/**
+ * Every statement that reads models, as pure builders of `Sql` (ModelRepository runs them; the
+ * bench runs and explains the list ones). Models are aliased m, their base model b, the owner u;
+ * who may see what comes from access-rules.ts. Writes stay with the services that make them.
+ */
+
+/**
+ * A model as every read shows it: what a custom model leaves unset (owned_by, endpoint types,
+ * pricing, token limits) already taken from its base model. The gateway reads only this.
+ */
+export interface ModelSummaryRow {
+  id: string;
+  base_model_id: string | null;
+  name: string;
+  /** In the gateway's summary only the description. */
+  meta: Record<string, unknown>;
+  owned_by: string | null;
+  supported_endpoint_types: EndpointType[];
+  pricing: ModelPricing | null;
+  context_length: number | null;
+  max_output_tokens: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A model as the workspace routes read it: all of it, its owner, and whether the caller may write it. */
+export interface ModelRow extends ModelSummaryRow {
+  user_id: string | null;
+  params: Record<string, unknown>;
+  is_active: boolean;
+  owner_id: string | null;
+  owner_name: string | null;
+  owner_email: string | null;
+  owner_username: string | null;
+  owner_role: UserRole | null;
+  write_access: boolean;
+}
+
+export interface ModelAccessRow {
+  can_read: boolean;
+  can_write: boolean;
+  base_model_id: string | null;
+}
+
+/** Base-model inheritance, in one place; a base model without endpoint types serves chat. */
+const INHERITED_COLUMNS = sql`COALESCE(m.owned_by, b.owned_by) AS owned_by,
+  COALESCE(m.supported_endpoint_types, b.supported_endpoint_types, '{chat}') AS supported_endpoint_types,
+  COALESCE(m.pricing, b.pricing) AS pricing, COALESCE(m.context_length, b.context_length) AS context_length,
+  COALESCE(m.max_output_tokens, b.max_output_tokens) AS max_output_tokens`;
+
+const MODEL_COLUMNS = sql`m.id, m.user_id, m.base_model_id, m.name, m.is_active, ${INHERITED_COLUMNS},
+  m.created_at, m.updated_at, m.params, m.meta,
+  u.id AS owner_id, u.name AS owner_name, u.email AS owner_email, u.username AS owner_username, u.role AS owner_role`;
+
+/** No params, no owner, and of meta only the description: a list of hundreds of models carries no system prompts or inline images. */
+const MODEL_SUMMARY_COLUMNS = sql`m.id, m.base_model_id, m.name, ${INHERITED_COLUMNS}, m.created_at, m.updated_at,
+  jsonb_strip_nulls(jsonb_build_object('description', m.meta->'description')) AS meta`;
+
+const BASE_MODEL_JOIN = sql`LEFT JOIN models b ON b.id = m.base_model_id`;
+const MODEL_JOINS = sql`LEFT JOIN users u ON u.id = m.user_id ${BASE_MODEL_JOIN}`;
+
+/** Models matching `condition` that the caller can read, with write access, in id order. */
+function readableModelsSql(caller: Caller, condition: Sql): Sql {
+  return sql`SELECT ${MODEL_COLUMNS}, ${writablePredicate(caller)} AS write_access
+       FROM models m ${MODEL_JOINS}
+       WHERE ${condition} AND ${readablePredicate(caller)}
+       ORDER BY m.id`;
+}
+
+/** The model with this id, if the caller can read it. */
+export function readableModelSql(caller: Caller, id: string): Sql {
+  return readableModelsSql(caller, sql`m.id = ${id}`);
+}
+
+export function baseModelsSql(caller: Caller): Sql {
+  return readableModelsSql(caller, sql`m.base_model_id IS NULL`);
+}
+
+/** The export: every model the caller can write. */
+export function writableModelsSql(caller: Caller): Sql {
+  return readableModelsSql(caller, writablePredicate(caller));
+}
+
+/** What the caller may do with one model; `lock` holds its row until the transaction ends. */
+export function modelAccessSql(caller: Caller, id: string, options: { lock: boolean }): Sql {
+  return sql`SELECT ${readablePredicate(caller)} AS can_read, ${writablePredicate(caller)} AS can_write,
+              m.base_model_id
+       FROM models m WHERE m.id = ${id}${options.lock ? sql` FOR UPDATE` : sql``}`;
+}
+
+/** Sorted distinct tag names over the custom models the caller can read. */
+export function tagsSql(caller: Caller): Sql {
+  return sql`SELECT DISTINCT t.tag COLLATE "C" AS tag FROM models m, unnest(m.tags) AS t(tag)
+       WHERE m.base_model_id IS NOT NULL AND ${readablePredicate(caller)}
+       ORDER BY 1`;
+}
+
+// ---- The workspace list (GET /api/models/list) ----
+
+export const PAGE_SIZE = 30;
+
+export interface ListParams {
+  query: string | null;
+  viewOption: 'created' | 'shared' | null;
+  tag: string | null;
+  orderBy: OrderBy;
+  direction: 'asc' | 'desc';
+  page: number;
+}
+
+const SORT_COLUMN: Record<OrderBy, Sql> = {
+  name: sql`m.name_sort`,
+  created_at: sql`m.created_at`,
+  updated_at: sql`m.updated_at`,
+};
+
+const DIRECTION: Record<ListParams['direction'], Sql> = { asc: sql`ASC`, desc: sql`DESC` };
+
+/** The list's own filters (custom models, view, tag, query), without the access rule. */
+function listFilters(caller: Caller, params: ListParams): Sql {
+  const where = [sql`m.base_model_id IS NOT NULL`];
+  if (params.viewOption === 'created') where.push(sql`m.user_id = ${caller.userId}::uuid`);
+  if (params.viewOption === 'shared') where.push(sql`m.user_id IS DISTINCT FROM ${caller.userId}::uuid`);
+  if (params.tag !== null) where.push(sql`m.tags @> ARRAY[${params.tag.trim().toLowerCase()}]::text[]`);
+  if (params.query !== null && params.query !== '') {
+    // Search columns hold lower-cased text (model-search.ts), so LIKE here is case-insensitive.
+    // Owners are matched through their own trigram index; ANY(ARRAY(...)) lets PostgreSQL OR
+    // that with the models' trigram index instead of scanning every model.
+    const pattern = sql.param(`%${escapeLike(params.query.toLowerCase())}%`);
+    where.push(
+      sql`(m.search LIKE ${pattern} OR m.user_id = ANY(ARRAY(SELECT us.id FROM users us WHERE us.search LIKE ${pattern})))`,
+    );
+  }
+  return sql.join(where, sql` AND `);
+}
+
+/**
+ * Counts every match across all pages. For non-bypass callers the public and the private share
+ * are counted apart: the public part from its partial index, the private part from the caller's
+ * few owned and granted ids, fetched by id. Together they are exactly the readable set. Fetching
+ * beat probing the granted set for common words and tags (figures: README, Performance).
+ * An API key's narrowing applies to both shares; without one the statement is unchanged.
+ */
+export function listCountSql(caller: Caller, params: ListParams): Sql {
+  const scope = keyScopePredicate(caller);
+  const filters = scope === null ? listFilters(caller, params) : sql`${listFilters(caller, params)} AND ${scope}`;
+  if (caller.bypass) return sql`SELECT count(*)::int AS total FROM models m WHERE ${filters}`;
+  const publicCount = sql`SELECT count(*) FROM models m WHERE ${filters} AND m.is_public`;
+  const privateCount = sql`SELECT count(*) FROM models m
+    WHERE ${filters} AND NOT m.is_public AND ${privateSharePredicate(caller, 'fetch')}`;
+  return sql`SELECT ((${publicCount}) + (${privateCount}))::int AS total`;
+}
+
+/**
+ * One page of matches with their owner, base-model defaults and write access; ties broken by id.
+ * The page's ids are chosen first, so deep pages skip rows without joining them.
+ */
+export function listPageSql(caller: Caller, params: ListParams): Sql {
+  const where = sql`${listFilters(caller, params)} AND ${readablePredicate(caller)}`;
+  const direction = DIRECTION[params.direction];
+  const order = sql`${SORT_COLUMN[params.orderBy]} ${direction}, m.id ${direction}`;
+  return sql`SELECT ${MODEL_COLUMNS}, ${writablePredicate(caller)} AS write_access
+      FROM (SELECT m.id FROM models m WHERE ${where}
+            ORDER BY ${order} LIMIT ${sql.raw(PAGE_SIZE)} OFFSET ${(params.page - 1) * PAGE_SIZE}) page
+      JOIN models m ON m.id = page.id ${MODEL_JOINS}
+      ORDER BY ${order}`;
+}
+
+// ---- The gateway lists (/v1/models, /v1beta/models) ----
+
+/** Where a keyset page starts or ends: a model of the list. */
+export interface ModelCursor {
+  id: string;
+  created_at: number;
+}
+
+export interface ListableQuery {
+  order: 'id' | 'newest' | 'oldest';
+  /** Only this model. */
+  id?: string;
+  /** In id order: models after this id. */
+  afterId?: string | null;
+  /** In (created_at, id) order: models before `olderThan` and after `newerThan`. */
+  olderThan?: ModelCursor | null;
+  newerThan?: ModelCursor | null;
+  limit?: number;
+}
+
+const LISTABLE_ORDER: Record<ListableQuery['order'], Sql> = {
+  id: sql`m.id`,
+  newest: sql`m.created_at DESC, m.id DESC`,
+  oldest: sql`m.created_at ASC, m.id ASC`,
+};
+
+/**
+ * What the gateway lists (docs/gateway.md): active models the caller can read (its API key's
+ * narrowing included).
+ * A custom model whose base model is disabled is left out too: it cannot be served either.
+ */
+export function listableSql(caller: Caller, query: ListableQuery): Sql {
+  // The key's narrowing is part of the readable rule itself.
+  const where = [sql`m.is_active`, sql`(b.id IS NULL OR b.is_active)`, readablePredicate(caller)];
+  if (query.id !== undefined) where.push(sql`m.id = ${query.id}`);
+  const { afterId, olderThan, newerThan } = query;
+  if (afterId != null) where.push(sql`m.id > ${afterId}`);
+  if (olderThan) where.push(sql`(m.created_at, m.id) < (${olderThan.created_at}, ${olderThan.id})`);
+  if (newerThan) where.push(sql`(m.created_at, m.id) > (${newerThan.created_at}, ${newerThan.id})`);
+  const limit = query.limit === undefined ? sql`` : sql` LIMIT ${query.limit}`;
+  return sql`SELECT ${MODEL_SUMMARY_COLUMNS} FROM models m ${BASE_MODEL_JOIN}
+       WHERE ${sql.join(where, sql` AND `)} ORDER BY ${LISTABLE_ORDER[query.order]}${limit}`;
+}

@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Caller } from '../access/caller';
+import { queryRows } from '../common/sql';
+import {
+  baseModelsSql,
+  ListableQuery,
+  listableSql,
+  listCountSql,
+  ListParams,
+  listPageSql,
+  modelAccessSql,
+  ModelAccessRow,
+  ModelRow,
+  ModelSummaryRow,
+  readableModelSql,
+  tagsSql,
+  writableModelsSql,
+} from './model-read.sql';
+
+export interface ModelAccess {
+  canRead: boolean;
+  canWrite: boolean;
+  baseModelId: string | null;
+}
+
+/**
+ * Every read of models, as the given caller may see them; the SQL is in model-read.sql.ts.
+ * Rules about what a result means (404, 403) stay with the services.
+ */
+@Injectable()
+export class ModelRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  listPage(caller: Caller, params: ListParams): Promise<ModelRow[]> {
+    return queryRows<ModelRow>(this.dataSource, listPageSql(caller, params));
+  }
+
+  async listCount(caller: Caller, params: ListParams): Promise<number> {
+    const [row] = await queryRows<{ total: number }>(this.dataSource, listCountSql(caller, params));
+    return row.total;
+  }
+
+  async findReadable(caller: Caller, id: string): Promise<ModelRow | null> {
+    const [row] = await queryRows<ModelRow>(this.dataSource, readableModelSql(caller, id));
+    return row ?? null;
+  }
+
+  baseModels(caller: Caller): Promise<ModelRow[]> {
+    return queryRows<ModelRow>(this.dataSource, baseModelsSql(caller));
+  }
+
+  findWritable(caller: Caller): Promise<ModelRow[]> {
+    return queryRows<ModelRow>(this.dataSource, writableModelsSql(caller));
+  }
+
+  /**
+   * What the caller may do with a model, or null when there is no such model. Inside a
+   * transaction pass its manager; `lock` holds the row until commit, so concurrent changes to one
+   * model apply one after the other.
+   */
+  async access(
+    manager: EntityManager,
+    caller: Caller,
+    id: string,
+    options: { lock: boolean } = { lock: false },
+  ): Promise<ModelAccess | null> {
+    const [row] = await queryRows<ModelAccessRow>(manager, modelAccessSql(caller, id, options));
+    return row ? { canRead: row.can_read, canWrite: row.can_write, baseModelId: row.base_model_id } : null;
+  }
+
+  async tags(caller: Caller): Promise<string[]> {
+    const rows = await queryRows<{ tag: string }>(this.dataSource, tagsSql(caller));
+    return rows.map((row) => row.tag);
+  }
+
+  /** The gateway's list: models the caller may use, in the order and window asked for. */
+  listable(caller: Caller, query: ListableQuery): Promise<ModelSummaryRow[]> {
+    return queryRows<ModelSummaryRow>(this.dataSource, listableSql(caller, query));
+  }
+
+  /** One model of the gateway's list, or null when it does not exist or this caller may not list it. */
+  async findListable(caller: Caller, id: string): Promise<ModelSummaryRow | null> {
+    const [row] = await this.listable(caller, { order: 'id', id });
+    return row ?? null;
+  }
+}

@@ -1,0 +1,85 @@
+import type { Caller } from '../../src/access/caller';
+import { toStatement } from '../../src/common/sql';
+import { ListParams, listCountSql, listPageSql, listableSql, modelAccessSql } from '../../src/models/model-read.sql';
+
+const USER = '11111111-1111-4111-8111-111111111111';
+const user: Caller = {
+  userId: USER,
+  groupIds: [],
+  isAdmin: false,
+  bypass: false,
+  keyGroupId: null,
+  keyModels: null,
+  readOnly: false,
+};
+const admin: Caller = { ...user, isAdmin: true, bypass: true };
+const list: ListParams = {
+  query: null,
+  viewOption: null,
+  tag: null,
+  orderBy: 'created_at',
+  direction: 'desc',
+  page: 1,
+};
+
+describe('model read SQL', () => {
+  it('counts a bypassing admin’s list with the filters alone', () => {
+    expect(toStatement(listCountSql(admin, list))).toEqual({
+      text: 'SELECT count(*)::int AS total FROM models m WHERE m.base_model_id IS NOT NULL',
+      values: [],
+    });
+  });
+
+  it('counts a user’s public and private shares apart, sharing the filter parameters', () => {
+    const { text, values } = toStatement(listCountSql(user, { ...list, tag: ' Vision ' }));
+    expect(text.match(/m\.tags @> ARRAY\[\$1\]::text\[\]/g)).toHaveLength(2);
+    expect(text).toContain('AND m.is_public) + (');
+    expect(text).toContain('NOT m.is_public AND (m.user_id = $2::uuid OR m.id = ANY(ARRAY(');
+    expect(values).toEqual(['vision', USER]);
+  });
+
+  it('narrows both shares of the count, and a bypassing admin’s, by the API key', () => {
+    const keyed = { ...user, keyModels: ['a/b'], readOnly: true };
+    const { text, values } = toStatement(listCountSql(keyed, list));
+    expect(text.match(/m\.id = ANY\(\$1::text\[\]\)/g)).toHaveLength(2);
+    expect(values).toEqual([['a/b'], USER]);
+    expect(toStatement(listCountSql({ ...admin, keyModels: ['a/b'], readOnly: true }, list))).toEqual({
+      text: 'SELECT count(*)::int AS total FROM models m WHERE m.base_model_id IS NOT NULL AND m.id = ANY($1::text[])',
+      values: [['a/b']],
+    });
+  });
+
+  it('narrows the page and the gateway list through the readable rule, and a read-only key writes nothing', () => {
+    const keyed = { ...user, keyModels: ['a/b'], readOnly: true };
+    for (const statement of [listPageSql(keyed, list), listableSql(keyed, { order: 'id' })]) {
+      expect(toStatement(statement).text.match(/m\.id = ANY\(\$\d+::text\[\]\)/g)).toHaveLength(1);
+    }
+    expect(toStatement(listPageSql(keyed, list)).text).toContain('FALSE AS write_access');
+  });
+
+  it('binds the search pattern, escaped, and the page offset; the page size is text', () => {
+    const { text, values } = toStatement(listPageSql(user, { ...list, query: '50%_off', page: 3 }));
+    expect(text).toContain('m.search LIKE $');
+    expect(text).toContain('LIMIT 30 OFFSET $');
+    expect(text).not.toContain('50');
+    expect(values).toContain('%50\\%\\_off%');
+    expect(values[values.length - 1]).toBe(60);
+  });
+
+  it('sorts by the column asked for, ties broken by id in the same direction', () => {
+    const { text } = toStatement(listPageSql(user, { ...list, orderBy: 'name', direction: 'asc' }));
+    expect(text).toContain('ORDER BY m.name_sort ASC, m.id ASC LIMIT 30');
+    expect(text.trim().endsWith('ORDER BY m.name_sort ASC, m.id ASC')).toBe(true);
+  });
+
+  it('reads the gateway summary with inheritance resolved and no workspace columns', () => {
+    const { text } = toStatement(listableSql(user, { order: 'id' }));
+    expect(text).toContain('COALESCE(m.context_length, b.context_length) AS context_length');
+    expect(text).not.toMatch(/params|owner_|write_access|LEFT JOIN users/);
+  });
+
+  it('locks the model row only when asked to', () => {
+    expect(toStatement(modelAccessSql(user, 'm1', { lock: true })).text).toMatch(/FOR UPDATE$/);
+    expect(toStatement(modelAccessSql(user, 'm1', { lock: false })).text).not.toContain('FOR UPDATE');
+  });
+});
