@@ -1,7 +1,5 @@
-import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
@@ -15,6 +13,7 @@ import { RequestValidationPipe } from './common/validation';
 import { APP_CONFIG, RuntimeConfig } from './config/app-config';
 import { GatewayErrorFormatter } from './gateway/gateway-error.formatter';
 import { refuseInference } from './gateway/inference-paths';
+import { setupOpenApi } from './openapi.setup';
 
 export const BODY_LIMIT = '1mb';
 
@@ -22,20 +21,6 @@ export const BODY_LIMIT = '1mb';
 function apiV1Alias(request: Request, _response: Response, next: NextFunction): void {
   if (request.url.startsWith('/api/v1/')) request.url = '/api/' + request.url.slice('/api/v1/'.length);
   next();
-}
-
-function setupOpenApi(app: INestApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Model registry')
-      .setDescription('Workspace models, sharing, and gateway model lists (/v1/models)')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'JWT from sign-in, or an API key sk-…' })
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'x-api-key')
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 
 /** Security headers, compression, CORS, pipes, filters, body limits and aliases: everything main.ts and the tests must share. */

@@ -70,9 +70,9 @@ async function send(
 }
 
 /**
- * The gateway documents every family's paging parameters on each path, but each family reads
- * only its own (and ignores the others', as SDKs send extras): the headers that select the
- * family reading `param`, or null when no family on this path reads it. `key` is a credential.
+ * /v1 documents every family's paging parameters, but each family reads only its own (and
+ * ignores the others', as SDKs send extras): the headers that select the family reading `param`,
+ * or null when no family on this path reads it. `key` is a credential.
  */
 function familyHeaders(op: Operation, param: string): Record<string, string> | null {
   if (!op.template.startsWith('/v1')) return {};

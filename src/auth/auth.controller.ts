@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '../common/auth-user';
 import { AllowPending, CurrentUser, Public } from '../common/decorators';
+import { ApiCallerAuth } from '../common/openapi';
 import { UserResponseDto } from '../users/dto/user-response.dto';
 import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
@@ -37,8 +38,7 @@ export class AuthController {
   @Get()
   @ApiOkResponse({ type: UserResponseDto })
   @AllowPending()
-  @ApiBearerAuth()
-  @ApiSecurity('x-api-key')
+  @ApiCallerAuth()
   @ApiOperation({ summary: 'The caller (pending accounts too)' })
   me(@CurrentUser() caller: AuthUser): Promise<UserResponseDto> {
     return this.users.get(caller.id);

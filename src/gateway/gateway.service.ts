@@ -4,6 +4,9 @@ import type { ModelSummaryRow } from '../models/model-read.sql';
 import { ModelRepository } from '../models/model.repository';
 import { anthropicPageRequest, AnthropicPageRequest, toAnthropicModel, toAnthropicPage } from './anthropic.format';
 import type { ClientFamily } from './client-family';
+import type { AnthropicModelListDto } from './dto/anthropic-model.dto';
+import type { GatewayModel, GatewayModelList } from './dto/gateway-responses';
+import type { GeminiModelListDto } from './dto/gemini-model.dto';
 import type { GatewayQuery } from './gateway-query';
 import { geminiPageRequest, GeminiPageRequest, toGeminiModel, toGeminiPage } from './gemini.format';
 import { toOpenAiList, toOpenAiModel } from './openai.format';
@@ -15,7 +18,7 @@ const GEMINI_NAME_PREFIX = 'models/';
 export class GatewayService {
   constructor(private readonly models: ModelRepository) {}
 
-  async list(family: ClientFamily, caller: Caller, query: GatewayQuery): Promise<object> {
+  async list(family: ClientFamily, caller: Caller, query: GatewayQuery): Promise<GatewayModelList> {
     switch (family) {
       case 'openai':
         return toOpenAiList(await this.models.listable(caller, { order: 'id' }));
@@ -27,7 +30,7 @@ export class GatewayService {
   }
 
   /** One model in the family's shape; 404 alike for absent models and ones the caller may not list. */
-  async one(family: ClientFamily, caller: Caller, id: string): Promise<object> {
+  async one(family: ClientFamily, caller: Caller, id: string): Promise<GatewayModel> {
     const model = await this.find(family, caller, id);
     if (!model) throw new NotFoundException(`The model '${id}' does not exist or you do not have access to it`);
     switch (family) {
@@ -48,7 +51,7 @@ export class GatewayService {
   }
 
   /** Newest first; with before_id the page is the one just before that model, still newest first. */
-  private async anthropicPage(caller: Caller, request: AnthropicPageRequest): Promise<object> {
+  private async anthropicPage(caller: Caller, request: AnthropicPageRequest): Promise<AnthropicModelListDto> {
     const after = request.afterId === null ? null : await this.cursor(caller, 'after_id', request.afterId);
     const before = request.beforeId === null ? null : await this.cursor(caller, 'before_id', request.beforeId);
     const backwards = before !== null;
@@ -69,7 +72,7 @@ export class GatewayService {
     return model;
   }
 
-  private async geminiPage(caller: Caller, request: GeminiPageRequest): Promise<object> {
+  private async geminiPage(caller: Caller, request: GeminiPageRequest): Promise<GeminiModelListDto> {
     const { afterId, pageSize } = request;
     const rows = await this.models.listable(caller, { order: 'id', afterId, limit: pageSize + 1 });
     return toGeminiPage(rows.slice(0, pageSize), rows.length > pageSize);

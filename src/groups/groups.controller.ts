@@ -1,15 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { uuidParam } from '../common/uuid';
 import type { AuthUser } from '../common/auth-user';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { CurrentUser, Roles } from '../common/decorators';
+import { ApiCallerAuth } from '../common/openapi';
 import { CreateGroupDto, GroupMembersDto, GroupResponseDto, UpdateGroupDto } from './dto/group.dto';
 import { GroupsService } from './groups.service';
 
 @ApiTags('groups')
-@ApiBearerAuth()
-@ApiSecurity('x-api-key')
+@ApiCallerAuth()
 @Controller('api/groups')
 export class GroupsController {
   constructor(private readonly groups: GroupsService) {}
