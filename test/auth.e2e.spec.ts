@@ -153,6 +153,8 @@ describe('sign-up, sign-in and the caller', () => {
     expect(Object.keys(doc.components.schemas.CreateApiKeyDto.properties)).toEqual(
       expect.arrayContaining(['name', 'group_id', 'models', 'expires_at', 'read_only']),
     );
+    // API keys are managed with a sign-in token only, so only that scheme is offered there.
+    for (const method of ['get', 'post']) expect(doc.paths['/api/keys'][method].security).toEqual([{ bearer: [] }]);
     for (const schema of ['ApiKeyResponseDto', 'CreatedApiKeyResponseDto']) {
       expect(doc.components.schemas[schema].properties.read_only).toMatchObject({ type: 'boolean' });
       expect(doc.components.schemas[schema].required).toContain('read_only');
