@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { bearer, createApiKey, createGroup, createUser, DEFAULT_PASSWORD, signUp, type Actor } from './support/actors';
+import { nestRoutes } from './support/served-routes';
 import { startTestApp, type TestApp } from './support/test-app';
 
 type Caller = 'admin' | 'user' | 'pending' | 'anonymous';
@@ -150,6 +151,13 @@ describe('who may call which users, groups, keys and auth route', () => {
       expected: [200, 200, 403, 401],
     },
   ];
+
+  it('lists every users, groups, keys and auth route the app serves', () => {
+    const served = nestRoutes(t)
+      .filter((route) => /^\/api\/(users|groups|keys|auths)(\/|$)/.test(route.path))
+      .map((route) => `${route.method} ${route.path}`);
+    expect(routes.map((route) => `${route.method} ${route.route}`).sort()).toEqual(served.sort());
+  });
 
   const cases = routes.flatMap((route) =>
     CALLERS.map((caller, i) => [route.method.toUpperCase(), route.route, caller, route.expected[i], route] as const),

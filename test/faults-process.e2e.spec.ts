@@ -1,7 +1,7 @@
 import { Client } from 'pg';
-import request from 'supertest';
-import { bearer, DEFAULT_PASSWORD } from './support/actors';
+import { Actor, bearer, createGroup, createUser, signUp } from './support/actors';
 import { ChildService, probe, startChildService } from './support/child-service';
+import { modelApi } from './support/model-fixtures';
 import { createTestDatabase } from './support/test-database';
 
 const REQUESTS = 20;
@@ -11,7 +11,7 @@ interface Started {
   db: { url: string; drop: () => Promise<void> };
   service: ChildService;
   pg: Client;
-  token: string;
+  admin: Actor;
 }
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
@@ -22,7 +22,7 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15
   }
 }
 
-/** A fresh database, the real entry point on it, an admin's token and a client of our own. */
+/** A fresh database, the real entry point on it, its first (admin) account and a client of our own. */
 async function start(env: Record<string, string> = {}): Promise<Started> {
   const db = await createTestDatabase();
   let service: ChildService | undefined;
@@ -30,11 +30,8 @@ async function start(env: Record<string, string> = {}): Promise<Started> {
     service = await startChildService(db.url, env);
     const pg = new Client({ connectionString: db.url });
     await pg.connect();
-    const signup = await request(service.baseUrl)
-      .post('/api/auths/signup')
-      .send({ name: 'Admin', email: 'admin@example.test', password: DEFAULT_PASSWORD })
-      .expect(200);
-    return { db, service, pg, token: signup.body.token as string };
+    const admin = await signUp(service, 'Admin', 'admin@example.test');
+    return { db, service, pg, admin };
   } catch (error) {
     await service?.cleanup();
     await db.drop();
@@ -61,7 +58,7 @@ async function post(port: number, path: string, token: string): Promise<{ status
 }
 
 function importModels(s: Started, models: object[]) {
-  return request(s.service.baseUrl).post('/api/models/import').set(bearer(s.token)).send({ models });
+  return modelApi(s.service, s.admin).importModels(models);
 }
 
 describe('SIGTERM while requests are in flight', () => {
@@ -70,7 +67,8 @@ describe('SIGTERM while requests are in flight', () => {
 
   it('answers every accepted request with 200, refuses new connections, and exits with code 0', async () => {
     s = await start({ DB_POOL_SIZE: String(REQUESTS + 5) });
-    const { pg, service, token } = s;
+    const { pg, service } = s;
+    const token = s.admin.token;
     await importModels(s, [{ id: 'acme/base', name: 'Base', owned_by: 'acme' }]).expect(200);
     const models = Array.from({ length: 40 }, (_, i) => ({
       id: `load/m${i}`,
@@ -119,20 +117,15 @@ describe('a crash (kill -9) in the middle of an import', () => {
 
   it('leaves each imported model either whole with all its grants, or absent', async () => {
     s = await start();
-    const { pg, service, token } = s;
-    const user = (email: string) =>
-      request(service.baseUrl)
-        .post('/api/users')
-        .set(bearer(token))
-        .send({ name: email, email, password: DEFAULT_PASSWORD, role: 'user' })
-        .expect(201);
-    const [reader, writer] = [(await user('r@example.test')).body.id, (await user('w@example.test')).body.id];
-    const group = await request(service.baseUrl).post('/api/groups').set(bearer(token)).send({ name: 'g' }).expect(201);
+    const { pg, service, admin } = s;
+    const user = async (email: string) => (await createUser(service, admin, { name: email, email })).id;
+    const [reader, writer] = [await user('r@example.test'), await user('w@example.test')];
+    const groupId = await createGroup(service, admin, 'g', []);
     await importModels(s, [{ id: 'acme/base', name: 'Base', owned_by: 'acme' }]).expect(200);
     const grants = [
       { principal_type: 'user', principal_id: reader, permission: 'read' },
       { principal_type: 'user', principal_id: writer, permission: 'write' },
-      { principal_type: 'group', principal_id: group.body.id, permission: 'read' },
+      { principal_type: 'group', principal_id: groupId, permission: 'read' },
     ];
     const models = Array.from({ length: IMPORTED }, (_, i) => ({
       id: `crash/m${String(i).padStart(3, '0')}`,

@@ -1,36 +1,15 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnEntryPoint } from './support/child-service';
 
-const ROOT = join(__dirname, '..');
 /** If a bad value were accepted, the service would start and keep running: stop it after this. */
-const GIVE_UP_MS = 20000;
+const GIVE_UP_MS = 45_000;
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stderr: string;
-}
-
-/** Runs the real entry point (src/main.ts through ts-node, no build needed) with extra variables. */
-function runMain(extraEnv: Record<string, string>, dataDir: string): Promise<Exit> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', ...extraEnv };
-  delete env.DATABASE_URL;
-  delete env.TEST_DATABASE_URL;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      timeout: GIVE_UP_MS,
-      killSignal: 'SIGTERM',
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stderr }));
-  });
+/** Runs the real entry point with extra variables and no database configured; resolves on exit. */
+async function runMain(extraEnv: Record<string, string>, dataDir: string) {
+  const main = spawnEntryPoint({ DATA_DIR: dataDir, PORT: '0', ...extraEnv }, GIVE_UP_MS);
+  return { ...(await main.exited), stderr: main.log() };
 }
 
 describe('the entry point (src/main.ts) with a bad configuration', () => {

@@ -2,6 +2,11 @@ import request from 'supertest';
 import type { UserRole } from '../../src/common/user-role';
 import type { TestApp } from './test-app';
 
+/** Where the builders send requests: a TestApp, or a service by URL (e.g. a ChildService). */
+export interface HttpTarget {
+  server: TestApp['server'] | string;
+}
+
 /** A signed-in account for tests. */
 export interface Actor {
   id: string;
@@ -23,14 +28,14 @@ function nextEmail(prefix: string): string {
   return `${prefix}-${counter}-${Date.now().toString(36)}@example.test`;
 }
 
-export async function signIn(t: TestApp, email: string, password = DEFAULT_PASSWORD): Promise<string> {
+export async function signIn(t: HttpTarget, email: string, password = DEFAULT_PASSWORD): Promise<string> {
   const res = await request(t.server).post('/api/auths/signin').send({ email, password });
   if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.token as string;
 }
 
 /** Signs up through the public route; on a fresh database the first one becomes admin. */
-export async function signUp(t: TestApp, name = 'Admin', email = nextEmail('admin')): Promise<Actor> {
+export async function signUp(t: HttpTarget, name = 'Admin', email = nextEmail('admin')): Promise<Actor> {
   const res = await request(t.server).post('/api/auths/signup').send({ name, email, password: DEFAULT_PASSWORD });
   if (res.status !== 200 && res.status !== 201) {
     throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
@@ -41,7 +46,7 @@ export async function signUp(t: TestApp, name = 'Admin', email = nextEmail('admi
 
 /** Creates an account through the admin route and signs it in. */
 export async function createUser(
-  t: TestApp,
+  t: HttpTarget,
   admin: Actor,
   options: { role?: UserRole; name?: string; email?: string; username?: string } = {},
 ): Promise<Actor> {
@@ -56,7 +61,7 @@ export async function createUser(
   return { id: res.body.id as string, name, email: email.toLowerCase(), role, token: await signIn(t, email) };
 }
 
-export async function createGroup(t: TestApp, admin: Actor, name: string, memberIds: string[]): Promise<string> {
+export async function createGroup(t: HttpTarget, admin: Actor, name: string, memberIds: string[]): Promise<string> {
   const res = await request(t.server).post('/api/groups').set(bearer(admin.token)).send({ name });
   if (res.status !== 201) throw new Error(`group creation failed: ${res.status} ${JSON.stringify(res.body)}`);
   const id = res.body.id as string;
@@ -71,7 +76,7 @@ export async function createGroup(t: TestApp, admin: Actor, name: string, member
 }
 
 export async function createApiKey(
-  t: TestApp,
+  t: HttpTarget,
   owner: Actor,
   body: { name?: string; group_id?: string; models?: string[]; expires_at?: number; read_only?: boolean } = {},
 ): Promise<{ id: string; key: string }> {

@@ -1,9 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port';
 import { TEST_JWT_SECRET } from './test-app';
 
 const ROOT = join(__dirname, '..', '..');
@@ -19,20 +19,14 @@ export interface ChildService {
   child: ChildProcess;
   port: number;
   baseUrl: string;
+  /** The base URL, so the test-support builders (signUp, modelApi, …) can call the service. */
+  server: string;
   /** Resolves when the process has exited. */
   exited: Promise<Exit>;
   /** stderr so far, for failure messages. */
-  log(): string;
+  log: () => string;
   /** Kills the process if still running and removes its data folder. */
   cleanup(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** GET over a fresh connection: the status, or the connection error's code (e.g. ECONNREFUSED). */
@@ -58,40 +52,64 @@ async function waitUntilHealthy(service: ChildService): Promise<void> {
   }
 }
 
+/** The entry point as a child process: stderr so far, and its exit. */
+export interface EntryPoint {
+  child: ChildProcess;
+  exited: Promise<Exit>;
+  log: () => string;
+}
+
+/**
+ * Runs the real entry point (src/main.ts through ts-node, no build needed) with only `env` added to
+ * this process's variables (the test database variables are left out). The child is killed if it
+ * outlives `giveUpMs`, or this process.
+ */
+export function spawnEntryPoint(env: Record<string, string>, giveUpMs?: number): EntryPoint {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env };
+  delete childEnv.DATABASE_URL;
+  delete childEnv.TEST_DATABASE_URL;
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { ...childEnv, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: giveUpMs,
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  // 'close', not 'exit': by then all of stderr has been read.
+  const exited = new Promise<Exit>((resolve) =>
+    child.on('close', (code, signal) => {
+      process.removeListener('exit', killOnExit);
+      resolve({ code, signal });
+    }),
+  );
+  return { child, exited, log: () => stderr };
+}
+
 /** Starts src/main.ts on `databaseUrl` and a free port; resolves once /health answers 200. */
 export async function startChildService(databaseUrl: string, env: Record<string, string> = {}): Promise<ChildService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'registry-child-'));
   const port = await freePort();
-  const childEnv: NodeJS.ProcessEnv = {
-    ...process.env,
+  const { child, exited, log } = spawnEntryPoint({
     DATABASE_URL: databaseUrl,
     PORT: String(port),
     DATA_DIR: dataDir,
     JWT_SECRET: TEST_JWT_SECRET,
     BCRYPT_ROUNDS: '4',
     ...env,
-  };
-  delete childEnv.TEST_DATABASE_URL;
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-    cwd: ROOT,
-    env: childEnv,
-    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
   const service: ChildService = {
     child,
     port,
     baseUrl: `http://127.0.0.1:${port}`,
+    server: `http://127.0.0.1:${port}`,
     exited,
-    log: () => stderr,
+    log,
     cleanup: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
-      process.removeListener('exit', killOnExit);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,31 +1,26 @@
-import request from 'supertest';
-import { Actor, bearer, createApiKey, createGroup, createUser, signUp } from './actors';
+import { Actor, createApiKey, createGroup, createUser, signUp } from './actors';
+import {
+  createBaseModel,
+  createCustomModel,
+  type Grant,
+  groupGrant,
+  publicGrant,
+  setModelTimes,
+  userGrant,
+} from './model-fixtures';
+import { byId, compareBytes, type KeyScope, mayList as oracleMayList, newestFirst, type OraclePerson } from './oracle';
 import type { TestApp } from './test-app';
 
-export interface Grant {
-  principal_type: 'user' | 'group';
-  principal_id: string;
-  permission: 'read' | 'write';
-}
+export type { Grant, KeyScope };
+/** Byte-wise, as PostgreSQL compares the ids (COLLATE "C"). */
+export const compareIds = compareBytes;
+export { newestFirst };
 type ModelBody = Record<string, unknown> & { id: string };
-
-const userGrant = (principal_id: string): Grant => ({ principal_type: 'user', principal_id, permission: 'read' });
-const groupGrant = (principal_id: string, permission: Grant['permission'] = 'read'): Grant => ({
-  principal_type: 'group',
-  principal_id,
-  permission,
-});
-const publicGrant = (): Grant => userGrant('*');
-
-/** Creates a model through the workspace route, as its owner would. */
-async function createModel(t: TestApp, owner: Actor, body: ModelBody): Promise<void> {
-  const res = await request(t.server).post('/api/models/create').set(bearer(owner.token)).send(body);
-  if (res.status !== 201) throw new Error(`creating ${body.id}: ${res.status} ${JSON.stringify(res.body)}`);
-}
 
 /** A model the world created, with what the oracle needs to decide who may list it. */
 export interface SeedModel {
   id: string;
+  owner: { id: string };
   ownerId: string;
   baseModelId: string | null;
   name: string;
@@ -33,12 +28,6 @@ export interface SeedModel {
   active: boolean;
   createdAt: number;
   body: Record<string, unknown>;
-}
-
-/** What narrows a caller's list: an API key's token group and allow-list (none for sign-in tokens). */
-export interface KeyScope {
-  groupId?: string;
-  models?: string[];
 }
 
 /** One way of calling the gateway: a credential and the user and key scope behind it. */
@@ -162,11 +151,11 @@ async function seedModels(t: TestApp, actors: Record<Plan['owner'], Actor>, ids:
     const owner = actors[plan.owner];
     const grants = plan.grants({ ...ids, alice: actors.alice });
     const body: ModelBody = { name: `Model ${plan.body.id}`, ...plan.body, access_grants: grants };
-    await createModel(t, owner, body);
+    await (body.base_model_id === undefined ? createBaseModel : createCustomModel)(t, owner, body);
     const createdAt = DAY_START + Math.floor(index / 3) * 3600;
-    await t.dataSource.query(`UPDATE models SET created_at = $2 WHERE id = $1`, [plan.body.id, createdAt]);
     models.push({
       id: plan.body.id,
+      owner: { id: owner.id },
       ownerId: owner.id,
       baseModelId: (plan.body.base_model_id as string | undefined) ?? null,
       name: `Model ${plan.body.id}`,
@@ -176,6 +165,7 @@ async function seedModels(t: TestApp, actors: Record<Plan['owner'], Actor>, ids:
       body,
     });
   }
+  await setModelTimes(t, models);
   return models;
 }
 
@@ -215,36 +205,18 @@ export async function buildGatewayWorld(t: TestApp): Promise<GatewayWorld> {
   return { t, admin, alice, bob, carol, teamId, soloId, models, callers, caller, memberships };
 }
 
-/** The oracle: "can read" and the key narrowing of docs/access.md, decided from the data the world created. */
+/** The caller as the oracle knows them (test/support/oracle.ts decides). */
+function personOf(w: GatewayWorld, caller: GatewayCaller): OraclePerson {
+  return { id: caller.actor.id, role: caller.actor.role, groups: w.memberships.get(caller.actor.id) ?? [] };
+}
+
 export function mayList(w: GatewayWorld, caller: GatewayCaller, model: SeedModel): boolean {
-  const user = caller.actor;
-  const groups = w.memberships.get(user.id) ?? [];
-  const grantedTo = (type: 'user' | 'group', ids: string[]) =>
-    model.grants.some((g) => g.principal_type === type && ids.includes(g.principal_id));
-  const readable =
-    user.role === 'admin' ||
-    model.ownerId === user.id ||
-    grantedTo('user', ['*', user.id]) ||
-    grantedTo('group', groups);
-  const { groupId, models } = caller.scope;
-  const inGroup = groupId === undefined || grantedTo('user', ['*']) || grantedTo('group', [groupId]);
-  const allowed = models === undefined || models.includes(model.id);
-  return model.active && readable && inGroup && allowed;
+  return oracleMayList(personOf(w, caller), caller.scope, model);
 }
 
 /** Listable models, sorted by id (the OpenAI and Gemini order). */
 export function expectedModels(w: GatewayWorld, caller: GatewayCaller): SeedModel[] {
-  return w.models.filter((m) => mayList(w, caller, m)).sort((a, b) => compareIds(a.id, b.id));
-}
-
-/** Byte-wise, as PostgreSQL compares the ids (COLLATE "C"). */
-export function compareIds(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
-
-/** The Anthropic order: newest first, ties by id descending. */
-export function newestFirst(models: SeedModel[]): SeedModel[] {
-  return [...models].sort((a, b) => b.createdAt - a.createdAt || compareIds(b.id, a.id));
+  return byId(w.models.filter((m) => mayList(w, caller, m)));
 }
 
 export function seed(w: GatewayWorld, id: string): SeedModel {

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { Response } from 'supertest';
-import { Actor, bearer, createGroup, createUser, signUp } from './actors';
+import { Actor, bearer, createGroup, createUser, type HttpTarget, signUp } from './actors';
 import type { TestApp } from './test-app';
 
 export type Permission = 'read' | 'write';
@@ -84,7 +84,7 @@ function auth(actor: Actor | null): Record<string, string> {
 }
 
 /** Every model route of §3, called as `actor` (null = anonymous); answers the raw supertest response. */
-export function modelApi(t: TestApp, actor: Actor | null, prefix = '/api') {
+export function modelApi(t: HttpTarget, actor: Actor | null, prefix = '/api') {
   const get = (path: string, query: Record<string, unknown> = {}) =>
     request(t.server).get(`${prefix}${path}`).query(query).set(auth(actor));
   const post = (path: string, body?: object, query: Record<string, unknown> = {}) => {
@@ -115,7 +115,7 @@ function expectStatus(res: Response, status: number, what: string): void {
 }
 
 /** A base model registered by an admin; readable by every user unless `access_grants` says otherwise. */
-export async function createBaseModel(t: TestApp, admin: Actor, body: ModelBody): Promise<Json> {
+export async function createBaseModel(t: HttpTarget, admin: Actor, body: ModelBody): Promise<Json> {
   const res = await modelApi(t, admin).create({
     name: body.id,
     owned_by: 'test-provider',
@@ -127,20 +127,20 @@ export async function createBaseModel(t: TestApp, admin: Actor, body: ModelBody)
 }
 
 /** A custom model on `base_model_id`, created by `actor`; answers the created model. */
-export async function createCustomModel(t: TestApp, actor: Actor, body: ModelBody): Promise<Json> {
+export async function createCustomModel(t: HttpTarget, actor: Actor, body: ModelBody): Promise<Json> {
   const res = await modelApi(t, actor).create({ name: body.id, ...body });
   expectStatus(res, 201, `creating model ${body.id}`);
   return res.body;
 }
 
 /** The model as `actor` reads it; throws unless 200. */
-export async function readModel(t: TestApp, actor: Actor, id: string): Promise<Json> {
+export async function readModel(t: HttpTarget, actor: Actor, id: string): Promise<Json> {
   const res = await modelApi(t, actor).get(id);
   expectStatus(res, 200, `reading model ${id}`);
   return res.body;
 }
 
-export async function setGrants(t: TestApp, actor: Actor, id: string, grants: Grant[]): Promise<Json> {
+export async function setGrants(t: HttpTarget, actor: Actor, id: string, grants: Grant[]): Promise<Json> {
   const res = await modelApi(t, actor).setAccess(id, grants);
   expectStatus(res, 200, `setting grants of ${id}`);
   return res.body;
@@ -157,7 +157,7 @@ export interface WalkedList {
 
 /** Walks /api/models/list page by page until `total` items are collected (or a page comes back empty). */
 export async function listAll(
-  t: TestApp,
+  t: HttpTarget,
   actor: Actor,
   query: Record<string, string | undefined> = {},
   maxPages = 20,
@@ -189,7 +189,21 @@ export async function inPool<T>(inputs: T[], limit: number, work: (input: T) => 
   await Promise.all(runners);
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/**
+ * Sets models' created_at and updated_at (unix seconds; updated_at defaults to created_at) in
+ * SQL, so tests get ties and distinct times without waiting for the clock.
+ */
+export async function setModelTimes(
+  t: TestApp,
+  times: Array<{ id: string; createdAt: number; updatedAt?: number }>,
+): Promise<void> {
+  await t.dataSource.query(
+    `UPDATE models SET created_at = v.created_at, updated_at = v.updated_at
+     FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS v(id, created_at, updated_at)
+     WHERE models.id = v.id`,
+    [times.map((m) => m.id), times.map((m) => m.createdAt), times.map((m) => m.updatedAt ?? m.createdAt)],
+  );
+}
 
 /** A 1×1 transparent PNG. */
 export const TINY_PNG_BASE64 =

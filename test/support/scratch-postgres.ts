@@ -1,9 +1,9 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
+import { freePort } from './free-port';
 
 /**
  * A throwaway PostgreSQL server of its own, for tests that stop and restart the database.
@@ -49,14 +49,6 @@ function runAs(): RunAs {
     execFileSync('useradd', ['--system', '-g', 'postgres', 'postgres']);
     return { uid: idOf('-u'), gid: idOf('-g') };
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function run(command: string, args: string[], user: RunAs): Promise<void> {

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { AppConfig, ConfigError, loadConfig } from '../src/config/app-config';
-import { loadJwtSecret } from '../src/config/jwt-secret';
+import { AppConfig, ConfigError, loadConfig } from '../../src/config/app-config';
+import { loadJwtSecret } from '../../src/config/jwt-secret';
 
 const SECRET_32 = 'a'.repeat(32);
 
@@ -168,7 +168,7 @@ describe('loadConfig', () => {
     });
     loadConfig(recorder);
 
-    const lines = readFileSync(join(__dirname, '..', '.env.example'), 'utf8').split('\n');
+    const lines = readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8').split('\n');
     const listed = new Map<string, string>();
     lines.forEach((line, index) => {
       const match = /^([A-Z][A-Z0-9_]*)=/.exec(line);
