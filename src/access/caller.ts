@@ -1,3 +1,4 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { AuthUser } from '../common/auth-user';
 import type { RuntimeConfig } from '../config/app-config';
 
@@ -27,3 +28,21 @@ export function callerOf(user: AuthUser, config: Pick<RuntimeConfig, 'bypassAdmi
     readOnly: user.apiKey?.readOnly ?? false,
   };
 }
+
+/** The request fields the global guard sets once it has authenticated the caller. */
+export interface AuthenticatedRequest {
+  user?: AuthUser;
+  caller?: Caller;
+}
+
+/**
+ * The caller as the access rule sees it, built once by the global guard. A @Public() route has no
+ * caller: using this there is a programming error, not the client's, so it fails loudly.
+ */
+export const CurrentCaller = createParamDecorator((_: unknown, context: ExecutionContext): Caller => {
+  const { caller } = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  if (caller === undefined) {
+    throw new Error('@CurrentCaller() on a route without an authenticated caller (is the route @Public()?)');
+  }
+  return caller;
+});

@@ -1,9 +1,18 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
+import { AuthenticatedRequest, callerOf } from '../access/caller';
 import type { AuthUser } from '../common/auth-user';
 import { ALLOW_PENDING, API_KEYS, ApiKeyUse, IS_PUBLIC, ROLES } from '../common/decorators';
 import type { UserRole } from '../common/user-role';
+import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { ApiKeyStrategy } from './api-key.strategy';
 import { bearerToken, hasGatewayOnlyKey, readApiKey } from './credentials';
 import { JwtStrategy } from './jwt.strategy';
@@ -17,7 +26,8 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
  * needs a sign-in token or an API key (401), an approved account unless @AllowPending() (403),
  * and one of the @Roles() when it names some (403). An API key never has more power than it says
  * (docs/access.md): it may not use @SignInTokenOnly() routes, may write only on @ApiKeysMayWrite()
- * routes, and a read-only key may not write at all (403, before any lookup).
+ * routes, and a read-only key may not write at all (403, before any lookup). It leaves the user
+ * and the access rule's view of them (@CurrentUser(), @CurrentCaller()) on the request.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -25,14 +35,16 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly jwtStrategy: JwtStrategy,
     private readonly apiKeyStrategy: ApiKeyStrategy,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.metadata<boolean>(IS_PUBLIC, context)) return true;
     const http = context.switchToHttp();
-    const request = http.getRequest<Request & { user?: AuthUser }>();
+    const request = http.getRequest<Request & AuthenticatedRequest>();
     const user = await this.authenticate(request, http.getResponse<Response>());
     request.user = user;
+    request.caller = callerOf(user, this.config);
     this.authorize(user, request.method, context);
     return true;
   }

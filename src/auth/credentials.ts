@@ -1,8 +1,6 @@
 import type { Request } from 'express';
 import { API_KEY_PREFIX } from '../api-keys/api-key-secret';
-
-/** Gateway routes, where SDKs send keys in Gemini's header or query parameter too. */
-const GATEWAY_PATH = /^\/v1(beta)?(\/|$)/;
+import { isGatewayPath } from '../common/gateway-path';
 
 /** The token of `Authorization: Bearer <token>`, or null. */
 export function bearerToken(request: Request): string | null {
@@ -20,7 +18,7 @@ export function readApiKey(request: Request): string | null {
   if (bearer !== null) return bearer.startsWith(API_KEY_PREFIX) ? bearer : null;
   const header = request.header('x-api-key')?.trim();
   if (header) return header;
-  if (!GATEWAY_PATH.test(request.path)) return null;
+  if (!isGatewayPath(request.path)) return null;
   const google = request.header('x-goog-api-key')?.trim();
   if (google) return google;
   const query = (request.query as Record<string, unknown>).key;
@@ -29,7 +27,7 @@ export function readApiKey(request: Request): string | null {
 
 /** A Gemini-style key (`?key=` or `x-goog-api-key`) sent outside the gateway paths, where it does not count. */
 export function hasGatewayOnlyKey(request: Request): boolean {
-  if (GATEWAY_PATH.test(request.path)) return false;
+  if (isGatewayPath(request.path)) return false;
   const query = (request.query as Record<string, unknown>).key;
   return query !== undefined || request.header('x-goog-api-key') !== undefined;
 }

@@ -1,5 +1,6 @@
+import { BadRequestException } from '@nestjs/common';
 import type { ModelSummaryRow } from '../models/model-read.sql';
-import { GatewayQuery, intParam, queryParam } from './gateway-query';
+import { GatewayQuery, intParam, ListableModels, queryParam } from './gateway-query';
 
 export interface AnthropicPageRequest {
   limit: number;
@@ -41,6 +42,29 @@ export function toAnthropicPage(models: ModelSummaryRow[], hasMore: boolean) {
     last_id: models.length > 0 ? models[models.length - 1].id : null,
     has_more: hasMore,
   };
+}
+
+/** Newest first; with before_id the page is the one just before that model, still newest first. */
+export async function anthropicList(models: ListableModels, query: GatewayQuery) {
+  const request = anthropicPageRequest(query);
+  const after = request.afterId === null ? null : await cursor(models, 'after_id', request.afterId);
+  const before = request.beforeId === null ? null : await cursor(models, 'before_id', request.beforeId);
+  const backwards = before !== null;
+  const rows = await models.list({
+    order: backwards ? 'oldest' : 'newest',
+    olderThan: after,
+    newerThan: before,
+    limit: request.limit + 1,
+  });
+  const page = rows.slice(0, request.limit);
+  return toAnthropicPage(backwards ? page.reverse() : page, rows.length > request.limit);
+}
+
+/** A cursor must name a model in the caller's list: otherwise a 400 that reveals nothing about it. */
+async function cursor(models: ListableModels, name: string, id: string): Promise<ModelSummaryRow> {
+  const model = await models.find(id);
+  if (!model) throw new BadRequestException(`${name}: '${id}' is not a model in this list`);
+  return model;
 }
 
 const ERROR_TYPES: Record<number, string> = {

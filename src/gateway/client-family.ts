@@ -1,14 +1,9 @@
 import type { Request } from 'express';
 
-export type ClientFamily = 'openai' | 'anthropic' | 'gemini';
+export const CLIENT_FAMILIES = ['openai', 'anthropic', 'gemini'] as const;
+export type ClientFamily = (typeof CLIENT_FAMILIES)[number];
 
-const GATEWAY_PATH = /^\/v1(beta)?(\/|$)/;
 const GEMINI_ONLY_PATH = /^\/v1beta(\/|$)/;
-
-/** Requests under /v1 and /v1beta: the gateway answers them, errors included, in a client family's shape. */
-export function isGatewayPath(path: string): boolean {
-  return GATEWAY_PATH.test(path);
-}
 
 /**
  * Which SDK family is calling (docs/gateway.md): /v1beta is Gemini's; on /v1 an `anthropic-version`

@@ -1,9 +1,8 @@
 import type { Request } from 'express';
 import type { ErrorBodyFormatter } from '../common/api-exception.filter';
-import { anthropicError } from './anthropic.format';
-import { clientFamilyOf, isGatewayPath } from './client-family';
-import { geminiError } from './gemini.format';
-import { openAiError } from './openai.format';
+import { isGatewayPath } from '../common/gateway-path';
+import { clientFamilyOf } from './client-family';
+import { CLIENT_FORMATS } from './gateway-formats';
 
 /**
  * Errors under /v1 and /v1beta (the guard's 401/403, unknown paths, bad paging, unlistable
@@ -12,13 +11,6 @@ import { openAiError } from './openai.format';
 export class GatewayErrorFormatter implements ErrorBodyFormatter {
   format(request: Request, status: number, message: string): object | null {
     if (!isGatewayPath(request.path)) return null;
-    switch (clientFamilyOf(request)) {
-      case 'anthropic':
-        return anthropicError(status, message);
-      case 'gemini':
-        return geminiError(status, message);
-      case 'openai':
-        return openAiError(request.path, status, message);
-    }
+    return CLIENT_FORMATS[clientFamilyOf(request)].error(request.path, status, message);
   }
 }

@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import type { ListableQuery, ModelSummaryRow } from '../models/model-read.sql';
 
 /**
  * Query strings as Express hands them over. Gateway routes read them by hand rather than through
@@ -6,6 +7,13 @@ import { BadRequestException } from '@nestjs/common';
  * (`key`, `$alt`, …), which a gateway must ignore.
  */
 export type GatewayQuery = Record<string, unknown>;
+
+/** The models the caller may use, as a client family's list reads them to build one page. */
+export interface ListableModels {
+  list(query: ListableQuery): Promise<ModelSummaryRow[]>;
+  /** One model of that list, or null when it is absent or not the caller's to list. */
+  find(id: string): Promise<ModelSummaryRow | null>;
+}
 
 /** One value of a query parameter; absent or empty is undefined, repeated is a 400. */
 export function queryParam(query: GatewayQuery, name: string): string | undefined {

@@ -1,10 +1,7 @@
-import { Controller, createParamDecorator, ExecutionContext, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, createParamDecorator, ExecutionContext, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { callerOf } from '../access/caller';
-import type { AuthUser } from '../common/auth-user';
-import { CurrentUser } from '../common/decorators';
-import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
+import { Caller, CurrentCaller } from '../access/caller';
 import { ClientFamily, clientFamilyOf } from './client-family';
 import type { GatewayModel, GatewayModelList } from './dto/gateway-responses';
 import { ApiAnyFamilyList, ApiAnyFamilyModel, ApiGatewayAuth, ApiGeminiList, ApiGeminiModel } from './gateway-openapi';
@@ -24,32 +21,29 @@ const Family = createParamDecorator((_: unknown, context: ExecutionContext): Cli
 @ApiGatewayAuth()
 @Controller()
 export class GatewayController {
-  constructor(
-    private readonly gateway: GatewayService,
-    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
-  ) {}
+  constructor(private readonly gateway: GatewayService) {}
 
   // /v1 and /v1beta are separate handlers so each path documents only what it accepts.
   @Get('v1/models')
   @ApiOperation({ summary: 'Models the caller may use: OpenAI, Anthropic or Gemini format by headers' })
   @ApiAnyFamilyList()
   list(
-    @CurrentUser() user: AuthUser,
+    @CurrentCaller() caller: Caller,
     @Family() family: ClientFamily,
     @Query() query: GatewayQuery,
   ): Promise<GatewayModelList> {
-    return this.gateway.list(family, callerOf(user, this.config), query);
+    return this.gateway.list(family, caller, query);
   }
 
   @Get('v1beta/models')
   @ApiOperation({ summary: 'Models the caller may use, in Gemini format' })
   @ApiGeminiList()
   geminiList(
-    @CurrentUser() user: AuthUser,
+    @CurrentCaller() caller: Caller,
     @Family() family: ClientFamily,
     @Query() query: GatewayQuery,
   ): Promise<GatewayModelList> {
-    return this.gateway.list(family, callerOf(user, this.config), query);
+    return this.gateway.list(family, caller, query);
   }
 
   @Get('v1/models/*id')
@@ -57,11 +51,11 @@ export class GatewayController {
   @ApiParam({ name: 'id', description: 'The model id, which may contain /' })
   @ApiAnyFamilyModel()
   one(
-    @CurrentUser() user: AuthUser,
+    @CurrentCaller() caller: Caller,
     @Family() family: ClientFamily,
     @Param('id') id: string[] | string,
   ): Promise<GatewayModel> {
-    return this.gateway.one(family, callerOf(user, this.config), Array.isArray(id) ? id.join('/') : id);
+    return this.gateway.one(family, caller, Array.isArray(id) ? id.join('/') : id);
   }
 
   @Get('v1beta/models/*id')
@@ -69,10 +63,10 @@ export class GatewayController {
   @ApiParam({ name: 'id', description: 'The model id (may contain /), or models/<id>' })
   @ApiGeminiModel()
   geminiOne(
-    @CurrentUser() user: AuthUser,
+    @CurrentCaller() caller: Caller,
     @Family() family: ClientFamily,
     @Param('id') id: string[] | string,
   ): Promise<GatewayModel> {
-    return this.gateway.one(family, callerOf(user, this.config), Array.isArray(id) ? id.join('/') : id);
+    return this.gateway.one(family, caller, Array.isArray(id) ? id.join('/') : id);
   }
 }

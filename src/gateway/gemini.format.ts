@@ -1,7 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import type { ModelSummaryRow } from '../models/model-read.sql';
 import type { EndpointType } from '../models/model.entity';
-import { GatewayQuery, intParam, queryParam } from './gateway-query';
+import { GatewayQuery, intParam, ListableModels, queryParam } from './gateway-query';
 
 export interface GeminiPageRequest {
   pageSize: number;
@@ -79,6 +79,13 @@ export function toGeminiPage(models: ModelSummaryRow[], hasMore: boolean) {
     models: models.map(toGeminiModel),
     ...(hasMore && last ? { nextPageToken: encodePageToken(last.id) } : {}),
   };
+}
+
+/** Pages in id order, continuing after the id the page token carries. */
+export async function geminiList(models: ListableModels, query: GatewayQuery) {
+  const { afterId, pageSize } = geminiPageRequest(query);
+  const rows = await models.list({ order: 'id', afterId, limit: pageSize + 1 });
+  return toGeminiPage(rows.slice(0, pageSize), rows.length > pageSize);
 }
 
 const STATUSES: Record<number, string> = {

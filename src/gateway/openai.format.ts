@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ModelSummaryRow } from '../models/model-read.sql';
+import type { ListableModels } from './gateway-query';
 
 /** The OpenAI shape of a model, with the fields OpenAI-compatible gateways (one-api, new-api) add. */
 export function toOpenAiModel(model: ModelSummaryRow) {
@@ -38,6 +39,11 @@ function permissionOf(model: ModelSummaryRow) {
 
 export function toOpenAiList(models: ModelSummaryRow[]) {
   return { object: 'list' as const, success: true, data: models.map(toOpenAiModel) };
+}
+
+/** OpenAI's list has no paging: every model, in id order. */
+export async function openAiList(models: ListableModels) {
+  return toOpenAiList(await models.list({ order: 'id' }));
 }
 
 const MODEL_PATH = /^\/v1\/models\/./;

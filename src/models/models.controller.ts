@@ -1,12 +1,10 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { callerOf, Caller } from '../access/caller';
-import type { AuthUser } from '../common/auth-user';
-import { ApiKeysMayWrite, CurrentUser, Roles } from '../common/decorators';
+import { Caller, CurrentCaller } from '../access/caller';
+import { ApiKeysMayWrite, Roles } from '../common/decorators';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { ApiCallerAuth, ApiErrorResponses } from '../common/openapi';
-import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { ListModelsQueryDto, ModelIdQueryDto } from './dto/list-models-query.dto';
 import { ModelIdDto } from './dto/model-fields.dto';
 import { CreateModelDto, ImportModelsDto, UpdateAccessDto, UpdateModelDto } from './dto/model-requests.dto';
@@ -31,27 +29,22 @@ export class ModelsController {
     private readonly lists: ModelListService,
     private readonly reader: ModelReader,
     private readonly imports: ModelImportService,
-    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
-
-  private caller(user: AuthUser): Caller {
-    return callerOf(user, this.config);
-  }
 
   @Get('list')
   @ApiOperation({ summary: 'Custom models the caller can read: search, tag, view, sort, 30 a page' })
   @ApiOkResponse({ type: ModelListResponseDto })
   @ApiErrorResponses([400, 401, 403, 503])
-  list(@CurrentUser() user: AuthUser, @Query() query: ListModelsQueryDto): Promise<ModelListResponseDto> {
-    return this.lists.list(this.caller(user), query);
+  list(@CurrentCaller() caller: Caller, @Query() query: ListModelsQueryDto): Promise<ModelListResponseDto> {
+    return this.lists.list(caller, query);
   }
 
   @Get('tags')
   @ApiOperation({ summary: 'Sorted distinct tags over the custom models the caller can read' })
   @ApiOkResponse({ type: [String], description: 'Lower-cased tag names, sorted' })
   @ApiErrorResponses([401, 403, 503])
-  tags(@CurrentUser() user: AuthUser): Promise<string[]> {
-    return this.lists.tags(this.caller(user));
+  tags(@CurrentCaller() caller: Caller): Promise<string[]> {
+    return this.lists.tags(caller);
   }
 
   @Get('base')
@@ -59,24 +52,24 @@ export class ModelsController {
   @ApiOperation({ summary: 'Base models (admins)' })
   @ApiOkResponse({ type: [ModelResponseDto] })
   @ApiErrorResponses([401, 403, 503])
-  base(@CurrentUser() user: AuthUser): Promise<ModelResponseDto[]> {
-    return this.lists.baseModels(this.caller(user));
+  base(@CurrentCaller() caller: Caller): Promise<ModelResponseDto[]> {
+    return this.lists.baseModels(caller);
   }
 
   @Post('create')
   @ApiOperation({ summary: 'Create a custom model (or, for admins, a base model)' })
   @ApiCreatedResponse({ type: ModelResponseDto })
   @ApiErrorResponses([400, 401, 403, 409, 413, 503])
-  create(@CurrentUser() user: AuthUser, @Body() body: CreateModelDto): Promise<ModelResponseDto> {
-    return this.models.create(this.caller(user), body);
+  create(@CurrentCaller() caller: Caller, @Body() body: CreateModelDto): Promise<ModelResponseDto> {
+    return this.models.create(caller, body);
   }
 
   @Get('model')
   @ApiOperation({ summary: 'One model the caller can read' })
   @ApiOkResponse({ type: ModelResponseDto })
   @ApiErrorResponses([400, 401, 403, 404, 503])
-  get(@CurrentUser() user: AuthUser, @Query() query: ModelIdQueryDto): Promise<ModelResponseDto> {
-    return this.reader.one(this.caller(user), query.id);
+  get(@CurrentCaller() caller: Caller, @Query() query: ModelIdQueryDto): Promise<ModelResponseDto> {
+    return this.reader.one(caller, query.id);
   }
 
   @Get('model/profile/image')
@@ -88,11 +81,11 @@ export class ModelsController {
   @ApiFoundResponse({ description: 'Redirect to the http(s) image URL' })
   @ApiErrorResponses([400, 401, 403, 404, 503])
   async image(
-    @CurrentUser() user: AuthUser,
+    @CurrentCaller() caller: Caller,
     @Query() query: ModelIdQueryDto,
     @Res() response: Response,
   ): Promise<void> {
-    const image = profileImageOf((await this.reader.one(this.caller(user), query.id)).meta);
+    const image = profileImageOf((await this.reader.one(caller, query.id)).meta);
     if (image.kind === 'redirect') return response.redirect(302, image.url);
     // Stored images come from users: never let one run script in this origin (SVG).
     response.set({ 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox" });
@@ -104,8 +97,8 @@ export class ModelsController {
   @ApiOperation({ summary: 'Change a model; fields left out keep their value' })
   @ApiOkResponse({ type: ModelResponseDto })
   @ApiErrorResponses([400, 401, 403, 404, 413, 503])
-  update(@CurrentUser() user: AuthUser, @Body() body: UpdateModelDto): Promise<ModelResponseDto> {
-    return this.models.update(this.caller(user), body);
+  update(@CurrentCaller() caller: Caller, @Body() body: UpdateModelDto): Promise<ModelResponseDto> {
+    return this.models.update(caller, body);
   }
 
   @Post('model/access/update')
@@ -113,8 +106,8 @@ export class ModelsController {
   @ApiOperation({ summary: "Replace a model's access grants" })
   @ApiOkResponse({ type: ModelResponseDto })
   @ApiErrorResponses([400, 401, 403, 404, 413, 503])
-  updateAccess(@CurrentUser() user: AuthUser, @Body() body: UpdateAccessDto): Promise<ModelResponseDto> {
-    return this.models.updateAccess(this.caller(user), body);
+  updateAccess(@CurrentCaller() caller: Caller, @Body() body: UpdateAccessDto): Promise<ModelResponseDto> {
+    return this.models.updateAccess(caller, body);
   }
 
   @Post('model/toggle')
@@ -122,8 +115,8 @@ export class ModelsController {
   @ApiOperation({ summary: 'Flip is_active' })
   @ApiOkResponse({ type: ModelResponseDto })
   @ApiErrorResponses([400, 401, 403, 404, 503])
-  toggle(@CurrentUser() user: AuthUser, @Query() query: ModelIdQueryDto): Promise<ModelResponseDto> {
-    return this.models.toggle(this.caller(user), query.id);
+  toggle(@CurrentCaller() caller: Caller, @Query() query: ModelIdQueryDto): Promise<ModelResponseDto> {
+    return this.models.toggle(caller, query.id);
   }
 
   @Post('model/delete')
@@ -131,16 +124,16 @@ export class ModelsController {
   @ApiOperation({ summary: 'Delete a model and its grants' })
   @ApiOkResponse({ type: DeletedResponseDto })
   @ApiErrorResponses([400, 401, 403, 404, 409, 503])
-  delete(@CurrentUser() user: AuthUser, @Body() body: ModelIdDto): Promise<DeletedResponseDto> {
-    return this.models.delete(this.caller(user), body.id);
+  delete(@CurrentCaller() caller: Caller, @Body() body: ModelIdDto): Promise<DeletedResponseDto> {
+    return this.models.delete(caller, body.id);
   }
 
   @Get('export')
   @ApiOperation({ summary: 'Every model the caller can write, with grants' })
   @ApiOkResponse({ type: [ModelResponseDto] })
   @ApiErrorResponses([401, 403, 503])
-  export(@CurrentUser() user: AuthUser): Promise<ModelResponseDto[]> {
-    return this.lists.export(this.caller(user));
+  export(@CurrentCaller() caller: Caller): Promise<ModelResponseDto[]> {
+    return this.lists.export(caller);
   }
 
   @Post('import')
@@ -148,7 +141,7 @@ export class ModelsController {
   @ApiOperation({ summary: 'Create or overwrite models; one result per model' })
   @ApiOkResponse({ type: ImportResponseDto })
   @ApiErrorResponses([400, 401, 403, 413, 503])
-  import(@CurrentUser() user: AuthUser, @Body() body: ImportModelsDto): Promise<ImportResponseDto> {
-    return this.imports.import(this.caller(user), body.models);
+  import(@CurrentCaller() caller: Caller, @Body() body: ImportModelsDto): Promise<ImportResponseDto> {
+    return this.imports.import(caller, body.models);
   }
 }
