@@ -12,6 +12,8 @@ import { requestTextGuard, verifyUtf8Body } from './common/request-text';
 import { RequestValidationPipe } from './common/validation';
 import { APP_CONFIG, RuntimeConfig } from './config/app-config';
 import { GatewayErrorFormatter } from './gateway/gateway-error.formatter';
+import { AppLogger, createLogger, NestLogger } from './logging/logger';
+import { requestLogger } from './logging/request-log';
 import { refuseInference } from './gateway/inference-paths';
 import { setupOpenApi } from './openapi.setup';
 
@@ -24,10 +26,11 @@ function apiV1Alias(request: Request, _response: Response, next: NextFunction): 
 }
 
 /** Security headers, compression, CORS, pipes, filters, body limits and aliases: everything main.ts and the tests must share. */
-export function configureApp(app: NestExpressApplication): void {
+export function configureApp(app: NestExpressApplication, logger: AppLogger): void {
   const filter = new ApiExceptionFilter([new GatewayErrorFormatter()]);
   useHttpBasics(app, app.get<RuntimeConfig>(APP_CONFIG).corsOrigins);
   app.use(requestIdMiddleware);
+  app.use(requestLogger(logger));
   app.use(apiV1Alias);
   app.use(refuseInference);
   app.use(requireJsonBody(BODY_LIMIT));
@@ -47,11 +50,14 @@ export function configureApp(app: NestExpressApplication): void {
 }
 
 /** Builds the application exactly as main.ts serves it (tests call this too). */
-export async function createApp(config: RuntimeConfig): Promise<NestExpressApplication> {
+export async function createApp(
+  config: RuntimeConfig,
+  logger: AppLogger = createLogger(config),
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: process.env.NODE_ENV === 'test' ? ['error'] : ['log', 'warn', 'error'],
+    logger: new NestLogger(logger),
   });
-  configureApp(app);
+  configureApp(app, logger);
   return app;
 }

@@ -63,6 +63,18 @@ describe('who may call which users, groups, keys and auth route', () => {
     { method: 'get', route: '/api/auths', make: () => ({ path: '/api/auths' }), expected: [200, 200, 200, 401] },
     { method: 'get', route: '/api/users', make: () => ({ path: '/api/users' }), expected: [200, 403, 403, 401] },
     {
+      method: 'get',
+      route: '/api/users/search',
+      make: () => ({ path: '/api/users/search?query=a&order_by=email&direction=desc&page=1' }),
+      expected: [200, 200, 403, 401],
+    },
+    {
+      method: 'get',
+      route: '/api/users/:id/info',
+      make: async () => ({ path: `/api/users/${await freshUser()}/info` }),
+      expected: [200, 200, 403, 401],
+    },
+    {
       method: 'post',
       route: '/api/users',
       make: () => ({
@@ -93,6 +105,18 @@ describe('who may call which users, groups, keys and auth route', () => {
       method: 'get',
       route: '/api/groups',
       make: () => ({ path: '/api/groups' }),
+      expected: [200, 200, 403, 401],
+    },
+    {
+      method: 'get',
+      route: '/api/groups/:id/info',
+      make: async () => ({ path: `/api/groups/${await freshGroup()}/info` }),
+      expected: [200, 200, 403, 401],
+    },
+    {
+      method: 'get',
+      route: '/api/groups/id/:id/info',
+      make: async () => ({ path: `/api/v1/groups/id/${await freshGroup()}/info` }),
       expected: [200, 200, 403, 401],
     },
     {

@@ -100,7 +100,7 @@ describe('sign-up, sign-in and the caller', () => {
     const pending = await signUp(t, 'Waiting', 'waiting@example.test');
     const res = await request(t.server).get('/api/auths').set(bearer(pending.token)).expect(200);
     expect(res.body).toMatchObject({ id: pending.id, role: 'pending', email: 'waiting@example.test' });
-    expect(Object.keys(res.body).sort()).toEqual(USER_FIELDS);
+    expect(Object.keys(res.body).sort()).toEqual([...USER_FIELDS, 'permissions'].sort());
     await request(t.server).get('/api/keys').set(bearer(pending.token)).expect(403);
   });
 

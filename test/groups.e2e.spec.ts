@@ -24,13 +24,14 @@ describe('groups', () => {
     delete: (path: string) => request(t.server).delete(path).set(bearer(actor.token)),
   });
 
-  it('creates a group with 201 and answers {id,name,description,user_ids,created_at,updated_at}', async () => {
+  it('creates a group with 201 and answers {id,name,description,user_ids,member_count,created_at,updated_at}', async () => {
     const res = await as(admin).post('/api/groups', { name: 'Research', description: 'R&D' }).expect(201);
     expect(res.body).toEqual({
       id: expect.any(String),
       name: 'Research',
       description: 'R&D',
       user_ids: [],
+      member_count: 0,
       created_at: expect.any(Number),
       updated_at: expect.any(Number),
     });

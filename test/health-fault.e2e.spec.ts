@@ -7,6 +7,7 @@ import request from 'supertest';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/app.setup';
+import { createLogger } from '../src/logging/logger';
 import { Public } from '../src/common/decorators';
 import { describeError, isDatabaseUnavailable } from '../src/common/describe-error';
 import { listenForTests, startAppOnDatabase, testConfigFor } from './support/app-on-database';
@@ -43,7 +44,7 @@ async function startAppWithProbe(databaseUrl: string): Promise<TestApp> {
     controllers: [DatabaseProbeController],
   }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error'] });
-  configureApp(app);
+  configureApp(app, createLogger(config));
   return listenForTests(app, config);
 }
 

@@ -309,6 +309,7 @@ describe('hostile query strings and paths on every route', () => {
     const paged = [
       { path: '/api/models/list', param: 'page' },
       { path: '/api/users', param: 'page' },
+      { path: '/api/users/search', param: 'page' },
       { path: '/v1/models', param: 'limit', headers: { 'anthropic-version': '2023-06-01' } },
       { path: '/v1beta/models', param: 'pageSize' },
     ];

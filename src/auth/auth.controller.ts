@@ -4,18 +4,14 @@ import type { Response } from 'express';
 import type { AuthUser } from '../common/auth-user';
 import { AllowPending, CurrentUser, Public } from '../common/decorators';
 import { ApiCallerAuth } from '../common/openapi';
-import { UserResponseDto } from '../users/dto/user-response.dto';
-import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
 import { SessionResponseDto, SignInDto, SignUpDto } from './dto/auth.dto';
+import { CallerResponseDto } from './dto/caller.dto';
 
 @ApiTags('auth')
 @Controller('api/auths')
 export class AuthController {
-  constructor(
-    private readonly auth: AuthService,
-    private readonly users: UsersService,
-  ) {}
+  constructor(private readonly auth: AuthService) {}
 
   @Post('signup')
   @ApiOkResponse({ type: SessionResponseDto })
@@ -36,11 +32,11 @@ export class AuthController {
   }
 
   @Get()
-  @ApiOkResponse({ type: UserResponseDto })
+  @ApiOkResponse({ type: CallerResponseDto })
   @AllowPending()
   @ApiCallerAuth()
-  @ApiOperation({ summary: 'The caller (pending accounts too)' })
-  me(@CurrentUser() caller: AuthUser): Promise<UserResponseDto> {
-    return this.users.get(caller.id);
+  @ApiOperation({ summary: 'The caller (pending accounts too), with what its account may do' })
+  me(@CurrentUser() caller: AuthUser): Promise<CallerResponseDto> {
+    return this.auth.caller(caller.id);
   }
 }

@@ -14,8 +14,10 @@ import { PasswordHasher } from '../users/password-hasher';
 import { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { SessionResponseDto, SignInDto, SignUpDto } from './dto/auth.dto';
+import { CallerResponseDto } from './dto/caller.dto';
 import type { JwtPayload } from './jwt.strategy';
 import { SignInThrottle } from './sign-in-throttle';
+import { userPermissions } from './user-permissions';
 
 @Injectable()
 export class AuthService {
@@ -51,6 +53,12 @@ export class AuthService {
     }
     this.throttle.reset(dto.email);
     return this.session(account.user);
+  }
+
+  /** The caller's account, with the permissions a client shows or hides its buttons by. */
+  async caller(id: string): Promise<CallerResponseDto> {
+    const user = await this.users.get(id);
+    return { ...user, permissions: userPermissions(user.role, this.config.userCanCreateModels) };
   }
 
   private session(user: UserEntity): SessionResponseDto {

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { describeError } from './describe-error';
+import { redactUrl } from './redact-url';
 import { requestIdOf } from './request-id';
 
 export interface ErrorBodyFormatter {
@@ -24,7 +25,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const { status, message, unexpected } = describeError(exception);
     if (unexpected) {
       const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
-      this.logger.error(`request ${requestIdOf(request)} ${request.method} ${request.originalUrl}: ${detail}`);
+      this.logger.error(
+        `request ${requestIdOf(request)} ${request.method} ${redactUrl(request.originalUrl)}: ${detail}`,
+      );
     }
     if (response.headersSent) return;
     response.status(status).json(this.body(request, status, message));

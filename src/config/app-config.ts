@@ -1,6 +1,10 @@
 import { resolve } from 'node:path';
 import type { UserRole } from '../common/user-role';
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogFormat = 'json' | 'pretty';
+
 export interface AppConfig {
   port: number;
   /** Null means: start the embedded PostgreSQL in dataDir. */
@@ -19,6 +23,9 @@ export interface AppConfig {
   bypassAdminAccessControl: boolean;
   userCanCreateModels: boolean;
   bcryptRounds: number;
+  /** JSON lines for log collectors, or readable lines for a terminal. */
+  logFormat: LogFormat;
+  logLevel: LogLevel;
   /** Browser origins allowed to call the API (CORS); empty means CORS is off. */
   corsOrigins: string[];
 }
@@ -136,6 +143,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bypassAdminAccessControl: bool(env, 'BYPASS_ADMIN_ACCESS_CONTROL', true),
     userCanCreateModels: bool(env, 'USER_CAN_CREATE_MODELS', true),
     bcryptRounds: int(env, 'BCRYPT_ROUNDS', 10, 4, 15),
+    logFormat: oneOf(
+      env,
+      'LOG_FORMAT',
+      ['json', 'pretty'] as const,
+      read(env, 'NODE_ENV') === 'production' ? 'json' : 'pretty',
+    ),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     corsOrigins: corsOrigins(env),
   };
 }

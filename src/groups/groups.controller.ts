@@ -1,11 +1,18 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { uuidParam } from '../common/uuid';
 import type { AuthUser } from '../common/auth-user';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { CurrentUser, Roles } from '../common/decorators';
 import { ApiCallerAuth } from '../common/openapi';
-import { CreateGroupDto, GroupMembersDto, GroupResponseDto, UpdateGroupDto } from './dto/group.dto';
+import {
+  CreateGroupDto,
+  GroupInfoResponseDto,
+  GroupMembersDto,
+  GroupResponseDto,
+  ListGroupsQueryDto,
+  UpdateGroupDto,
+} from './dto/group.dto';
 import { GroupsService } from './groups.service';
 
 @ApiTags('groups')
@@ -16,9 +23,19 @@ export class GroupsController {
 
   @Get()
   @ApiOkResponse({ type: [GroupResponseDto] })
-  @ApiOperation({ summary: 'Every group (admins) or the caller’s own groups (users)' })
-  list(@CurrentUser() caller: AuthUser): Promise<GroupResponseDto[]> {
-    return this.groups.list(caller);
+  @ApiOperation({
+    summary: 'Every group (admins) or the caller’s own groups (users); share=true: every group, members of own only',
+  })
+  list(@CurrentUser() caller: AuthUser, @Query() query: ListGroupsQueryDto): Promise<GroupResponseDto[]> {
+    return this.groups.list(caller, query.share ?? false);
+  }
+
+  /** Also at Open WebUI's path, /api/v1/groups/id/:id/info. */
+  @Get([':id/info', 'id/:id/info'])
+  @ApiOkResponse({ type: GroupInfoResponseDto })
+  @ApiOperation({ summary: 'Name, description and member count of any group (not who the members are)' })
+  info(@Param('id', uuidParam('id')) id: string): Promise<GroupInfoResponseDto> {
+    return this.groups.info(id);
   }
 
   @Post()

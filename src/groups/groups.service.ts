@@ -6,11 +6,17 @@ import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { execute, queryRows, sql } from '../common/sql';
 import { nowSeconds } from '../common/time';
 import { conflictOnUnique } from '../common/unique-violation';
-import { CreateGroupDto, GroupResponseDto, UpdateGroupDto } from './dto/group.dto';
+import { CreateGroupDto, GroupInfoResponseDto, GroupResponseDto, UpdateGroupDto } from './dto/group.dto';
 import { GroupEntity } from './group.entity';
 
 /** Names are unique ignoring case (the index is on lower(name)), like emails and usernames. */
 const UNIQUE_MESSAGES = { groups_name_lower_key: 'group name already in use' };
+
+interface Members {
+  count: number;
+  /** null when the caller may not see who is in the group. */
+  userIds: string[] | null;
+}
 
 @Injectable()
 export class GroupsService {
@@ -19,23 +25,34 @@ export class GroupsService {
     private readonly dataSource: DataSource,
   ) {}
 
-  /** Admins see every group; anyone else only the groups it belongs to. */
-  async list(caller: AuthUser): Promise<GroupResponseDto[]> {
-    if (caller.role !== 'admin' && caller.groupIds.length === 0) return [];
-    const where = caller.role === 'admin' ? {} : { id: In(caller.groupIds) };
+  /**
+   * Admins see every group; anyone else only the groups it belongs to, or with `share` every
+   * group (to share with), but members only of its own.
+   */
+  async list(caller: AuthUser, share = false): Promise<GroupResponseDto[]> {
+    const admin = caller.role === 'admin';
+    if (!admin && !share && caller.groupIds.length === 0) return [];
+    const where = admin || share ? {} : { id: In(caller.groupIds) };
     const groups = await this.groups.find({ where, order: { name: 'ASC', id: 'ASC' } });
-    const members = await this.memberIds(
-      this.groups.manager,
-      groups.map((group) => group.id),
-    );
-    return groups.map((group) => GroupResponseDto.from(group, members.get(group.id) ?? []));
+    const ids = groups.map((group) => group.id);
+    const revealed = admin ? ids : ids.filter((id) => caller.groupIds.includes(id));
+    const members = await this.members(this.groups.manager, ids, revealed);
+    return groups.map((group) => this.response(group, members));
   }
 
+  /** Any signed-in caller: name, description and size, never who the members are. */
+  async info(id: string): Promise<GroupInfoResponseDto> {
+    const group = await this.groups.findOneBy({ id });
+    if (!group) throw new NotFoundException(`group ${id} not found`);
+    const { count } = (await this.members(this.groups.manager, [id], [])).get(id) ?? { count: 0 };
+    return { id: group.id, name: group.name, description: group.description, member_count: count };
+  }
+
+  /** Admins only (the controller says so): members included. */
   async get(id: string, manager: EntityManager = this.groups.manager): Promise<GroupResponseDto> {
     const group = await manager.findOneBy(GroupEntity, { id });
     if (!group) throw new NotFoundException(`group ${id} not found`);
-    const members = await this.memberIds(manager, [id]);
-    return GroupResponseDto.from(group, members.get(id) ?? []);
+    return this.response(group, await this.members(manager, [id], [id]));
   }
 
   async create(dto: CreateGroupDto): Promise<GroupResponseDto> {
@@ -112,13 +129,25 @@ export class GroupsService {
     );
   }
 
-  private async memberIds(manager: EntityManager, groupIds: string[]): Promise<Map<string, string[]>> {
+  private response(group: GroupEntity, members: Map<string, Members>): GroupResponseDto {
+    const { count, userIds } = members.get(group.id) ?? { count: 0, userIds: null };
+    return GroupResponseDto.from(group, count, userIds ?? undefined);
+  }
+
+  /**
+   * Member counts of `groupIds`, and member ids only of `revealed` (ids of the others are never
+   * read). Revealed groups without members get an empty list.
+   */
+  private async members(manager: EntityManager, groupIds: string[], revealed: string[]): Promise<Map<string, Members>> {
     if (groupIds.length === 0) return new Map();
-    const rows = await queryRows<{ group_id: string; user_ids: string[] }>(
+    const rows = await queryRows<{ group_id: string; count: number; user_ids: string[] | null }>(
       manager,
-      sql`SELECT group_id, array_agg(user_id::text ORDER BY user_id) AS user_ids
+      sql`SELECT group_id, count(*)::int AS count,
+              array_agg(user_id::text ORDER BY user_id) FILTER (WHERE group_id = ANY(${revealed}::uuid[])) AS user_ids
        FROM group_members WHERE group_id = ANY(${groupIds}::uuid[]) GROUP BY group_id`,
     );
-    return new Map(rows.map((row) => [row.group_id, row.user_ids]));
+    const found = new Map(rows.map((row) => [row.group_id, { count: row.count, userIds: row.user_ids }]));
+    for (const id of revealed) if (!found.has(id)) found.set(id, { count: 0, userIds: [] });
+    return found;
   }
 }

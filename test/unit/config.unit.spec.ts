@@ -35,6 +35,8 @@ describe('loadConfig', () => {
       bypassAdminAccessControl: true,
       userCanCreateModels: true,
       bcryptRounds: 10,
+      logFormat: 'pretty',
+      logLevel: 'info',
       corsOrigins: [],
     };
     expect(loadConfig({})).toEqual(expected);
@@ -61,6 +63,8 @@ describe('loadConfig', () => {
       BYPASS_ADMIN_ACCESS_CONTROL: 'FALSE',
       USER_CAN_CREATE_MODELS: '0',
       BCRYPT_ROUNDS: '12',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'debug',
       CORS_ORIGINS: ' https://App.example.com , http://localhost:3000/,https://b.example.com:443',
     });
     expect(config).toEqual({
@@ -79,6 +83,8 @@ describe('loadConfig', () => {
       bypassAdminAccessControl: false,
       userCanCreateModels: false,
       bcryptRounds: 12,
+      logFormat: 'json',
+      logLevel: 'debug',
       corsOrigins: ['https://app.example.com', 'http://localhost:3000', 'https://b.example.com'],
     });
   });
@@ -126,12 +132,20 @@ describe('loadConfig', () => {
     ['BCRYPT_ROUNDS', '3'],
     ['BCRYPT_ROUNDS', '16'],
     ['BCRYPT_ROUNDS', 'fast'],
+    ['LOG_FORMAT', 'text'],
+    ['LOG_LEVEL', 'verbose'],
     ['CORS_ORIGINS', '*'],
     ['CORS_ORIGINS', 'app.example.com'],
     ['CORS_ORIGINS', 'https://app.example.com/path'],
     ['CORS_ORIGINS', 'https://ok.example.com,ftp://files.example.com'],
   ])('rejects %s=%s with a ConfigError naming the variable', (name, value) => {
     expect(configError({ [name]: value }).message).toContain(name);
+  });
+
+  it('logs JSON by default in production, and LOG_FORMAT wins over NODE_ENV', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).logFormat).toBe('json');
+    expect(loadConfig({ NODE_ENV: 'production', LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(loadConfig({ NODE_ENV: 'development' }).logFormat).toBe('pretty');
   });
 
   it('rejects ADMIN_EMAIL without ADMIN_PASSWORD, and the reverse', () => {

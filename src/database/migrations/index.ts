@@ -5,6 +5,7 @@ import { SearchStatistics1763780300000 } from './1763780300000-SearchStatistics'
 import { CoveringListIndexes1763780400000 } from './1763780400000-CoveringListIndexes';
 import { ApiKeyReadOnly1796034262074 } from './1796034262074-ApiKeyReadOnly';
 import { GroupNamesIgnoreCase1796034400000 } from './1796034400000-GroupNamesIgnoreCase';
+import { UserDirectoryIndexes1796038402000 } from './1796038402000-UserDirectoryIndexes';
 
 /** Every migration, in order. Listed by class so they run the same from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CoveringListIndexes1763780400000,
   ApiKeyReadOnly1796034262074,
   GroupNamesIgnoreCase1796034400000,
+  UserDirectoryIndexes1796038402000,
 ];

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { DisplayName } from '../../common/text-fields';
 import type { GroupEntity } from '../group.entity';
 
@@ -45,6 +46,24 @@ export class UpdateGroupDto {
   description?: string;
 }
 
+/** `true`/`false` as booleans, an empty value as absent; anything else stays, for IsIn to name. */
+function parseQueryBoolean(value: unknown): unknown {
+  if (value === '') return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value;
+}
+
+export class ListGroupsQueryDto {
+  @ApiPropertyOptional({
+    type: Boolean,
+    description: 'true: every group the caller may share with (all groups; members only of its own)',
+  })
+  @IsOptional()
+  @IsIn([true, false], { message: 'share must be true or false' })
+  @Transform(({ value }: { value: unknown }) => parseQueryBoolean(value))
+  share?: boolean;
+}
+
 export class GroupResponseDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -55,8 +74,14 @@ export class GroupResponseDto {
   @ApiProperty()
   description!: string;
 
-  @ApiProperty({ type: [String], description: 'Member user ids, sorted' })
-  user_ids!: string[];
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Member user ids, sorted; only for admins and the group’s own members',
+  })
+  user_ids?: string[];
+
+  @ApiProperty({ description: 'How many users are in the group' })
+  member_count!: number;
 
   @ApiProperty({ description: 'unix seconds' })
   created_at!: number;
@@ -64,14 +89,31 @@ export class GroupResponseDto {
   @ApiProperty({ description: 'unix seconds' })
   updated_at!: number;
 
-  static from(group: GroupEntity, userIds: string[]): GroupResponseDto {
+  /** `userIds` undefined: the caller may not see who is in the group, so the key is left out. */
+  static from(group: GroupEntity, memberCount: number, userIds?: string[]): GroupResponseDto {
     return {
       id: group.id,
       name: group.name,
       description: group.description,
-      user_ids: userIds,
+      ...(userIds && { user_ids: userIds }),
+      member_count: memberCount,
       created_at: group.createdAt,
       updated_at: group.updatedAt,
     };
   }
+}
+
+/** What anyone may know about a group: group names are not secret, who is in them is. */
+export class GroupInfoResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty()
+  description!: string;
+
+  @ApiProperty()
+  member_count!: number;
 }

@@ -1,0 +1,55 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request, RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { AuthUser } from '../common/auth-user';
+import { redactUrl } from '../common/redact-url';
+import { requestIdOf } from '../common/request-id';
+import type { AppLogger } from './logger';
+
+type LoggedRequest = IncomingMessage & Partial<Pick<Request, 'originalUrl'>> & { user?: AuthUser };
+
+/**
+ * What one request line says. Headers are not logged at all, so Authorization, x-api-key,
+ * x-goog-api-key and cookies cannot leak; the caller is named by id once the guard has run.
+ */
+function describe(request: LoggedRequest, response: ServerResponse, ms: number): Record<string, unknown> {
+  return {
+    method: request.method,
+    path: redactUrl(request.originalUrl ?? request.url ?? ''),
+    status: response.statusCode,
+    ms,
+    caller: request.user?.id ?? null,
+    apiKey: request.user?.apiKey?.id ?? null,
+  };
+}
+
+const summary = (request: LoggedRequest, response: ServerResponse): string =>
+  `${request.method} ${redactUrl(request.originalUrl ?? request.url ?? '')} ${response.statusCode}`;
+
+/** 503 is the known "database unreachable" answer (see /health): a warning, not a fault of ours. */
+function levelOf(status: number, error: Error | undefined): 'info' | 'warn' | 'error' {
+  if (status === 503) return 'warn';
+  return error || status >= 500 ? 'error' : 'info';
+}
+
+/**
+ * One line per request, written when the response ends (whoever answered it: a route, the body
+ * parser, the guard). Runs after requestIdMiddleware so the log and the `x-request-id` header
+ * carry the same id.
+ */
+export function requestLogger(logger: AppLogger): RequestHandler {
+  const middleware = pinoHttp<LoggedRequest>({
+    logger,
+    genReqId: (request) => requestIdOf(request as Request),
+    quietReqLogger: true,
+    quietResLogger: true,
+    customLogLevel: (_request, response, error) => levelOf(response.statusCode, error),
+    customSuccessObject: (request, response, value: { responseTime: number }) =>
+      describe(request, response, value.responseTime),
+    customErrorObject: (request, response, _error, value: { responseTime: number }) =>
+      describe(request, response, value.responseTime),
+    customSuccessMessage: summary,
+    customErrorMessage: summary,
+  });
+  return middleware as unknown as RequestHandler;
+}
