@@ -112,6 +112,8 @@ describe('API keys never have more power than they say: every route × every cre
       expected: account(201),
     },
     'GET /api/users/{id}': { make: () => ({ path: `/api/users/${user.id}` }), expected: read },
+    'GET /api/users/search': { make: () => ({ path: '/api/users/search?query=member' }), expected: read },
+    'GET /api/users/{id}/info': { make: () => ({ path: `/api/users/${user.id}/info` }), expected: read },
     'PATCH /api/users/{id}': {
       // The password change: the only route that changes a password.
       make: async () => ({
@@ -130,6 +132,8 @@ describe('API keys never have more power than they say: every route × every cre
       expected: account(201),
     },
     'GET /api/groups/{id}': { make: () => ({ path: `/api/groups/${groupId}` }), expected: read },
+    'GET /api/groups/{id}/info': { make: () => ({ path: `/api/groups/${groupId}/info` }), expected: read },
+    'GET /api/groups/id/{id}/info': { make: () => ({ path: `/api/groups/id/${groupId}/info` }), expected: read },
     'PATCH /api/groups/{id}': {
       make: async () => ({ path: `/api/groups/${await freshGroup()}`, body: { description: 'changed' } }),
       expected: account(200),
