@@ -28,7 +28,10 @@ function apiV1Alias(request: Request, _response: Response, next: NextFunction): 
 /** Security headers, compression, CORS, pipes, filters, body limits and aliases: everything main.ts and the tests must share. */
 export function configureApp(app: NestExpressApplication, logger: AppLogger): void {
   const filter = new ApiExceptionFilter([new GatewayErrorFormatter()]);
-  useHttpBasics(app, app.get<RuntimeConfig>(APP_CONFIG).corsOrigins);
+  const config = app.get<RuntimeConfig>(APP_CONFIG);
+  // Whom to believe about HTTPS and the public host: the cookie's Secure flag and the cross-site check.
+  app.set('trust proxy', config.trustProxy);
+  useHttpBasics(app, config.corsOrigins);
   app.use(requestIdMiddleware);
   app.use(requestLogger(logger));
   app.use(apiV1Alias);

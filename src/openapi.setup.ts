@@ -41,6 +41,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       SECURITY.apiKeyBearer,
     )
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'An API key' }, SECURITY.apiKeyHeader)
+    .addCookieAuth(
+      'token',
+      {
+        type: 'apiKey',
+        in: 'cookie',
+        description: 'The session cookie sign-in sets; changes need an Origin of this service or CORS_ORIGINS',
+      },
+      SECURITY.sessionCookie,
+    )
     .addApiKey(
       { type: 'apiKey', in: 'header', name: 'x-goog-api-key', description: 'An API key; gateway routes only' },
       GATEWAY_SECURITY.googHeader,

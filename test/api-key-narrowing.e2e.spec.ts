@@ -103,6 +103,8 @@ describe('API keys never have more power than they say: every route × every cre
       expected: open,
     },
     'GET /api/auths': { make: () => ({ path: '/api/auths' }), expected: read },
+    'POST /api/auths/signout': { make: () => ({ path: '/api/auths/signout' }), expected: open },
+    'GET /api/auths/signout': { make: () => ({ path: '/api/auths/signout' }), expected: open },
     'GET /api/users': { make: () => ({ path: '/api/users' }), expected: read },
     'POST /api/users': {
       make: () => ({

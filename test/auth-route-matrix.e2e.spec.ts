@@ -60,6 +60,19 @@ describe('who may call which users, groups, keys and auth route', () => {
       make: () => ({ path: '/api/auths/signin', body: { email: admin().email, password: DEFAULT_PASSWORD } }),
       expected: [200, 200, 200, 200],
     },
+    // Public and idempotent: an expired or missing session must still be able to sign out.
+    {
+      method: 'post',
+      route: '/api/auths/signout',
+      make: () => ({ path: '/api/auths/signout' }),
+      expected: [200, 200, 200, 200],
+    },
+    {
+      method: 'get',
+      route: '/api/auths/signout',
+      make: () => ({ path: '/api/auths/signout' }),
+      expected: [200, 200, 200, 200],
+    },
     { method: 'get', route: '/api/auths', make: () => ({ path: '/api/auths' }), expected: [200, 200, 200, 401] },
     { method: 'get', route: '/api/users', make: () => ({ path: '/api/users' }), expected: [200, 403, 403, 401] },
     {

@@ -164,7 +164,8 @@ describe('HTTP basics', () => {
         expect(res.headers['access-control-allow-origin']).toBe('https://app.example.com');
         expect(res.headers['access-control-allow-methods']).toContain('GET');
         expect(res.headers['access-control-allow-headers']).toBe('authorization');
-        expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+        // Open WebUI's pages sign in with credentials: 'include', which browsers refuse without this.
+        expect(res.headers['access-control-allow-credentials']).toBe('true');
         const actual = await request(withCors.server).get('/health').set('Origin', 'https://app.example.com');
         expect(actual.headers['access-control-allow-origin']).toBe('https://app.example.com');
       });

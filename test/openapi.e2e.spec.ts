@@ -97,17 +97,17 @@ describe('the OpenAPI document', () => {
     for (const { path, method, op } of operations(isModelPath)) {
       expect([`${method} ${path}`, schemes(op.security)]).toEqual([
         `${method} ${path}`,
-        ['api-key', 'bearer', 'x-api-key'],
+        ['api-key', 'bearer', 'cookie', 'x-api-key'],
       ]);
     }
     for (const { path, method, op } of operations(isGatewayPath)) {
       expect([`${method} ${path}`, schemes(op.security)]).toEqual([
         `${method} ${path}`,
-        ['api-key', 'bearer', 'key', 'x-api-key', 'x-goog-api-key'],
+        ['api-key', 'bearer', 'cookie', 'key', 'x-api-key', 'x-goog-api-key'],
       ]);
     }
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(
-      ['api-key', 'bearer', 'key', 'x-api-key', 'x-goog-api-key'].sort(),
+      ['api-key', 'bearer', 'cookie', 'key', 'x-api-key', 'x-goog-api-key'].sort(),
     );
   });
 

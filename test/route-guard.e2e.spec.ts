@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { signUp } from './support/actors';
 import { expressRoutes, nestRoutes, type NestRoute } from './support/served-routes';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -61,10 +62,43 @@ describe('the global guard covers every route', () => {
     expect(leaks).toEqual([]);
   });
 
+  it('answers 401 to an invalid session cookie on every route not marked @Public(), from its own origin', async () => {
+    const leaks: string[] = [];
+    for (const route of routes.filter((r) => !r.isPublic)) {
+      const call = request(t.server)[route.method as 'get'](fillParams(route.path));
+      const res = await call.set({ Cookie: 'token=not.a.token', Origin: t.baseUrl }).send({});
+      if (res.status !== 401) leaks.push(`${route.method.toUpperCase()} ${route.path} → ${res.status}`);
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('refuses every guarded non-GET route a valid session cookie sent from another origin', async () => {
+    const admin = await signUp(t, 'Guard Walk Admin');
+    const writes = routes.filter((r) => !r.isPublic && r.method !== 'get');
+    expect(writes.length).toBeGreaterThanOrEqual(10);
+    const leaks: string[] = [];
+    for (const route of writes) {
+      const call = request(t.server)[route.method as 'post'](fillParams(route.path));
+      const res = await call.set({ Cookie: `token=${admin.token}`, Origin: 'https://evil.example' }).send({});
+      const detail = String(res.body.detail ?? '');
+      if (res.status !== 403 || !detail.startsWith('cross-site request refused'))
+        leaks.push(`${route.method.toUpperCase()} ${route.path} → ${res.status} ${detail}`);
+    }
+    expect(leaks).toEqual([]);
+  });
+
   it('lets only deliberately public routes through without credentials', () => {
     const open = routes.filter((route) => route.isPublic).map((route) => `${route.method} ${route.path}`);
     // Public routes are the exception: fewer than a quarter of the API.
     expect(open.length).toBeLessThan(routes.length / 4);
-    expect(open).toEqual(expect.arrayContaining(['get /health', 'post /api/auths/signin', 'post /api/auths/signup']));
+    expect(open).toEqual(
+      expect.arrayContaining([
+        'get /health',
+        'post /api/auths/signin',
+        'post /api/auths/signup',
+        'post /api/auths/signout',
+        'get /api/auths/signout',
+      ]),
+    );
   });
 });

@@ -16,7 +16,9 @@ import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { ApiKeyStrategy } from './api-key.strategy';
 import { bearerToken, hasGatewayOnlyKey, readApiKey } from './credentials';
 import { JwtStrategy } from './jwt.strategy';
+import { crossSiteRefusal } from './request-origin';
 import { runStrategy } from './run-strategy';
+import { sessionCookie } from './session-cookie';
 
 /** Methods that never change anything: the only ones a read-only key may use. */
 const READ_METHODS = new Set(['GET', 'HEAD']);
@@ -27,7 +29,10 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
  * and one of the @Roles() when it names some (403). An API key never has more power than it says
  * (docs/access.md): it may not use @SignInTokenOnly() routes, may write only on @ApiKeysMayWrite()
  * routes, and a read-only key may not write at all (403, before any lookup). It leaves the user
- * and the access rule's view of them (@CurrentUser(), @CurrentCaller()) on the request.
+ * and the access rule's view of them (@CurrentUser(), @CurrentCaller()) on the request. Credentials
+ * in order of precedence: an API key, a Bearer sign-in token, the session cookie; a request that
+ * changes something with only the cookie must come from this service's own pages or CORS_ORIGINS
+ * (403, docs/access.md).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -57,6 +62,12 @@ export class AccessGuard implements CanActivate {
         '?key= and x-goog-api-key work only on /v1 and /v1beta (model lists for Gemini clients); ' +
           'on /api send the key as Authorization: Bearer sk-… or x-api-key',
       );
+    }
+    if (sessionCookie(request) !== null) {
+      // Before the token is checked: a cross-site request is refused without a database lookup.
+      const refusal = crossSiteRefusal(request, this.config.corsOrigins);
+      if (refusal !== null) throw new ForbiddenException(refusal);
+      return runStrategy(this.jwtStrategy, request, response);
     }
     throw new UnauthorizedException(
       'Not signed in: send Authorization: Bearer <token from sign-in>, or an API key (Bearer sk-… or x-api-key)',

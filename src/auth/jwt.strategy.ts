@@ -1,9 +1,12 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { ExtractJwt, Strategy } from 'passport-jwt';
+import type { Request } from 'express';
+import { Strategy } from 'passport-jwt';
 import type { AuthUser } from '../common/auth-user';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { AuthUserLoader } from './auth-user.loader';
+import { bearerToken } from './credentials';
+import { sessionCookie } from './session-cookie';
 
 export interface JwtPayload {
   sub: string;
@@ -11,7 +14,10 @@ export interface JwtPayload {
   exp: number;
 }
 
-/** Sign-in tokens: HS256 only (no `none`, no algorithm confusion), expiry enforced. */
+/**
+ * Sign-in tokens: HS256 only (no `none`, no algorithm confusion), expiry enforced. The token is
+ * the Bearer header's, else the session cookie's (the guard decides which one a request uses).
+ */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
@@ -19,7 +25,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     private readonly loader: AuthUserLoader,
   ) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: (request: Request) => bearerToken(request) ?? sessionCookie(request),
       secretOrKey: config.jwtSecret,
       algorithms: ['HS256'],
       ignoreExpiration: false,

@@ -53,10 +53,12 @@ function securityHeaders(): (request: Request, response: Response, next: NextFun
 /**
  * Security headers, gzip/br for answers over 1 KiB, and CORS for the configured origins only
  * (none by default: then browsers on other origins cannot read answers). Registered first, so
- * every answer, errors included, gets them; a preflight is answered before the guard.
+ * every answer, errors included, gets them; a preflight is answered before the guard. CORS allows
+ * credentials because Open WebUI's pages sign in and read the caller with `credentials: 'include'`,
+ * which browsers refuse without it; a listed origin is trusted with the session cookie anyway.
  */
 export function useHttpBasics(app: NestExpressApplication, corsOrigins: string[]): void {
   app.use(securityHeaders());
-  if (corsOrigins.length > 0) app.enableCors({ origin: corsOrigins, maxAge: 600 });
+  if (corsOrigins.length > 0) app.enableCors({ origin: corsOrigins, credentials: true, maxAge: 600 });
   app.use(compression(COMPRESSION_OPTIONS));
 }

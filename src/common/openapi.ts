@@ -9,9 +9,10 @@ export const SECURITY = {
   signInToken: 'bearer',
   apiKeyBearer: 'api-key',
   apiKeyHeader: 'x-api-key',
+  sessionCookie: 'cookie',
 } as const;
 
-/** Any caller credential: a sign-in token, or an API key as Bearer or in `x-api-key` (alternatives). */
+/** Any caller credential: a sign-in token (Bearer or the session cookie), or an API key as Bearer or in `x-api-key` (alternatives). */
 export function ApiCallerAuth(): MethodDecorator & ClassDecorator {
   return applyDecorators(...Object.values(SECURITY).map((name) => ApiSecurity(name)));
 }

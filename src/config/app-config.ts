@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { UserRole } from '../common/user-role';
 
@@ -28,7 +29,15 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** Browser origins allowed to call the API (CORS); empty means CORS is off. */
   corsOrigins: string[];
+  /**
+   * Express's `trust proxy`: which proxies' X-Forwarded-Proto/-Host/-For to believe. It decides
+   * whether a request came over HTTPS (the cookie's Secure flag) and which origin is the service's own.
+   */
+  trustProxy: TrustProxy;
 }
+
+/** false (default: no proxy), true (any), a hop count, or addresses, subnets and names Express knows. */
+export type TrustProxy = boolean | number | string[];
 
 /** A bad environment value; the message names the variable. */
 export class ConfigError extends Error {}
@@ -117,6 +126,37 @@ function corsOrigins(env: Env): string[] {
     });
 }
 
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+/** Words for TRUST_PROXY=true/false; digits there are a hop count, as in Express. */
+const BOOLEAN_WORDS = new Set(['true', 'yes', 'on', 'false', 'no', 'off']);
+
+function trustedProxyEntry(item: string): boolean {
+  if (PROXY_NAMES.has(item)) return true;
+  const [address, bits, ...rest] = item.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
+/** TRUST_PROXY: true/false, a hop count, or a comma-separated list of addresses, subnets or loopback/linklocal/uniquelocal. */
+function trustProxy(env: Env): TrustProxy {
+  const raw = read(env, 'TRUST_PROXY')?.toLowerCase();
+  if (raw === undefined) return false;
+  if (BOOLEAN_WORDS.has(raw)) return bool(env, 'TRUST_PROXY', false);
+  if (/^\d+$/.test(raw)) return int(env, 'TRUST_PROXY', 0, 0, 100);
+  const items = raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  const bad = items.find((item) => !trustedProxyEntry(item));
+  if (bad !== undefined || items.length === 0) {
+    throw new ConfigError(
+      `TRUST_PROXY must be true, false, a hop count, or addresses and subnets such as 10.0.0.1, 10.0.0.0/8, loopback (comma-separated), got "${bad ?? raw}"`,
+    );
+  }
+  return items;
+}
+
 /** Reads and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const adminEmail = read(env, 'ADMIN_EMAIL') ?? null;
@@ -151,6 +191,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     corsOrigins: corsOrigins(env),
+    trustProxy: trustProxy(env),
   };
 }
 

@@ -5,7 +5,7 @@ import { Caller, CurrentCaller } from '../access/caller';
 import { ApiKeysMayWrite, Roles } from '../common/decorators';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { ApiCallerAuth, ApiErrorResponses } from '../common/openapi';
-import { ListModelsQueryDto, ModelIdQueryDto } from './dto/list-models-query.dto';
+import { ListModelsQueryDto, ModelIdQueryDto, ModelImageQueryDto } from './dto/list-models-query.dto';
 import { ModelIdDto } from './dto/model-fields.dto';
 import { CreateModelDto, ImportModelsDto, UpdateAccessDto, UpdateModelDto } from './dto/model-requests.dto';
 import { ImportResponseDto, ModelListResponseDto, ModelResponseDto } from './dto/model-response.dto';
@@ -82,7 +82,7 @@ export class ModelsController {
   @ApiErrorResponses([400, 401, 403, 404, 503])
   async image(
     @CurrentCaller() caller: Caller,
-    @Query() query: ModelIdQueryDto,
+    @Query() query: ModelImageQueryDto,
     @Res() response: Response,
   ): Promise<void> {
     const image = profileImageOf((await this.reader.one(caller, query.id)).meta);

@@ -38,6 +38,7 @@ describe('loadConfig', () => {
       logFormat: 'pretty',
       logLevel: 'info',
       corsOrigins: [],
+      trustProxy: false,
     };
     expect(loadConfig({})).toEqual(expected);
   });
@@ -66,6 +67,7 @@ describe('loadConfig', () => {
       LOG_FORMAT: 'json',
       LOG_LEVEL: 'debug',
       CORS_ORIGINS: ' https://App.example.com , http://localhost:3000/,https://b.example.com:443',
+      TRUST_PROXY: 'loopback, 10.0.0.0/8,::1',
     });
     expect(config).toEqual({
       port: 3000,
@@ -86,7 +88,19 @@ describe('loadConfig', () => {
       logFormat: 'json',
       logLevel: 'debug',
       corsOrigins: ['https://app.example.com', 'http://localhost:3000', 'https://b.example.com'],
+      trustProxy: ['loopback', '10.0.0.0/8', '::1'],
     });
+  });
+
+  it.each([
+    ['true', true],
+    ['Off', false],
+    ['2', 2],
+    ['0', 0],
+    ['192.168.1.10', ['192.168.1.10']],
+    ['uniquelocal,fd00::/8', ['uniquelocal', 'fd00::/8']],
+  ])('reads TRUST_PROXY=%s as %j (digits are a hop count, as in Express)', (raw, expected) => {
+    expect(loadConfig({ TRUST_PROXY: raw }).trustProxy).toEqual(expected);
   });
 
   it.each([
@@ -138,6 +152,12 @@ describe('loadConfig', () => {
     ['CORS_ORIGINS', 'app.example.com'],
     ['CORS_ORIGINS', 'https://app.example.com/path'],
     ['CORS_ORIGINS', 'https://ok.example.com,ftp://files.example.com'],
+    ['TRUST_PROXY', 'maybe'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['TRUST_PROXY', 'proxy.example.com'],
+    ['TRUST_PROXY', 'loopback,10.0.0.1/8/1'],
+    ['TRUST_PROXY', '101'],
+    ['TRUST_PROXY', ','],
   ])('rejects %s=%s with a ConfigError naming the variable', (name, value) => {
     expect(configError({ [name]: value }).message).toContain(name);
   });

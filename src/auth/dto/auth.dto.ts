@@ -47,3 +47,8 @@ export class SessionResponseDto {
   @ApiProperty({ type: UserResponseDto })
   user!: UserResponseDto;
 }
+
+export class SignOutResponseDto {
+  @ApiProperty({ enum: [true] })
+  status!: true;
+}

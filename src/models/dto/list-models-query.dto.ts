@@ -50,3 +50,12 @@ export class ModelIdQueryDto {
   @Length(1, 256)
   id!: string;
 }
+
+/** Open WebUI's pages add `lang` to the image URL; it is accepted and ignored (docs/api.md). */
+export class ModelImageQueryDto extends ModelIdQueryDto {
+  @ApiPropertyOptional({ description: "Ignored (Open WebUI's pages send their language)", maxLength: 64 })
+  @IsOptional()
+  @MaxLength(64)
+  @IsString()
+  lang?: string;
+}
