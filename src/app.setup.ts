@@ -15,13 +15,17 @@ import { GatewayErrorFormatter } from './gateway/gateway-error.formatter';
 import { AppLogger, createLogger, NestLogger } from './logging/logger';
 import { requestLogger } from './logging/request-log';
 import { refuseInference } from './gateway/inference-paths';
+import { V1_ONLY_PATHS } from './api-v1-paths';
 import { setupOpenApi } from './openapi.setup';
 
 export const BODY_LIMIT = '1mb';
 
 /** `/api/v1/...` is an alias of `/api/...`: rewrite before routing so every route answers on both. */
 function apiV1Alias(request: Request, _response: Response, next: NextFunction): void {
-  if (request.url.startsWith('/api/v1/')) request.url = '/api/' + request.url.slice('/api/v1/'.length);
+  const path = request.path.length > 1 ? request.path.replace(/\/+$/, '') : request.path;
+  if (request.url.startsWith('/api/v1/') && !V1_ONLY_PATHS.has(path)) {
+    request.url = '/api/' + request.url.slice('/api/v1/'.length);
+  }
   next();
 }
 

@@ -1,18 +1,20 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { V1_ONLY_PATHS } from './api-v1-paths';
 import { SECURITY } from './common/openapi';
 import { GATEWAY_SECURITY } from './gateway/gateway-openapi';
 
 /**
  * `/api/v1/...` is served by rewriting the URL before routing (app.setup.ts), so Nest and Swagger
  * never see it. The document lists each /api path again under /api/v1 (same operation, its own
- * operationId, `x-alias-of` naming the original) so generated clients may use either prefix.
+ * operationId, `x-alias-of` naming the original) so generated clients may use either prefix,
+ * except where Open WebUI's /api/v1 path is a route of its own or none (api-v1-paths.ts).
  */
 export function withApiV1Aliases(document: OpenAPIObject): OpenAPIObject {
   const paths = { ...document.paths };
   for (const [path, item] of Object.entries(document.paths)) {
     const alias = path.replace(/^\/api\//, '/api/v1/');
-    if (alias === path || path.startsWith('/api/v1/') || paths[alias]) continue;
+    if (alias === path || path.startsWith('/api/v1/') || paths[alias] || V1_ONLY_PATHS.has(alias)) continue;
     const copy = structuredClone(item) as Record<string, { operationId?: string } & Record<string, unknown>>;
     for (const operation of Object.values(copy)) {
       if (typeof operation !== 'object' || operation === null || !('responses' in operation)) continue;

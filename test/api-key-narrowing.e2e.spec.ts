@@ -174,10 +174,26 @@ describe('API keys never have more power than they say: every route × every cre
       expected: read,
       check: (body, c) => expect((body as string[]).includes('outside-tag')).toBe(!NARROWED.includes(c)),
     },
+    'GET /api/models': {
+      make: () => ({ path: '/api/models' }),
+      expected: read,
+      check: (body, c) => showsOutside(ids(body.data), c),
+    },
     'GET /api/models/base': {
       make: () => ({ path: '/api/models/base' }),
       expected: read,
+      check: (body, c) => expect(ids(body.data)).toEqual(c === 'allowList' ? [] : ['acme/base']),
+    },
+    'GET /api/v1/models/base': {
+      make: () => ({ path: '/api/v1/models/base' }),
+      expected: read,
       check: (body, c) => expect(ids(body)).toEqual(c === 'allowList' ? [] : ['acme/base']),
+    },
+    'GET /api/v1/models/base/tags': { make: () => ({ path: '/api/v1/models/base/tags' }), expected: read },
+    'GET /api/v1/models/all': {
+      make: () => ({ path: '/api/v1/models/all' }),
+      expected: account(200),
+      check: (body) => expect(ids(body)).toContain(OUTSIDE),
     },
     'POST /api/models/create': {
       make: () => ({
@@ -246,11 +262,33 @@ describe('API keys never have more power than they say: every route × every cre
     },
     'GET /v1/models/{id}': { make: () => ({ path: `/v1/models/${OUTSIDE}` }), expected: narrowedRead },
     'GET /v1beta/models/{id}': { make: () => ({ path: `/v1beta/models/${OUTSIDE}` }), expected: narrowedRead },
+    // Last: the token's success deletes every custom model the rows above read.
+    'DELETE /api/v1/models/delete/all': { make: () => ({ path: '/api/v1/models/delete/all' }), expected: account(200) },
   };
 
   it('has a row for every route the app documents (so a new route cannot skip this matrix)', async () => {
     const documented = (await openApiOperations(t)).map(label).sort();
     expect(Object.keys(rows).sort()).toEqual(documented);
+  });
+
+  it('reads the gateway list with a narrowed key in every client format', async () => {
+    const anthropic = await request(t.server)
+      .get('/v1/models')
+      .set({ 'x-api-key': credential.allowList, 'anthropic-version': '2023-06-01' })
+      .expect(200);
+    expect(ids(anthropic.body.data)).toEqual([INSIDE]);
+    const gemini = await request(t.server).get('/v1beta/models').set('x-goog-api-key', credential.group).expect(200);
+    expect(gemini.body.models.map((m: { name: string }) => m.name)).toEqual(['models/acme/base', `models/${INSIDE}`]);
+  });
+
+  it('lets a read-only key HEAD, and refuses its write to a missing model with 403, before any lookup', async () => {
+    await request(t.server).head(`/api/models/model?id=${INSIDE}`).set(bearer(credential.readOnly)).expect(200);
+    const res = await request(t.server)
+      .post('/api/models/model/delete')
+      .set(bearer(credential.readOnly))
+      .send({ id: 'does/not-exist' })
+      .expect(403);
+    expect(res.body.detail).toMatch(/read-only/);
   });
 
   const cases = Object.entries(rows).flatMap(([route, row]) =>
@@ -272,25 +310,5 @@ describe('API keys never have more power than they say: every route × every cre
     }
     if (before) expect(await snapshotTables(t.dataSource)).toEqual(before);
     if (expected === 200 && row.check) row.check(res.body, c);
-  });
-
-  it('reads the gateway list with a narrowed key in every client format', async () => {
-    const anthropic = await request(t.server)
-      .get('/v1/models')
-      .set({ 'x-api-key': credential.allowList, 'anthropic-version': '2023-06-01' })
-      .expect(200);
-    expect(ids(anthropic.body.data)).toEqual([INSIDE]);
-    const gemini = await request(t.server).get('/v1beta/models').set('x-goog-api-key', credential.group).expect(200);
-    expect(gemini.body.models.map((m: { name: string }) => m.name)).toEqual(['models/acme/base', `models/${INSIDE}`]);
-  });
-
-  it('lets a read-only key HEAD, and refuses its write to a missing model with 403, before any lookup', async () => {
-    await request(t.server).head(`/api/models/model?id=${INSIDE}`).set(bearer(credential.readOnly)).expect(200);
-    const res = await request(t.server)
-      .post('/api/models/model/delete')
-      .set(bearer(credential.readOnly))
-      .send({ id: 'does/not-exist' })
-      .expect(403);
-    expect(res.body.detail).toMatch(/read-only/);
   });
 });

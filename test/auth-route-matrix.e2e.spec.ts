@@ -187,11 +187,44 @@ describe('who may call which users, groups, keys and auth route', () => {
       make: async (caller) => ({ path: `/api/keys/${await keyFor(caller)}` }),
       expected: [200, 200, 403, 401],
     },
+    // Open WebUI's model routes (docs/api.md); delete/all removes custom models only, none exist here.
+    { method: 'get', route: '/api/models', make: () => ({ path: '/api/models' }), expected: [200, 200, 403, 401] },
+    {
+      method: 'get',
+      route: '/api/models/base',
+      make: () => ({ path: '/api/models/base' }),
+      expected: [200, 200, 403, 401],
+    },
+    {
+      method: 'get',
+      route: '/api/v1/models/base',
+      make: () => ({ path: '/api/v1/models/base' }),
+      expected: [200, 200, 403, 401],
+    },
+    {
+      method: 'get',
+      route: '/api/v1/models/base/tags',
+      make: () => ({ path: '/api/v1/models/base/tags' }),
+      expected: [200, 200, 403, 401],
+    },
+    {
+      method: 'get',
+      route: '/api/v1/models/all',
+      make: () => ({ path: '/api/v1/models/all' }),
+      expected: [200, 403, 403, 401],
+    },
+    {
+      method: 'delete',
+      route: '/api/v1/models/delete/all',
+      make: () => ({ path: '/api/v1/models/delete/all' }),
+      expected: [200, 403, 403, 401],
+    },
   ];
 
-  it('lists every users, groups, keys and auth route the app serves', () => {
+  it("lists every users, groups, keys and auth route the app serves, and Open WebUI's model routes", () => {
+    const openWebUi = /^\/api\/(models(\/base)?|v1\/models\/.*)$/;
     const served = nestRoutes(t)
-      .filter((route) => /^\/api\/(users|groups|keys|auths)(\/|$)/.test(route.path))
+      .filter((route) => /^\/api\/(users|groups|keys|auths)(\/|$)/.test(route.path) || openWebUi.test(route.path))
       .map((route) => `${route.method} ${route.path}`);
     expect(routes.map((route) => `${route.method} ${route.route}`).sort()).toEqual(served.sort());
   });

@@ -259,7 +259,9 @@ describe('hostile query strings and paths on every route', () => {
 
   it('answers a 10,000-character unknown query parameter on every route without a server error', async () => {
     const p = problems();
-    for (const op of ops) {
+    // A route that takes no input at all would simply run: delete/all would empty the registry
+    // the last check compares (its own tests: openwebui-models.e2e.spec.ts).
+    for (const op of ops.filter((o) => label(o) !== 'DELETE /api/v1/models/delete/all')) {
       const answer = await send(op, op.bodySchema ? {} : undefined, `zz=${LONG.slice(5000)}&${LONG.slice(5000)}=1`);
       if (answer.status >= 400 || answer.status < 200) p.check(label(op), pathOf(op), answer);
     }

@@ -7,18 +7,27 @@ import { startTestApp, type TestApp } from './support/test-app';
 const FORGED_ID = '11111111-1111-4111-8111-111111111111';
 const LONG_AGO = 1_000_000_000;
 
-/** Server-owned model fields a client might try to set. */
-const MODEL_SERVER_FIELDS: Record<string, unknown> = {
+/**
+ * Server-owned model fields a model answer carries: Open WebUI sends them back, so they are
+ * accepted and ignored (docs/api.md), never applied.
+ */
+const MODEL_RETURNED_FIELDS: Record<string, unknown> = {
   user_id: FORGED_ID,
   created_at: LONG_AGO,
   updated_at: LONG_AGO,
   write_access: true,
-  is_public: true,
   user: { id: FORGED_ID, role: 'admin' },
+};
+
+/** Server-owned model columns no answer carries: still a 400 naming them. */
+const MODEL_INTERNAL_FIELDS: Record<string, unknown> = {
+  is_public: true,
   name_sort: 'aaa',
   search: 'everything',
   tags: ['forged'],
 };
+
+const MODEL_SERVER_FIELDS = { ...MODEL_RETURNED_FIELDS, ...MODEL_INTERNAL_FIELDS };
 
 let t: TestApp;
 let admin: Actor;
@@ -41,8 +50,8 @@ async function modelRow(id: string): Promise<Record<string, unknown> | undefined
 }
 
 describe('mass assignment on models', () => {
-  it('refuses each server-owned field on create with 400 naming it, storing nothing', async () => {
-    for (const [field, value] of Object.entries(MODEL_SERVER_FIELDS)) {
+  it('refuses each internal server column on create with 400 naming it, storing nothing', async () => {
+    for (const [field, value] of Object.entries(MODEL_INTERNAL_FIELDS)) {
       const res = await modelApi(t, user).create({
         id: 'user/forged',
         name: 'n',
@@ -54,21 +63,47 @@ describe('mass assignment on models', () => {
     }
   });
 
-  it('refuses each server-owned field on update, leaving the row as it was', async () => {
+  it('ignores an owner, timestamps and write_access sent on create, keeping the caller as owner', async () => {
+    const res = await modelApi(t, user)
+      .create({ id: 'user/created-forged', name: 'n', base_model_id: 'acme/base', ...MODEL_RETURNED_FIELDS })
+      .expect(201);
+    expect(res.body.user_id).toBe(user.id);
+    const row = (await modelRow('user/created-forged'))!;
+    expect(row).toMatchObject({ user_id: user.id, is_public: false });
+    expect(Number(row.created_at)).toBeGreaterThan(LONG_AGO * 1.5);
+  });
+
+  it('refuses each internal server column on update, leaving the row as it was', async () => {
     const before = await modelRow('user/model');
-    for (const [field, value] of Object.entries(MODEL_SERVER_FIELDS)) {
+    for (const [field, value] of Object.entries(MODEL_INTERNAL_FIELDS)) {
       const res = await modelApi(t, user).update({ id: 'user/model', name: 'changed', [field]: value });
       expectApiError(res, 400, new RegExp(`property ${field} should not exist`));
     }
     expect(await modelRow('user/model')).toEqual(before);
   });
 
-  it('refuses server-owned fields next to a grant set on access/update', async () => {
+  it("ignores someone else's user_id, timestamps and write_access on update: the owner stays", async () => {
+    const before = (await modelRow('user/model'))!;
+    const res = await modelApi(t, user)
+      .update({ id: 'user/model', ...MODEL_RETURNED_FIELDS, user_id: victim.id })
+      .expect(200);
+    expect(res.body).toMatchObject({ user_id: user.id, created_at: Number(before.created_at) });
+    expect(await modelRow('user/model')).toMatchObject({ user_id: user.id, created_at: before.created_at });
+    expect(await modelApi(t, victim).get('user/model')).toHaveProperty('status', 404);
+  });
+
+  it('refuses internal columns next to a grant set on access/update, and ignores returned ones', async () => {
     const res = await request(t.server)
       .post('/api/models/model/access/update')
       .set(bearer(user.token))
       .send({ id: 'user/model', access_grants: [], is_public: true, user_id: victim.id });
-    expectApiError(res, 400, /property (is_public|user_id) should not exist/);
+    expectApiError(res, 400, /property is_public should not exist/);
+    expect(await modelRow('user/model')).toMatchObject({ is_public: false, user_id: user.id });
+    await request(t.server)
+      .post('/api/models/model/access/update')
+      .set(bearer(user.token))
+      .send({ id: 'user/model', name: 'ignored', access_grants: [], user_id: victim.id, write_access: true })
+      .expect(200);
     expect(await modelRow('user/model')).toMatchObject({ is_public: false, user_id: user.id });
   });
 
@@ -93,14 +128,14 @@ describe('mass assignment on models', () => {
     expect(await modelRow('user/sneaky')).toBeUndefined();
   });
 
-  it('does not let a non-admin share with user:* through update (403) or import (skipped)', async () => {
+  it('does not let a non-admin share with user:* through update (403) or import (left out, warned)', async () => {
     const grant = [userGrant('*')];
     const update = await modelApi(t, user).update({ id: 'user/model', access_grants: grant });
     expectApiError(update, 403);
     const imported = await modelApi(t, user)
       .importModels([{ id: 'user/public', name: 'n', base_model_id: 'acme/base', access_grants: grant }])
       .expect(200);
-    expect(imported.body.results[0].status).toBe('skipped');
+    expect(imported.body.results[0]).toMatchObject({ status: 'created', warnings: [expect.any(String)] });
     expect(
       await t.dataSource.query(`SELECT * FROM access_grants WHERE principal_id = '*' AND model_id LIKE 'user/%'`),
     ).toEqual([]);

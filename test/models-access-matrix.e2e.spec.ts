@@ -118,17 +118,21 @@ describe('read routes', () => {
     },
   );
 
-  it.each(cases((c) => (c.admin ? 'lists base models' : 'gets 403 for base models')))('base: %s', async (_title, c) => {
-    const { api } = setup(c);
+  // Base models are for everyone who can build on them (Open WebUI's model editor lists them):
+  // /api/models/base in Open WebUI's {data} shape, /api/v1/models/base as a bare array.
+  it.each(cases(() => 'lists the base models it can build on'))('base: %s', async (_title, c) => {
+    const { w, api, actor } = setup(c);
     const res = await api.base();
     if (DENIED[c.access]) return expectApiError(res, DENIED[c.access]!);
-    if (!c.admin) return expectApiError(res, 403);
     expect(res.status).toBe(200);
-    expect(res.body.find((m: Json) => m.id === MATRIX_BASE_ID)).toMatchObject({
-      base_model_id: null,
+    expect(res.body.data.find((m: Json) => m.id === MATRIX_BASE_ID)).toMatchObject({
       owned_by: 'test-provider',
+      info: { base_model_id: null },
     });
-    expect(res.body.every((m: Json) => m.base_model_id === null)).toBe(true);
+    expect(res.body.data.every((m: Json) => m.info.base_model_id === null)).toBe(true);
+    const v1 = await modelApi(w.t, actor, '/api/v1').base().expect(200);
+    expect(v1.body.map((m: Json) => m.id)).toEqual(res.body.data.map((m: Json) => m.id));
+    expect(v1.body.every((m: Json) => m.base_model_id === null)).toBe(true);
   });
 
   it.each(cases(() => 'creates a custom model on a readable base model'))('create: %s', async (_title, c) => {

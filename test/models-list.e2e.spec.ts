@@ -398,13 +398,19 @@ describe('/api/v1 aliases', () => {
     ['/models/list?query=coder&order_by=name&direction=asc'],
     ['/models/list?view_option=shared&page=2'],
     ['/models/tags'],
-    ['/models/base'],
     ['/models/export'],
     [`/models/model?id=${encodeURIComponent('acme/tool_use')}`],
   ])('answers GET /api/v1%s exactly like /api', async (path) => {
     for (const caller of [admin, people.alice]) {
       const [plain, v1] = [await getRaw(caller, `/api${path}`), await getRaw(caller, `/api/v1${path}`)];
       expect({ status: v1.status, body: v1.body }).toEqual({ status: plain.status, body: plain.body });
+    }
+  });
+
+  it("keeps Open WebUI's own shapes apart: /api/models/base is {data}, /api/v1/models/base a bare array", async () => {
+    for (const caller of [admin, people.alice]) {
+      const [plain, v1] = [await getRaw(caller, '/api/models/base'), await getRaw(caller, '/api/v1/models/base')];
+      expect(plain.body.data.map((m: Json) => m.id)).toEqual(v1.body.map((m: Json) => m.id));
     }
   });
 });

@@ -5,7 +5,7 @@ import {
   createCustomModel,
   groupGrant,
   modelApi,
-  normaliseGrants,
+  storedGrantsOf,
   publicGrant,
   sortGrants,
   userGrant,
@@ -79,7 +79,7 @@ describe('concurrent requests over HTTP', () => {
     const results = await Promise.all(sets.map((grants) => modelApi(t, admin).setAccess('race/grants', grants)));
     expect(results.map((r) => r.status)).toEqual(sets.map(() => 200));
     const final = await storedGrants('race/grants');
-    const submitted = sets.map((set) => JSON.stringify(normaliseGrants(set)));
+    const submitted = sets.map((set) => JSON.stringify(storedGrantsOf(set)));
     expect(submitted).toContain(JSON.stringify(final));
     const [{ is_public }] = await t.dataSource.query(`SELECT is_public FROM models WHERE id = 'race/grants'`);
     expect(is_public).toBe(final.some((g) => g.principal_id === '*'));

@@ -18,12 +18,14 @@ function isPublic(grant: GrantRow): boolean {
 function mergeByPrincipal(requested: AccessGrantDto[]): GrantRow[] {
   const merged = new Map<string, GrantRow>();
   for (const grant of requested) {
-    const principalId = grant.principal_id === '*' ? '*' : grant.principal_id.toLowerCase();
-    const key = `${grant.principal_type}:${principalId}`;
+    const principalType = grant.principal_type === 'anyone' ? 'user' : grant.principal_type;
+    const principalId =
+      grant.principal_type === 'anyone' || grant.principal_id === '*' ? '*' : grant.principal_id.toLowerCase();
+    const key = `${principalType}:${principalId}`;
     const seen = merged.get(key);
     if (!seen || RANK[grant.permission] > RANK[seen.permission]) {
       merged.set(key, {
-        principal_type: grant.principal_type,
+        principal_type: principalType,
         principal_id: principalId,
         permission: grant.permission,
       });
@@ -40,6 +42,8 @@ export class AccessGrantsService {
   /**
    * Checks a requested grant set and returns it normalised: principals must exist (400), and
    * only admins may add a `user:*` grant (403); a non-admin may keep one an admin already gave.
+   * With `warnings` (create and import, where Open WebUI's clone and import send the source's
+   * grants back) a public grant a non-admin may not give is left out and noted there instead.
    * Inside a transaction pass its manager: a second pool connection taken while the first holds
    * the model's row lock deadlocks the pool when every connection waits on that lock.
    */
@@ -48,14 +52,16 @@ export class AccessGrantsService {
     caller: Caller,
     current: GrantRow[] = [],
     manager: EntityManager = this.dataSource.manager,
+    warnings?: string[],
   ): Promise<GrantRow[]> {
-    const grants = mergeByPrincipal(requested);
+    let grants = mergeByPrincipal(requested);
     const currentPublic = current.find(isPublic);
     for (const grant of grants.filter(isPublic)) {
       const widening = !currentPublic || RANK[grant.permission] > RANK[currentPublic.permission];
-      if (!caller.isAdmin && widening) {
-        throw new ForbiddenException('Only admins may share a model with every user (user:*)');
-      }
+      if (caller.isAdmin || !widening) continue;
+      if (!warnings) throw new ForbiddenException('Only admins may share a model with every user (user:*)');
+      warnings.push('The public grant (user:*) was left out: only admins may share a model with every user');
+      grants = grants.filter((g) => !isPublic(g));
     }
     await this.assertPrincipalsExist(grants, manager);
     return grants;

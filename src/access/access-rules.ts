@@ -19,7 +19,8 @@ const MODELS = sql`m`;
  * Each returns a `Sql` fragment: the caller's ids travel as bound parameters.
  */
 export function readablePredicate(caller: Caller, alias = MODELS): Sql {
-  const scope = keyScopePredicate(caller, alias);
+  const narrowed = hasKeyNarrowing(caller);
+  const scope = narrowed ? keyScopePredicate(caller, alias) : null;
   if (caller.bypass) return scope ?? sql`TRUE`;
   const readable = sql`(${alias}.is_public OR ${privateSharePredicate(caller, 'probe', alias)})`;
   return scope === null ? readable : sql`(${readable} AND ${scope})`;
@@ -67,10 +68,10 @@ function grantedIds(caller: Caller, user: Sql, writeOnly: boolean): Sql {
 
 /**
  * The narrowing an API key adds (docs/access.md): with a token group only models granted to that
- * group or public; with an allow-list only those ids. Null without one (sign-in tokens, full keys),
- * so their SQL stays exactly as it was.
+ * group or public; with an allow-list only those ids. TRUE without one; callers that keep the SQL
+ * of sign-in tokens and full keys unchanged ask hasKeyNarrowing first.
  */
-export function keyScopePredicate(caller: Caller, alias = MODELS): Sql | null {
+export function keyScopePredicate(caller: Caller, alias = MODELS): Sql {
   const parts: Sql[] = [];
   if (caller.keyGroupId) {
     parts.push(
@@ -78,5 +79,10 @@ export function keyScopePredicate(caller: Caller, alias = MODELS): Sql | null {
     );
   }
   if (caller.keyModels) parts.push(sql`${alias}.id = ANY(${caller.keyModels}::text[])`);
-  return parts.length > 0 ? sql.join(parts, sql` AND `) : null;
+  return parts.length > 0 ? sql.join(parts, sql` AND `) : sql`TRUE`;
+}
+
+/** The caller came with an API key that has a token group or an allow-list. */
+export function hasKeyNarrowing(caller: Caller): boolean {
+  return caller.keyGroupId !== null || caller.keyModels !== null;
 }

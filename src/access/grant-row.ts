@@ -6,3 +6,13 @@ export interface GrantRow {
   principal_id: string;
   permission: Permission;
 }
+
+/**
+ * Grants as answers show them (Open WebUI's shape): a `write` grant is listed as two entries,
+ * `read` and `write`, for that principal, so its editor shows and toggles write correctly.
+ */
+export function answeredGrants(grants: GrantRow[]): GrantRow[] {
+  return grants.flatMap((grant) =>
+    grant.permission === 'write' ? [{ ...grant, permission: 'read' as const }, grant] : [grant],
+  );
+}

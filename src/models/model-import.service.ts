@@ -13,6 +13,8 @@ export interface ImportResult {
   id: string;
   status: 'created' | 'updated' | 'skipped';
   reason?: string;
+  /** What was left out of a model that was still imported (a public grant, unknown principals). */
+  warnings?: string[];
 }
 
 /** Fields an export carries that the server owns: ignored on import, never stored. */
@@ -23,6 +25,10 @@ function messages(errors: ValidationError[], prefix = ''): string[] {
     ...Object.values(error.constraints ?? {}).map((message) => prefix + message),
     ...messages(error.children ?? [], `${prefix}${error.property}.`),
   ]);
+}
+
+function withWarnings(result: ImportResult, warnings: string[]): ImportResult {
+  return warnings.length > 0 ? { ...result, warnings } : result;
 }
 
 /** An import item that fails validation: reported as skipped, the other items go on. */
@@ -59,13 +65,14 @@ export class ModelImportService {
     try {
       const access = await this.repository.access(this.dataSource.manager, caller, id);
       if (!access) {
-        await this.models.create(caller, await validated(CreateModelDto, input));
-        return { id, status: 'created' };
+        const created = await this.models.create(caller, await validated(CreateModelDto, input));
+        return withWarnings({ id, status: 'created' }, created.warnings ?? []);
       }
       if (!access.canWrite)
         return { id, status: 'skipped', reason: 'A model with this id exists and you cannot write it' };
-      await this.models.update(caller, await validated(UpdateModelDto, input));
-      return { id, status: 'updated' };
+      const warnings: string[] = [];
+      await this.models.update(caller, await validated(UpdateModelDto, input), warnings);
+      return withWarnings({ id, status: 'updated' }, warnings);
     } catch (error) {
       if (error instanceof InvalidItem) return { id, status: 'skipped', reason: error.message };
       if (error instanceof HttpException) return { id, status: 'skipped', reason: describeError(error).message };

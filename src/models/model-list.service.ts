@@ -18,7 +18,7 @@ export function toListParams(dto: ListModelsQueryDto): ListParams {
   };
 }
 
-/** The read-only collections: the workspace list, tags, base models and the export. */
+/** The read-only collections: the workspace list, tags and the export. */
 @Injectable()
 export class ModelListService {
   constructor(
@@ -39,10 +39,6 @@ export class ModelListService {
   /** Sorted distinct tag names over the custom models the caller can read. */
   tags(caller: Caller): Promise<string[]> {
     return this.models.tags(caller);
-  }
-
-  async baseModels(caller: Caller): Promise<ModelResponse[]> {
-    return this.reader.toResponses(await this.models.baseModels(caller), { linkImages: false });
   }
 
   /** Every model the caller can write, with its grants. */

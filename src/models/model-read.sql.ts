@@ -1,4 +1,10 @@
-import { keyScopePredicate, privateSharePredicate, readablePredicate, writablePredicate } from '../access/access-rules';
+import {
+  hasKeyNarrowing,
+  keyScopePredicate,
+  privateSharePredicate,
+  readablePredicate,
+  writablePredicate,
+} from '../access/access-rules';
 import type { Caller } from '../access/caller';
 import type { UserRole } from '../common/user-role';
 import { escapeLike, Sql, sql } from '../common/sql';
@@ -79,8 +85,31 @@ export function readableModelSql(caller: Caller, id: string): Sql {
   return readableModelsSql(caller, sql`m.id = ${id}`);
 }
 
-export function baseModelsSql(caller: Caller): Sql {
-  return readableModelsSql(caller, sql`m.base_model_id IS NULL`);
+/** The base models the caller can build on (can read), optionally only those with a tag. */
+export function baseModelsSql(caller: Caller, options: { tag?: string | null } = {}): Sql {
+  const where = [sql`m.base_model_id IS NULL`];
+  if (options.tag) where.push(sql`m.tags @> ARRAY[${options.tag.trim().toLowerCase()}]::text[]`);
+  return readableModelsSql(caller, sql.join(where, sql` AND `));
+}
+
+/** Sorted distinct tag names over the base models the caller can build on. */
+export function baseTagsSql(caller: Caller): Sql {
+  return sql`SELECT DISTINCT t.tag COLLATE "C" AS tag FROM models m, unnest(m.tags) AS t(tag)
+       WHERE m.base_model_id IS NULL AND ${readablePredicate(caller)}
+       ORDER BY 1`;
+}
+
+/**
+ * Open WebUI's model list (GET /api/models): active models the caller can read, narrowed by its
+ * API key like the gateway's, leaving out custom models whose base model is disabled.
+ */
+export function activeModelsSql(caller: Caller): Sql {
+  return readableModelsSql(caller, sql`m.is_active AND (b.id IS NULL OR b.is_active)`);
+}
+
+/** Every custom model (admin settings: GET /api/v1/models/all). */
+export function customModelsSql(caller: Caller): Sql {
+  return readableModelsSql(caller, sql`m.base_model_id IS NOT NULL`);
 }
 
 /** The export: every model the caller can write. */
@@ -149,8 +178,9 @@ function listFilters(caller: Caller, params: ListParams): Sql {
  * An API key's narrowing applies to both shares; without one the statement is unchanged.
  */
 export function listCountSql(caller: Caller, params: ListParams): Sql {
-  const scope = keyScopePredicate(caller);
-  const filters = scope === null ? listFilters(caller, params) : sql`${listFilters(caller, params)} AND ${scope}`;
+  const filters = hasKeyNarrowing(caller)
+    ? sql`${listFilters(caller, params)} AND ${keyScopePredicate(caller)}`
+    : listFilters(caller, params);
   if (caller.bypass) return sql`SELECT count(*)::int AS total FROM models m WHERE ${filters}`;
   const publicCount = sql`SELECT count(*) FROM models m WHERE ${filters} AND m.is_public`;
   const privateCount = sql`SELECT count(*) FROM models m

@@ -1,4 +1,4 @@
-import type { GrantRow } from '../access/grant-row';
+import { answeredGrants, GrantRow } from '../access/grant-row';
 import type { UserRole } from '../common/user-role';
 import type { ModelRow, ModelSummaryRow } from './model-read.sql';
 
@@ -52,7 +52,7 @@ export function toModelResponse(row: ModelRow, grants: GrantRow[], options: { li
     name: row.name,
     params: row.write_access ? row.params : {},
     meta,
-    access_grants: row.write_access ? grants : [],
+    access_grants: row.write_access ? answeredGrants(grants) : [],
     is_active: row.is_active,
     write_access: row.write_access,
     user: owner(row),

@@ -3,7 +3,10 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Caller } from '../access/caller';
 import { queryRows } from '../common/sql';
 import {
+  activeModelsSql,
   baseModelsSql,
+  baseTagsSql,
+  customModelsSql,
   ListableQuery,
   listableSql,
   listCountSql,
@@ -46,8 +49,21 @@ export class ModelRepository {
     return row ?? null;
   }
 
-  baseModels(caller: Caller): Promise<ModelRow[]> {
-    return queryRows<ModelRow>(this.dataSource, baseModelsSql(caller));
+  baseModels(caller: Caller, options: { tag?: string | null } = {}): Promise<ModelRow[]> {
+    return queryRows<ModelRow>(this.dataSource, baseModelsSql(caller, options));
+  }
+
+  async baseTags(caller: Caller): Promise<string[]> {
+    const rows = await queryRows<{ tag: string }>(this.dataSource, baseTagsSql(caller));
+    return rows.map((row) => row.tag);
+  }
+
+  activeModels(caller: Caller): Promise<ModelRow[]> {
+    return queryRows<ModelRow>(this.dataSource, activeModelsSql(caller));
+  }
+
+  customModels(caller: Caller): Promise<ModelRow[]> {
+    return queryRows<ModelRow>(this.dataSource, customModelsSql(caller));
   }
 
   findWritable(caller: Caller): Promise<ModelRow[]> {

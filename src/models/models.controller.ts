@@ -2,13 +2,18 @@ import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/commo
 import { ApiCreatedResponse, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Caller, CurrentCaller } from '../access/caller';
-import { ApiKeysMayWrite, Roles } from '../common/decorators';
+import { ApiKeysMayWrite } from '../common/decorators';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { ApiCallerAuth, ApiErrorResponses } from '../common/openapi';
 import { ListModelsQueryDto, ModelIdQueryDto, ModelImageQueryDto } from './dto/list-models-query.dto';
 import { ModelIdDto } from './dto/model-fields.dto';
 import { CreateModelDto, ImportModelsDto, UpdateAccessDto, UpdateModelDto } from './dto/model-requests.dto';
-import { ImportResponseDto, ModelListResponseDto, ModelResponseDto } from './dto/model-response.dto';
+import {
+  ImportResponseDto,
+  ModelCreatedResponseDto,
+  ModelListResponseDto,
+  ModelResponseDto,
+} from './dto/model-response.dto';
 import { profileImageOf } from './model-image';
 import { ModelImportService } from './model-import.service';
 import { ModelListService } from './model-list.service';
@@ -47,20 +52,11 @@ export class ModelsController {
     return this.lists.tags(caller);
   }
 
-  @Get('base')
-  @Roles('admin')
-  @ApiOperation({ summary: 'Base models (admins)' })
-  @ApiOkResponse({ type: [ModelResponseDto] })
-  @ApiErrorResponses([401, 403, 503])
-  base(@CurrentCaller() caller: Caller): Promise<ModelResponseDto[]> {
-    return this.lists.baseModels(caller);
-  }
-
   @Post('create')
   @ApiOperation({ summary: 'Create a custom model (or, for admins, a base model)' })
-  @ApiCreatedResponse({ type: ModelResponseDto })
+  @ApiCreatedResponse({ type: ModelCreatedResponseDto })
   @ApiErrorResponses([400, 401, 403, 409, 413, 503])
-  create(@CurrentCaller() caller: Caller, @Body() body: CreateModelDto): Promise<ModelResponseDto> {
+  create(@CurrentCaller() caller: Caller, @Body() body: CreateModelDto): Promise<ModelCreatedResponseDto> {
     return this.models.create(caller, body);
   }
 

@@ -6,11 +6,20 @@ import { ModelReader } from './model-reader.service';
 import { ModelRepository } from './model.repository';
 import { ModelsController } from './models.controller';
 import { ModelsService } from './models.service';
+import { OpenWebUiModelsController, OpenWebUiV1ModelsController } from './openwebui-models.controller';
+import { OpenWebUiModelsService } from './openwebui-models.service';
 
 @Module({
   imports: [AccessModule],
-  controllers: [ModelsController],
-  providers: [ModelsService, ModelListService, ModelReader, ModelRepository, ModelImportService],
+  controllers: [ModelsController, OpenWebUiModelsController, OpenWebUiV1ModelsController],
+  providers: [
+    ModelsService,
+    ModelListService,
+    ModelReader,
+    ModelRepository,
+    ModelImportService,
+    OpenWebUiModelsService,
+  ],
   exports: [ModelReader, ModelRepository],
 })
 export class ModelsModule {}

@@ -16,6 +16,10 @@ import { deriveModelColumns } from './model-search';
 import { ModelEntity } from './model.entity';
 import { ModelRepository } from './model.repository';
 
+function withWarnings<T extends object>(answer: T, warnings: string[]): T & { warnings?: string[] } {
+  return warnings.length > 0 ? { ...answer, warnings } : answer;
+}
+
 /** Creating, changing and deleting models; each change checks access inside its transaction. */
 @Injectable()
 export class ModelsService {
@@ -27,14 +31,19 @@ export class ModelsService {
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
-  async create(caller: Caller, dto: CreateModelDto): Promise<ModelResponse> {
+  /**
+   * A public grant a non-admin may not give is left out and said so in `warnings` (Open WebUI's
+   * clone sends the source's grants back): the model is still created.
+   */
+  async create(caller: Caller, dto: CreateModelDto): Promise<ModelResponse & { warnings?: string[] }> {
     const baseModelId = dto.base_model_id ?? null;
     if (!caller.isAdmin && (baseModelId === null || !this.config.userCanCreateModels)) {
       throw new ForbiddenException(
         baseModelId === null ? 'Only admins may create base models' : 'Only admins may create models',
       );
     }
-    const grants = await this.grants.resolve(dto.access_grants ?? [], caller);
+    const warnings: string[] = [];
+    const grants = await this.grants.resolve(dto.access_grants ?? [], caller, [], undefined, warnings);
     try {
       await this.dataSource.transaction(async (manager) => {
         const now = nowSeconds();
@@ -53,10 +62,11 @@ export class ModelsService {
       if (isUniqueViolation(error)) throw new ConflictException(`A model with id "${dto.id}" already exists`);
       throw error;
     }
-    return this.reader.one(caller, dto.id);
+    return withWarnings(await this.reader.one(caller, dto.id), warnings);
   }
 
-  async update(caller: Caller, dto: UpdateModelDto): Promise<ModelResponse> {
+  /** `warnings` given (import's overwrite): a public grant refused is left out and noted, not a 403. */
+  async update(caller: Caller, dto: UpdateModelDto, warnings?: string[]): Promise<ModelResponse> {
     await this.dataSource.transaction(async (manager) => {
       const model = await this.lockWritable(manager, caller, dto.id);
       if (dto.base_model_id !== undefined && (dto.base_model_id === null) !== (model.baseModelId === null)) {
@@ -64,7 +74,7 @@ export class ModelsService {
       }
       const current = dto.access_grants ? (await this.grants.grantsOf([model.id], manager)).get(model.id) : undefined;
       const grants = dto.access_grants
-        ? await this.grants.resolve(dto.access_grants, caller, current, manager)
+        ? await this.grants.resolve(dto.access_grants, caller, current, manager, warnings)
         : undefined;
       await this.applyFields(manager, caller, model, dto, nowSeconds());
       await manager.save(ModelEntity, model);

@@ -49,8 +49,16 @@ export type Json = any;
 
 export type ModelBody = Record<string, unknown> & { id: string };
 
-/** A grant set as the server should hold it: one per principal, the strongest kept, in a stable order. */
+/**
+ * A grant set as answers show it: one per principal, the strongest kept, a `write` grant listed
+ * as `read` and `write` (Open WebUI's shape), in a stable order.
+ */
 export function normaliseGrants(grants: Grant[]): Grant[] {
+  return answeredGrants(storedGrantsOf(grants));
+}
+
+/** A grant set as the server stores it: one per principal, the strongest kept, in a stable order. */
+export function storedGrantsOf(grants: Grant[]): Grant[] {
   const strongest = new Map<string, Grant>();
   for (const grant of grants) {
     const key = `${grant.principal_type}:${grant.principal_id}`;
@@ -58,6 +66,13 @@ export function normaliseGrants(grants: Grant[]): Grant[] {
     if (!seen || grant.permission === 'write') strongest.set(key, { ...grant });
   }
   return sortGrants([...strongest.values()]);
+}
+
+/** The grants an answer lists for these stored grants: a `write` grant as `read` and `write`. */
+export function answeredGrants(grants: Grant[]): Grant[] {
+  return sortGrants(
+    grants.flatMap((g) => (g.permission === 'write' ? [{ ...g, permission: 'read' as const }, g] : [g])),
+  );
 }
 
 export function sortGrants(grants: Grant[]): Grant[] {

@@ -1,4 +1,5 @@
 import {
+  hasKeyNarrowing,
   keyScopePredicate,
   privateSharePredicate,
   readablePredicate,
@@ -66,12 +67,14 @@ describe('access rules as SQL', () => {
   });
 
   it('adds no narrowing for a sign-in token or a full key, so their SQL is unchanged', () => {
-    expect(keyScopePredicate(caller())).toBeNull();
+    expect(hasKeyNarrowing(caller())).toBe(false);
+    expect(toStatement(keyScopePredicate(caller()))).toEqual({ text: 'TRUE', values: [] });
+    expect(hasKeyNarrowing(caller({ keyModels: [] }))).toBe(true);
   });
 
   it('narrows to a key’s token group (public or granted to it) and its allow-list', () => {
     const scope = keyScopePredicate(caller({ keyGroupId: KEY_GROUP, keyModels: ['gpt-4o'] }));
-    const { text, values } = toStatement(scope ?? sql`missing`);
+    const { text, values } = toStatement(scope);
     expect(text).toBe(
       "(m.is_public OR m.id IN (SELECT g.model_id FROM access_grants g WHERE g.principal_type = 'group' AND g.principal_id = $1::text)) AND m.id = ANY($2::text[])",
     );

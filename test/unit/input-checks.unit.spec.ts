@@ -77,10 +77,15 @@ describe('model ids and names', () => {
 
 describe('model fields', () => {
   it('refuses unknown fields, naming them', async () => {
-    expect(await refused(CreateModelDto, { ...MODEL, user_id: 'x', write_access: true })).toEqual([
-      'property user_id should not exist',
-      'property write_access should not exist',
+    expect(await refused(CreateModelDto, { ...MODEL, is_public: true, acess_grants: [] })).toEqual([
+      'property is_public should not exist',
+      'property acess_grants should not exist',
     ]);
+  });
+
+  it('accepts the server fields a model answer carries (Open WebUI sends them back)', async () => {
+    const sent = { ...MODEL, user_id: 'x', write_access: true, user: null, created_at: 1, updated_at: 1 };
+    expect(await check(CreateModelDto, sent)).toMatchObject(MODEL);
   });
 
   it.each([
@@ -91,7 +96,7 @@ describe('model fields', () => {
     [{ supported_endpoint_types: ['telepathy'] }, 'each value in supported_endpoint_types must be one of the following values: chat, completion, embedding, image, audio, rerank'],
     [{ pricing: { input_per_million: -1 } }, 'pricing.input_per_million must not be less than 0'],
     [{ pricing: { currency: 'EURO' } }, 'pricing.currency must be a 3-letter currency code'],
-    [{ access_grants: [{ principal_type: 'role', principal_id: 'x', permission: 'read' }] }, 'access_grants.0.principal_type must be one of the following values: user, group'],
+    [{ access_grants: [{ principal_type: 'role', principal_id: 'x', permission: 'read' }] }, 'access_grants.0.principal_type must be one of the following values: user, group, anyone'],
     [{ access_grants: Array.from({ length: 1001 }, () => ({})) }, 'access_grants must contain no more than 1000 elements'],
   ])('refuses %j, naming the field', async (fields, message) => {
     expect(await refused(CreateModelDto, { ...MODEL, ...fields })).toEqual([message]);

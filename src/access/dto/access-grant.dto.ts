@@ -1,13 +1,19 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsString, Length } from 'class-validator';
-import type { Permission, PrincipalType } from '../access-grant.entity';
+import { IsIn, IsString, Length, ValidateIf } from 'class-validator';
+import type { Permission } from '../access-grant.entity';
+
+/** `anyone` is Open WebUI's name for the public grant: stored and answered as `user` / `*`. */
+export type RequestedPrincipalType = 'user' | 'group' | 'anyone';
 
 export class AccessGrantDto {
-  @ApiProperty({ enum: ['user', 'group'] })
-  @IsIn(['user', 'group'])
-  principal_type!: PrincipalType;
+  @ApiProperty({ enum: ['user', 'group', 'anyone'], description: 'anyone = user:* (every signed-in user)' })
+  @IsIn(['user', 'group', 'anyone'])
+  principal_type!: RequestedPrincipalType;
 
-  @ApiProperty({ description: 'A user id, a group id, or * (with principal_type user) for every signed-in user' })
+  @ApiProperty({
+    description: 'A user id, a group id, or * (with principal_type user) for every signed-in user; ignored for anyone',
+  })
+  @ValidateIf((grant: AccessGrantDto) => grant.principal_type !== 'anyone' || grant.principal_id !== undefined)
   @Length(1, 64)
   @IsString()
   principal_id!: string;

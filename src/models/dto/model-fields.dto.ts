@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  Allow,
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
@@ -51,11 +52,38 @@ export class PricingDto {
 }
 
 /**
+ * Fields this service answers for a model that Open WebUI's pages send back (docs/api.md):
+ * accepted so those bodies validate, never read by the services (the owner, timestamps and
+ * write access stay the server's). Any other unknown field is still a 400 naming it.
+ */
+export class ReturnedModelFieldsDto {
+  @ApiHideProperty()
+  @Allow()
+  user_id?: unknown;
+
+  @ApiHideProperty()
+  @Allow()
+  user?: unknown;
+
+  @ApiHideProperty()
+  @Allow()
+  write_access?: unknown;
+
+  @ApiHideProperty()
+  @Allow()
+  created_at?: unknown;
+
+  @ApiHideProperty()
+  @Allow()
+  updated_at?: unknown;
+}
+
+/**
  * The writable fields of a model other than id and name, all optional: shared by create, update
  * and import. class-validator runs a property's decorators bottom-up and stops at the first
  * failure, so the type check sits lowest: a wrong type is reported as such, not as a bad length.
  */
-export class ModelFieldsDto {
+export class ModelFieldsDto extends ReturnedModelFieldsDto {
   @ApiPropertyOptional({ nullable: true, description: 'null = a base model (admins only)' })
   @IsOptional()
   @Length(1, 256)

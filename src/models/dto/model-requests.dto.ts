@@ -1,9 +1,15 @@
-import { ApiProperty, IntersectionType } from '@nestjs/swagger';
+import { ApiHideProperty, ApiProperty, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { Allow, ArrayMaxSize, IsArray, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { AccessGrantDto } from '../../access/dto/access-grant.dto';
 import { NO_CONTROL_CHARS } from '../../common/text-fields';
-import { MODEL_ID_PATTERN, ModelFieldsDto, ModelIdDto, OptionalNameDto } from './model-fields.dto';
+import {
+  MODEL_ID_PATTERN,
+  ModelFieldsDto,
+  ModelIdDto,
+  OptionalNameDto,
+  ReturnedModelFieldsDto,
+} from './model-fields.dto';
 
 export class CreateModelDto extends ModelFieldsDto {
   @ApiProperty({ description: 'API model id: letters, digits, / : . - _ (1–256)' })
@@ -22,7 +28,12 @@ export class CreateModelDto extends ModelFieldsDto {
 /** Fields left out keep their value; access_grants left out leaves the grants unchanged. */
 export class UpdateModelDto extends IntersectionType(ModelIdDto, ModelFieldsDto, OptionalNameDto) {}
 
-export class UpdateAccessDto extends ModelIdDto {
+/** Open WebUI sends the model's name along (and may send back what it read): accepted, ignored. */
+export class UpdateAccessDto extends IntersectionType(ModelIdDto, ReturnedModelFieldsDto) {
+  @ApiHideProperty()
+  @Allow()
+  name?: unknown;
+
   @ApiProperty({ type: [AccessGrantDto] })
   @ValidateNested({ each: true })
   @ArrayMaxSize(1000)

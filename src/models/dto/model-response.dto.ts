@@ -116,6 +116,12 @@ export class ModelResponseDto {
   max_output_tokens!: number | null;
 }
 
+/** Create's answer: the model, and what was left out of it (a public grant a non-admin asked for). */
+export class ModelCreatedResponseDto extends ModelResponseDto {
+  @ApiPropertyOptional({ type: [String], description: 'Present when something asked for was left out' })
+  warnings?: string[];
+}
+
 export class ModelListResponseDto {
   @ApiProperty({ type: [ModelResponseDto], description: '30 a page' })
   items!: ModelResponseDto[];
@@ -133,6 +139,9 @@ export class ImportResultDto {
 
   @ApiPropertyOptional({ description: 'Why the item was skipped' })
   reason?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'What was left out of a model still imported' })
+  warnings?: string[];
 }
 
 export class ImportResponseDto {
