@@ -41,6 +41,7 @@ describe('API keys', () => {
       group_id: aliceGroup,
       models: ['gpt-4o', 'org/model:1'],
       expires_at: expiresAt,
+      read_only: true,
       created_at: expect.any(Number),
     });
   });
@@ -75,6 +76,7 @@ describe('API keys', () => {
       group_id: null,
       models: null,
       expires_at: null,
+      read_only: false,
       last_used_at: null,
       created_at: expect.any(Number),
     });
@@ -110,6 +112,50 @@ describe('API keys', () => {
   it('accepts an empty allow-list (no model) and keeps it distinct from no limit', async () => {
     const res = await create(alice, { name: 'nothing', models: [] }).expect(201);
     expect(res.body.models).toEqual([]);
+  });
+
+  describe('read_only', () => {
+    const listed = async (id: string) => (await list(alice)).body.find((k: { id: string }) => k.id === id);
+
+    it('defaults to false for a key with neither group nor allow-list, and true with either', async () => {
+      const cases: Array<[object, boolean]> = [
+        [{}, false],
+        [{ read_only: null }, false],
+        [{ read_only: false }, false],
+        [{ read_only: true }, true],
+        [{ group_id: aliceGroup }, true],
+        [{ models: ['gpt-4o'] }, true],
+        [{ models: [] }, true],
+        [{ group_id: aliceGroup, models: ['gpt-4o'], read_only: true }, true],
+      ];
+      for (const [body, readOnly] of cases) {
+        const res = await create(alice, { name: 'ro', ...body }).expect(201);
+        expect({ body, read_only: res.body.read_only }).toEqual({ body, read_only: readOnly });
+        expect((await listed(res.body.id as string)).read_only).toBe(readOnly);
+      }
+    });
+
+    it('refuses read_only: false with a group or an allow-list (400 naming read_only), storing no key', async () => {
+      const before = (await list(alice)).body.length;
+      for (const narrowing of [{ group_id: aliceGroup }, { models: ['gpt-4o'] }, { models: [] }]) {
+        const res = await create(alice, { name: 'wide', read_only: false, ...narrowing }).expect(400);
+        expect(res.body.detail).toMatch(/read_only/);
+      }
+      expect((await list(alice)).body.length).toBe(before);
+    });
+
+    it.each([['yes'], [1], [{}], [[true]]])('refuses read_only %j with 400 naming read_only', async (value) => {
+      expect((await create(alice, { name: 'x', read_only: value }).expect(400)).body.detail).toContain('read_only');
+    });
+
+    it('cannot store a narrowed key that may write, whatever path inserts it (a CHECK on api_keys)', async () => {
+      const insert = t.dataSource.query(
+        `INSERT INTO api_keys (user_id, name, key_hash, key_prefix, models, read_only, created_at)
+         VALUES ($1, 'forged', 'x', 'sk-x', '{}', false, 0)`,
+        [alice.id],
+      );
+      await expect(insert).rejects.toThrow(/api_keys_narrowed_read_only/);
+    });
   });
 
   it('deletes the caller’s key and answers {id, deleted: true}', async () => {

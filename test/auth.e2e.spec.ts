@@ -151,8 +151,14 @@ describe('sign-up, sign-in and the caller', () => {
       expect(doc.components.schemas[schema]).toBeDefined();
     }
     expect(Object.keys(doc.components.schemas.CreateApiKeyDto.properties)).toEqual(
-      expect.arrayContaining(['name', 'group_id', 'models', 'expires_at']),
+      expect.arrayContaining(['name', 'group_id', 'models', 'expires_at', 'read_only']),
     );
+    // API keys are managed with a sign-in token only, so only that scheme is offered there.
+    for (const method of ['get', 'post']) expect(doc.paths['/api/keys'][method].security).toEqual([{ bearer: [] }]);
+    for (const schema of ['ApiKeyResponseDto', 'CreatedApiKeyResponseDto']) {
+      expect(doc.components.schemas[schema].properties.read_only).toMatchObject({ type: 'boolean' });
+      expect(doc.components.schemas[schema].required).toContain('read_only');
+    }
   });
 
   it('also answers under /api/v1/', async () => {

@@ -12,7 +12,7 @@ export async function loadCallers(client: Client, fixtures: Fixtures): Promise<R
     'SELECT gm.group_id::text FROM group_members gm WHERE gm.user_id = $1 ORDER BY gm.group_id',
     [fixtures.typical_user.id],
   );
-  const common = { keyGroupId: null, keyModels: null };
+  const common = { keyGroupId: null, keyModels: null, readOnly: false };
   return {
     admin: { userId: fixtures.admin.id, groupIds: [], isAdmin: true, bypass: true, ...common },
     user: {

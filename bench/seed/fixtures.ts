@@ -14,6 +14,8 @@ export interface ApiKeyRow {
   key_prefix: string;
   group_id: string | null;
   models: string[];
+  /** Always true for a key with an allow-list (a CHECK on api_keys holds it). */
+  read_only: boolean;
   expires_at: number | null;
   last_used_at: number | null;
   created_at: number;
@@ -64,6 +66,7 @@ function makeApiKey(rng: Random, input: FixtureInput, user: number): { row: ApiK
     key_prefix: secret.slice(0, 7),
     group_id: null,
     models: allowList(rng, input, user),
+    read_only: true,
     expires_at: null,
     last_used_at: null,
     created_at: SEED_NOW,

@@ -77,6 +77,7 @@ export const API_KEY_COLUMNS: Columns<ApiKeyRow> = {
   key_prefix: 'text',
   group_id: 'uuid',
   models: 'text[]',
+  read_only: 'boolean',
   expires_at: 'bigint',
   last_used_at: 'bigint',
   created_at: 'bigint',

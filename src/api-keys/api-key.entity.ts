@@ -26,6 +26,10 @@ export class ApiKeyEntity {
   @Column('text', { array: true, nullable: true })
   models!: string[] | null;
 
+  /** No writes with this key; always true with a token group or an allow-list (a CHECK holds it). */
+  @Column('boolean', { name: 'read_only' })
+  readOnly!: boolean;
+
   @Column('bigint', { name: 'expires_at', nullable: true })
   expiresAt!: number | null;
 

@@ -1,15 +1,17 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { uuidParam } from '../common/uuid';
 import type { AuthUser } from '../common/auth-user';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
-import { CurrentUser } from '../common/decorators';
+import { CurrentUser, SignInTokenOnly } from '../common/decorators';
+import { SECURITY } from '../common/openapi';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto } from './dto/api-key.dto';
 
+/** A key's holder must not mint wider keys or remove the owner's: sign-in tokens only (docs/access.md). */
 @ApiTags('api keys')
-@ApiBearerAuth()
-@ApiSecurity('x-api-key')
+@ApiSecurity(SECURITY.signInToken)
+@SignInTokenOnly()
 @Controller('api/keys')
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}

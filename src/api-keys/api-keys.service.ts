@@ -30,6 +30,11 @@ export class ApiKeysService {
     if (dto.expires_at != null && dto.expires_at <= now) {
       throw new BadRequestException('expires_at must be in the future (unix seconds)');
     }
+    const models = dto.models ? [...new Set(dto.models)] : null;
+    const narrowed = groupId !== null || models !== null;
+    if (narrowed && dto.read_only === false) {
+      throw new BadRequestException('read_only: a key with a group_id or models is always read-only');
+    }
     const secret = generateApiKey();
     const key = this.keys.create({
       userId: caller.id,
@@ -37,7 +42,8 @@ export class ApiKeysService {
       keyHash: hashApiKey(secret),
       keyPrefix: displayPrefix(secret),
       groupId,
-      models: dto.models ? [...new Set(dto.models)] : null,
+      models,
+      readOnly: narrowed || dto.read_only === true,
       expiresAt: dto.expires_at ?? null,
       lastUsedAt: null,
       createdAt: now,

@@ -10,7 +10,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { AuthenticatedRequest, callerOf } from '../access/caller';
 import type { AuthUser } from '../common/auth-user';
-import { ALLOW_PENDING, IS_PUBLIC, ROLES } from '../common/decorators';
+import { ALLOW_PENDING, API_KEYS, ApiKeyUse, IS_PUBLIC, ROLES } from '../common/decorators';
 import type { UserRole } from '../common/user-role';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { ApiKeyStrategy } from './api-key.strategy';
@@ -20,13 +20,19 @@ import { crossSiteRefusal } from './request-origin';
 import { runStrategy } from './run-strategy';
 import { sessionCookie } from './session-cookie';
 
+/** Methods that never change anything: the only ones a read-only key may use. */
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
 /**
  * The one global guard, deny by default: a route is open only with @Public(); every other route
  * needs a sign-in token or an API key (401), an approved account unless @AllowPending() (403),
- * and one of the @Roles() when it names some (403). It leaves the user and the access rule's view of
- * them (@CurrentUser(), @CurrentCaller()) on the request. Credentials in order of precedence: an
- * API key, a Bearer sign-in token, the session cookie; a request that changes something with only
- * the cookie must come from this service's own pages or CORS_ORIGINS (403, docs/access.md).
+ * and one of the @Roles() when it names some (403). An API key never has more power than it says
+ * (docs/access.md): it may not use @SignInTokenOnly() routes, may write only on @ApiKeysMayWrite()
+ * routes, and a read-only key may not write at all (403, before any lookup). It leaves the user
+ * and the access rule's view of them (@CurrentUser(), @CurrentCaller()) on the request. Credentials
+ * in order of precedence: an API key, a Bearer sign-in token, the session cookie; a request that
+ * changes something with only the cookie must come from this service's own pages or CORS_ORIGINS
+ * (403, docs/access.md).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -44,7 +50,7 @@ export class AccessGuard implements CanActivate {
     const user = await this.authenticate(request, http.getResponse<Response>());
     request.user = user;
     request.caller = callerOf(user, this.config);
-    this.authorize(user, context);
+    this.authorize(user, request.method, context);
     return true;
   }
 
@@ -68,13 +74,29 @@ export class AccessGuard implements CanActivate {
     );
   }
 
-  private authorize(user: AuthUser, context: ExecutionContext): void {
+  private authorize(user: AuthUser, method: string, context: ExecutionContext): void {
     if (user.role === 'pending' && !this.metadata<boolean>(ALLOW_PENDING, context)) {
       throw new ForbiddenException('Your account is pending approval by an administrator');
     }
     const roles = this.metadata<UserRole[]>(ROLES, context);
     if (roles && !roles.includes(user.role)) {
       throw new ForbiddenException(`This route requires the role ${roles.join(' or ')}`);
+    }
+    if (user.apiKey) this.authorizeKey(user.apiKey.readOnly, method, context);
+  }
+
+  private authorizeKey(readOnly: boolean, method: string, context: ExecutionContext): void {
+    const writing = !READ_METHODS.has(method);
+    if (writing && readOnly) {
+      throw new ForbiddenException(
+        'This API key is read-only (created with read_only, a group_id or models): only GET and HEAD requests',
+      );
+    }
+    const use = this.metadata<ApiKeyUse>(API_KEYS, context) ?? 'read';
+    if (use === 'none' || (writing && use !== 'write')) {
+      throw new ForbiddenException(
+        'This route needs a sign-in token: API keys cannot manage accounts, groups, passwords or API keys',
+      );
     }
   }
 

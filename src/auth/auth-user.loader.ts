@@ -18,6 +18,7 @@ interface KeyRow extends UserRow {
   key_id: string;
   key_group_id: string | null;
   models: string[] | null;
+  read_only: boolean;
   expires_at: number | null;
   last_used_at: number | null;
 }
@@ -57,13 +58,14 @@ export class AuthUserLoader {
   async byApiKeyHash(keyHash: string): Promise<ApiKeyCaller | null> {
     const rows = await queryRows<KeyRow>(
       this.dataSource,
-      sql`SELECT ${USER_COLUMNS}, k.id AS key_id, k.group_id AS key_group_id, k.models, k.expires_at, k.last_used_at
+      sql`SELECT ${USER_COLUMNS}, k.id AS key_id, k.group_id AS key_group_id, k.models, k.read_only,
+              k.expires_at, k.last_used_at
        FROM api_keys k JOIN users u ON u.id = k.user_id
        WHERE k.key_hash = ${keyHash}`,
     );
     if (rows.length === 0) return null;
     const row = rows[0];
-    const apiKey = { id: row.key_id, groupId: row.key_group_id, models: row.models };
+    const apiKey = { id: row.key_id, groupId: row.key_group_id, models: row.models, readOnly: row.read_only };
     return { user: { ...toAuthUser(row), apiKey }, expiresAt: row.expires_at, lastUsedAt: row.last_used_at };
   }
 }

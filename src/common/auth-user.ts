@@ -3,10 +3,12 @@ import type { UserRole } from './user-role';
 /** The API key a request came with, when it did. */
 export interface AuthApiKey {
   id: string;
-  /** The key's token group: gateway lists are narrowed to models granted to it or public. */
+  /** The key's token group: everything it reads is narrowed to models granted to it or public. */
   groupId: string | null;
   /** Allow-list of model ids, or null for no limit. */
   models: string[] | null;
+  /** No writes with this key: set at creation, always true with a token group or an allow-list. */
+  readOnly: boolean;
 }
 
 /** Who is calling: loaded fresh on every request, so role and membership changes apply at once. */

@@ -1,4 +1,10 @@
-import { keyScopePredicate, privateSharePredicate, readablePredicate, writablePredicate } from '../access/access-rules';
+import {
+  hasKeyNarrowing,
+  keyScopePredicate,
+  privateSharePredicate,
+  readablePredicate,
+  writablePredicate,
+} from '../access/access-rules';
 import type { Caller } from '../access/caller';
 import type { UserRole } from '../common/user-role';
 import { escapeLike, Sql, sql } from '../common/sql';
@@ -98,7 +104,7 @@ export function baseTagsSql(caller: Caller): Sql {
  * API key like the gateway's, leaving out custom models whose base model is disabled.
  */
 export function activeModelsSql(caller: Caller): Sql {
-  return readableModelsSql(caller, sql`m.is_active AND (b.id IS NULL OR b.is_active) AND ${keyScopePredicate(caller)}`);
+  return readableModelsSql(caller, sql`m.is_active AND (b.id IS NULL OR b.is_active)`);
 }
 
 /** Every custom model (admin settings: GET /api/v1/models/all). */
@@ -169,9 +175,12 @@ function listFilters(caller: Caller, params: ListParams): Sql {
  * are counted apart: the public part from its partial index, the private part from the caller's
  * few owned and granted ids, fetched by id. Together they are exactly the readable set. Fetching
  * beat probing the granted set for common words and tags (figures: README, Performance).
+ * An API key's narrowing applies to both shares; without one the statement is unchanged.
  */
 export function listCountSql(caller: Caller, params: ListParams): Sql {
-  const filters = listFilters(caller, params);
+  const filters = hasKeyNarrowing(caller)
+    ? sql`${listFilters(caller, params)} AND ${keyScopePredicate(caller)}`
+    : listFilters(caller, params);
   if (caller.bypass) return sql`SELECT count(*)::int AS total FROM models m WHERE ${filters}`;
   const publicCount = sql`SELECT count(*) FROM models m WHERE ${filters} AND m.is_public`;
   const privateCount = sql`SELECT count(*) FROM models m
@@ -221,16 +230,13 @@ const LISTABLE_ORDER: Record<ListableQuery['order'], Sql> = {
 };
 
 /**
- * What the gateway lists (docs/gateway.md): active models the caller can read, narrowed by its API key.
+ * What the gateway lists (docs/gateway.md): active models the caller can read (its API key's
+ * narrowing included).
  * A custom model whose base model is disabled is left out too: it cannot be served either.
  */
 export function listableSql(caller: Caller, query: ListableQuery): Sql {
-  const where = [
-    sql`m.is_active`,
-    sql`(b.id IS NULL OR b.is_active)`,
-    readablePredicate(caller),
-    keyScopePredicate(caller),
-  ];
+  // The key's narrowing is part of the readable rule itself.
+  const where = [sql`m.is_active`, sql`(b.id IS NULL OR b.is_active)`, readablePredicate(caller)];
   if (query.id !== undefined) where.push(sql`m.id = ${query.id}`);
   const { afterId, olderThan, newerThan } = query;
   if (afterId != null) where.push(sql`m.id > ${afterId}`);

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/commo
 import { ApiCreatedResponse, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Caller, CurrentCaller } from '../access/caller';
+import { ApiKeysMayWrite } from '../common/decorators';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { ApiCallerAuth, ApiErrorResponses } from '../common/openapi';
 import { ListModelsQueryDto, ModelIdQueryDto, ModelImageQueryDto } from './dto/list-models-query.dto';
@@ -19,9 +20,13 @@ import { ModelListService } from './model-list.service';
 import { ModelReader } from './model-reader.service';
 import { ModelsService } from './models.service';
 
-/** Workspace model routes (docs/api.md); ids travel in the query or body because they may contain `/`. */
+/**
+ * Workspace model routes (docs/api.md); ids travel in the query or body because they may contain `/`.
+ * Full API keys may change models here (integrations sync them); read-only keys are stopped by the guard.
+ */
 @ApiTags('models')
 @ApiCallerAuth()
+@ApiKeysMayWrite()
 @Controller('api/models')
 export class ModelsController {
   constructor(

@@ -1,8 +1,7 @@
-import { Controller, Delete, ForbiddenException, Get, Query } from '@nestjs/common';
+import { Controller, Delete, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller, CurrentCaller } from '../access/caller';
-import type { AuthUser } from '../common/auth-user';
-import { CurrentUser, Roles } from '../common/decorators';
+import { Roles, SignInTokenOnly } from '../common/decorators';
 import { ApiCallerAuth, ApiErrorResponses } from '../common/openapi';
 import { ModelResponseDto } from './dto/model-response.dto';
 import { BaseModelsQueryDto, DeletedCountDto, OpenWebUiModelListDto } from './dto/openwebui-models.dto';
@@ -42,12 +41,6 @@ export class OpenWebUiModelsController {
 export class OpenWebUiV1ModelsController {
   constructor(private readonly models: OpenWebUiModelsService) {}
 
-  /** Deleting or listing every model is account management: never with an API key. */
-  private signInAdmin(user: AuthUser, caller: Caller): Caller {
-    if (user.apiKey) throw new ForbiddenException('This route needs a sign-in token, not an API key');
-    return caller;
-  }
-
   @Get('base')
   @ApiOperation({ summary: 'The base models the caller can build on (admins: all), by id; ?tag= filters' })
   @ApiOkResponse({ type: [ModelResponseDto] })
@@ -64,21 +57,24 @@ export class OpenWebUiV1ModelsController {
     return this.models.baseTags(caller);
   }
 
+  /** Listing or deleting every model is administration: never with an API key (the guard refuses it). */
   @Get('all')
   @Roles('admin')
+  @SignInTokenOnly()
   @ApiOperation({ summary: 'Every custom model (admins with a sign-in token)' })
   @ApiOkResponse({ type: [ModelResponseDto] })
   @ApiErrorResponses([401, 403, 503])
-  all(@CurrentUser() user: AuthUser, @CurrentCaller() caller: Caller) {
-    return this.models.all(this.signInAdmin(user, caller));
+  all(@CurrentCaller() caller: Caller) {
+    return this.models.all(caller);
   }
 
   @Delete('delete/all')
   @Roles('admin')
+  @SignInTokenOnly()
   @ApiOperation({ summary: 'Delete every custom model; base models stay (admins with a sign-in token)' })
   @ApiOkResponse({ type: DeletedCountDto })
   @ApiErrorResponses([401, 403, 503])
-  deleteAll(@CurrentUser() user: AuthUser, @CurrentCaller() caller: Caller) {
-    return this.models.deleteAll(this.signInAdmin(user, caller));
+  deleteAll(@CurrentCaller() caller: Caller) {
+    return this.models.deleteAll(caller);
   }
 }

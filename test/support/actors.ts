@@ -78,7 +78,7 @@ export async function createGroup(t: HttpTarget, admin: Actor, name: string, mem
 export async function createApiKey(
   t: HttpTarget,
   owner: Actor,
-  body: { name?: string; group_id?: string; models?: string[]; expires_at?: number } = {},
+  body: { name?: string; group_id?: string; models?: string[]; expires_at?: number; read_only?: boolean } = {},
 ): Promise<{ id: string; key: string }> {
   const res = await request(t.server)
     .post('/api/keys')

@@ -87,7 +87,8 @@ export async function snapshotTables(dataSource: DataSource): Promise<Record<str
     group_members: 'SELECT * FROM group_members ORDER BY group_id, user_id',
     models: 'SELECT * FROM models ORDER BY id',
     access_grants: 'SELECT * FROM access_grants ORDER BY model_id, principal_type, principal_id',
-    api_keys: 'SELECT id, user_id, name, key_hash, group_id, models, expires_at, created_at FROM api_keys ORDER BY id',
+    api_keys:
+      'SELECT id, user_id, name, key_hash, group_id, models, read_only, expires_at, created_at FROM api_keys ORDER BY id',
   };
   const snapshot: Record<string, unknown[]> = {};
   for (const [name, sql] of Object.entries(tables)) snapshot[name] = await dataSource.query(sql);

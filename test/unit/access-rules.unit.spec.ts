@@ -1,4 +1,5 @@
 import {
+  hasKeyNarrowing,
   keyScopePredicate,
   privateSharePredicate,
   readablePredicate,
@@ -19,6 +20,7 @@ function caller(overrides: Partial<Caller> = {}): Caller {
     bypass: false,
     keyGroupId: null,
     keyModels: null,
+    readOnly: false,
     ...overrides,
   };
 }
@@ -64,22 +66,40 @@ describe('access rules as SQL', () => {
     expect(text).toMatch(/^\(base\.is_public OR \(base\.user_id = \$1::uuid OR base\.id IN/);
   });
 
-  it('adds no narrowing for a sign-in token', () => {
+  it('adds no narrowing for a sign-in token or a full key, so their SQL is unchanged', () => {
+    expect(hasKeyNarrowing(caller())).toBe(false);
     expect(toStatement(keyScopePredicate(caller()))).toEqual({ text: 'TRUE', values: [] });
+    expect(hasKeyNarrowing(caller({ keyModels: [] }))).toBe(true);
   });
 
   it('narrows to a key’s token group (public or granted to it) and its allow-list', () => {
-    const { text, values } = toStatement(keyScopePredicate(caller({ keyGroupId: KEY_GROUP, keyModels: ['gpt-4o'] })));
+    const scope = keyScopePredicate(caller({ keyGroupId: KEY_GROUP, keyModels: ['gpt-4o'] }));
+    const { text, values } = toStatement(scope);
     expect(text).toBe(
       "(m.is_public OR m.id IN (SELECT g.model_id FROM access_grants g WHERE g.principal_type = 'group' AND g.principal_id = $1::text)) AND m.id = ANY($2::text[])",
     );
     expect(values).toEqual([KEY_GROUP, ['gpt-4o']]);
   });
 
+  it('makes the narrowing part of can-read, for users and bypassing admins alike', () => {
+    const narrowed = { keyModels: ['gpt-4o'], readOnly: true };
+    const { text, values } = toStatement(readablePredicate(caller(narrowed)));
+    expect(text).toMatch(/^\(\(m\.is_public OR \(m\.user_id = \$1::uuid .*\) AND m\.id = ANY\(\$2::text\[\]\)\)$/);
+    expect(values).toEqual([USER, ['gpt-4o']]);
+    const admin = caller({ ...narrowed, isAdmin: true, bypass: true });
+    expect(toStatement(readablePredicate(admin))).toEqual({ text: 'm.id = ANY($1::text[])', values: [['gpt-4o']] });
+  });
+
+  it('lets a read-only credential write nothing, admin or not', () => {
+    expect(toStatement(writablePredicate(caller({ readOnly: true })))).toEqual({ text: 'FALSE', values: [] });
+    const admin = caller({ isAdmin: true, bypass: true, readOnly: true });
+    expect(toStatement(writablePredicate(admin))).toEqual({ text: 'FALSE', values: [] });
+  });
+
   it('keeps hostile ids out of the text', () => {
     const hostile = "x' OR TRUE --";
     const statement = toStatement(
-      sql`${readablePredicate(caller({ userId: hostile, groupIds: [hostile] }))} AND ${keyScopePredicate(caller({ keyGroupId: hostile, keyModels: [hostile] }))}`,
+      readablePredicate(caller({ userId: hostile, groupIds: [hostile], keyGroupId: hostile, keyModels: [hostile] })),
     );
     expect(statement.text).not.toContain(hostile);
     expect(statement.values).toEqual([hostile, [hostile], hostile, [hostile]]);

@@ -35,6 +35,7 @@ describe('@CurrentCaller()', () => {
       bypass: true,
       keyGroupId: null,
       keyModels: null,
+      readOnly: false,
     });
   });
 

@@ -3,7 +3,15 @@ import { toStatement } from '../../src/common/sql';
 import { ListParams, listCountSql, listPageSql, listableSql, modelAccessSql } from '../../src/models/model-read.sql';
 
 const USER = '11111111-1111-4111-8111-111111111111';
-const user: Caller = { userId: USER, groupIds: [], isAdmin: false, bypass: false, keyGroupId: null, keyModels: null };
+const user: Caller = {
+  userId: USER,
+  groupIds: [],
+  isAdmin: false,
+  bypass: false,
+  keyGroupId: null,
+  keyModels: null,
+  readOnly: false,
+};
 const admin: Caller = { ...user, isAdmin: true, bypass: true };
 const list: ListParams = {
   query: null,
@@ -28,6 +36,25 @@ describe('model read SQL', () => {
     expect(text).toContain('AND m.is_public) + (');
     expect(text).toContain('NOT m.is_public AND (m.user_id = $2::uuid OR m.id = ANY(ARRAY(');
     expect(values).toEqual(['vision', USER]);
+  });
+
+  it('narrows both shares of the count, and a bypassing admin’s, by the API key', () => {
+    const keyed = { ...user, keyModels: ['a/b'], readOnly: true };
+    const { text, values } = toStatement(listCountSql(keyed, list));
+    expect(text.match(/m\.id = ANY\(\$1::text\[\]\)/g)).toHaveLength(2);
+    expect(values).toEqual([['a/b'], USER]);
+    expect(toStatement(listCountSql({ ...admin, keyModels: ['a/b'], readOnly: true }, list))).toEqual({
+      text: 'SELECT count(*)::int AS total FROM models m WHERE m.base_model_id IS NOT NULL AND m.id = ANY($1::text[])',
+      values: [['a/b']],
+    });
+  });
+
+  it('narrows the page and the gateway list through the readable rule, and a read-only key writes nothing', () => {
+    const keyed = { ...user, keyModels: ['a/b'], readOnly: true };
+    for (const statement of [listPageSql(keyed, list), listableSql(keyed, { order: 'id' })]) {
+      expect(toStatement(statement).text.match(/m\.id = ANY\(\$\d+::text\[\]\)/g)).toHaveLength(1);
+    }
+    expect(toStatement(listPageSql(keyed, list)).text).toContain('FALSE AS write_access');
   });
 
   it('binds the search pattern, escaped, and the page offset; the page size is text', () => {

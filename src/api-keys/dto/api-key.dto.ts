@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+} from 'class-validator';
 import { DisplayName } from '../../common/text-fields';
 import type { ApiKeyEntity } from '../api-key.entity';
 
@@ -31,6 +42,17 @@ export class CreateApiKeyDto {
   @Max(Number.MAX_SAFE_INTEGER)
   @IsInt()
   expires_at?: number | null;
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    nullable: true,
+    description:
+      'No writes with this key (only GET/HEAD). Left out: true with a group_id or models, else false; ' +
+      'false with a group_id or models is refused',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'read_only must be true or false' })
+  read_only?: boolean | null;
 }
 
 /** A key as listed: the secret is never shown again, only its first characters. */
@@ -53,6 +75,9 @@ export class ApiKeyResponseDto {
   @ApiProperty({ type: Number, nullable: true, description: 'unix seconds' })
   expires_at!: number | null;
 
+  @ApiProperty({ description: 'Only GET/HEAD requests with this key; always true with a group_id or models' })
+  read_only!: boolean;
+
   @ApiProperty({ type: Number, nullable: true, description: 'unix seconds, updated at most once a minute' })
   last_used_at!: number | null;
 
@@ -67,6 +92,7 @@ export class ApiKeyResponseDto {
       group_id: key.groupId,
       models: key.models,
       expires_at: key.expiresAt,
+      read_only: key.readOnly,
       last_used_at: key.lastUsedAt,
       created_at: key.createdAt,
     };
@@ -93,6 +119,9 @@ export class CreatedApiKeyResponseDto {
   @ApiProperty({ type: Number, nullable: true })
   expires_at!: number | null;
 
+  @ApiProperty({ description: 'Only GET/HEAD requests with this key; always true with a group_id or models' })
+  read_only!: boolean;
+
   @ApiProperty()
   created_at!: number;
 
@@ -104,6 +133,7 @@ export class CreatedApiKeyResponseDto {
       group_id: key.groupId,
       models: key.models,
       expires_at: key.expiresAt,
+      read_only: key.readOnly,
       created_at: key.createdAt,
     };
   }

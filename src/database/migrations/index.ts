@@ -3,6 +3,7 @@ import { ModelsAndGrants1763780100000 } from './1763780100000-ModelsAndGrants';
 import { GatewayNewestIndex1763780200000 } from './1763780200000-GatewayNewestIndex';
 import { SearchStatistics1763780300000 } from './1763780300000-SearchStatistics';
 import { CoveringListIndexes1763780400000 } from './1763780400000-CoveringListIndexes';
+import { ApiKeyReadOnly1796034262074 } from './1796034262074-ApiKeyReadOnly';
 import { GroupNamesIgnoreCase1796034400000 } from './1796034400000-GroupNamesIgnoreCase';
 import { UserDirectoryIndexes1796038402000 } from './1796038402000-UserDirectoryIndexes';
 
@@ -13,6 +14,7 @@ export const MIGRATIONS = [
   GatewayNewestIndex1763780200000,
   SearchStatistics1763780300000,
   CoveringListIndexes1763780400000,
+  ApiKeyReadOnly1796034262074,
   GroupNamesIgnoreCase1796034400000,
   UserDirectoryIndexes1796038402000,
 ];
