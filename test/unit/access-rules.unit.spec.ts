@@ -5,25 +5,14 @@ import {
   readablePredicate,
   writablePredicate,
 } from '../../src/access/access-rules';
-import type { Caller } from '../../src/access/caller';
 import { sql, toStatement } from '../../src/common/sql';
+import { makeCaller, TEST_USER_ID } from '../support/caller';
 
-const USER = '11111111-1111-4111-8111-111111111111';
+const USER = TEST_USER_ID;
 const GROUP = '22222222-2222-4222-8222-222222222222';
 const KEY_GROUP = '33333333-3333-4333-8333-333333333333';
 
-function caller(overrides: Partial<Caller> = {}): Caller {
-  return {
-    userId: USER,
-    groupIds: [],
-    isAdmin: false,
-    bypass: false,
-    keyGroupId: null,
-    keyModels: null,
-    readOnly: false,
-    ...overrides,
-  };
-}
+const caller = makeCaller;
 
 describe('access rules as SQL', () => {
   it('lets a bypassing admin read and write everything: TRUE, no parameters', () => {

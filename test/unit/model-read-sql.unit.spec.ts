@@ -1,17 +1,10 @@
 import type { Caller } from '../../src/access/caller';
 import { toStatement } from '../../src/common/sql';
+import { makeCaller, TEST_USER_ID } from '../support/caller';
 import { ListParams, listCountSql, listPageSql, listableSql, modelAccessSql } from '../../src/models/model-read.sql';
 
-const USER = '11111111-1111-4111-8111-111111111111';
-const user: Caller = {
-  userId: USER,
-  groupIds: [],
-  isAdmin: false,
-  bypass: false,
-  keyGroupId: null,
-  keyModels: null,
-  readOnly: false,
-};
+const USER = TEST_USER_ID;
+const user: Caller = makeCaller();
 const admin: Caller = { ...user, isAdmin: true, bypass: true };
 const list: ListParams = {
   query: null,
