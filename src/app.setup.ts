@@ -64,6 +64,8 @@ export async function createApp(
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     logger: new NestLogger(logger),
+    // A failed start is thrown to the caller (main.ts prints one line), not a process.exit inside Nest.
+    abortOnError: false,
   });
   configureApp(app, logger);
   return app;

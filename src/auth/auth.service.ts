@@ -39,7 +39,7 @@ export class AuthService {
    * `onThrottled` receives the seconds to wait (for a Retry-After header) before the 429.
    */
   async signIn(dto: SignInDto, onThrottled: (retryAfterSeconds: number) => void): Promise<SessionResponseDto> {
-    const wait = this.throttle.retryAfterSeconds(dto.email);
+    const wait = await this.throttle.retryAfterSeconds(dto.email);
     if (wait > 0) {
       onThrottled(wait);
       const message = `Too many failed sign-in attempts for this email; try again in ${wait} seconds`;
@@ -48,10 +48,10 @@ export class AuthService {
     const account = await this.users.findCredentials(dto.email);
     const valid = await this.passwords.verify(dto.password, account?.passwordHash ?? null);
     if (!account || !valid) {
-      this.throttle.recordFailure(dto.email);
+      await this.throttle.recordFailure(dto.email);
       throw new UnauthorizedException('Invalid email or password');
     }
-    this.throttle.reset(dto.email);
+    await this.throttle.reset(dto.email);
     return this.session(account.user);
   }
 

@@ -34,6 +34,8 @@ export interface AppConfig {
    * whether a request came over HTTPS (the cookie's Secure flag) and which origin is the service's own.
    */
   trustProxy: TrustProxy;
+  /** Where the sign-in throttle counts when set; null means in PostgreSQL. */
+  redisUrl: string | null;
 }
 
 /** false (default: no proxy), true (any), a hop count, or addresses, subnets and names Express knows. */
@@ -94,6 +96,15 @@ function databaseUrl(env: Env): string | null {
   if (raw === undefined) return null;
   if (!/^postgres(ql)?:\/\//.test(raw)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  return raw;
+}
+
+function redisUrl(env: Env): string | null {
+  const raw = read(env, 'REDIS_URL');
+  if (raw === undefined) return null;
+  if (!/^rediss?:\/\/./.test(raw) || !URL.canParse(raw)) {
+    throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL, such as redis://127.0.0.1:6379');
   }
   return raw;
 }
@@ -192,6 +203,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     corsOrigins: corsOrigins(env),
     trustProxy: trustProxy(env),
+    redisUrl: redisUrl(env),
   };
 }
 

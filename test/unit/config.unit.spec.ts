@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       corsOrigins: [],
       trustProxy: false,
+      redisUrl: null,
     };
     expect(loadConfig({})).toEqual(expected);
   });
@@ -68,6 +69,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       CORS_ORIGINS: ' https://App.example.com , http://localhost:3000/,https://b.example.com:443',
       TRUST_PROXY: 'loopback, 10.0.0.0/8,::1',
+      REDIS_URL: 'redis://:secret@cache:6379/2',
     });
     expect(config).toEqual({
       port: 3000,
@@ -89,6 +91,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       corsOrigins: ['https://app.example.com', 'http://localhost:3000', 'https://b.example.com'],
       trustProxy: ['loopback', '10.0.0.0/8', '::1'],
+      redisUrl: 'redis://:secret@cache:6379/2',
     });
   });
 
@@ -127,6 +130,8 @@ describe('loadConfig', () => {
     ['PORT', '80.5'],
     ['DATABASE_URL', 'mysql://root@db/registry'],
     ['DATABASE_URL', 'db:5432'],
+    ['REDIS_URL', '127.0.0.1:6379'],
+    ['REDIS_URL', 'http://cache:6379'],
     ['EMBEDDED_PG_PORT', '0'],
     ['EMBEDDED_PG_PORT', '70000'],
     ['DB_POOL_SIZE', '0'],
