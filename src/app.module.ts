@@ -7,6 +7,7 @@ import { RuntimeConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { migrateUnderLock, SchemaNewerError } from './database/migrate';
+import { ReadRoutingModule } from './database/read-routing.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { GroupsModule } from './groups/groups.module';
 import { HealthModule } from './health/health.module';
@@ -39,6 +40,7 @@ export class AppModule {
             return dataSource;
           },
         }),
+        ReadRoutingModule,
         HealthModule,
         AuthModule,
         UsersModule,

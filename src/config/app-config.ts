@@ -36,6 +36,10 @@ export interface AppConfig {
   trustProxy: TrustProxy;
   /** Where the sign-in throttle counts when set; null means in PostgreSQL. */
   redisUrl: string | null;
+  /** Streaming replicas of databaseUrl that may serve list and read routes (DATABASE_READ_URLS). */
+  databaseReadUrls: string[];
+  /** A replica further behind the primary than this many seconds is skipped. */
+  readReplicaMaxLagSeconds: number;
 }
 
 /** false (default: no proxy), true (any), a hop count, or addresses, subnets and names Express knows. */
@@ -98,6 +102,21 @@ function databaseUrl(env: Env): string | null {
     throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
   return raw;
+}
+
+/** DATABASE_READ_URLS: comma-separated postgres:// URLs of streaming replicas. */
+function databaseReadUrls(env: Env): string[] {
+  const raw = read(env, 'DATABASE_READ_URLS');
+  if (raw === undefined) return [];
+  const urls = raw.split(',').map((item) => item.trim());
+  // Items are not echoed: they may hold passwords.
+  const bad = urls.findIndex((item) => !/^postgres(ql)?:\/\/./.test(item) || !URL.canParse(item));
+  if (bad >= 0) {
+    throw new ConfigError(
+      `DATABASE_READ_URLS must list postgres:// or postgresql:// URLs of replicas, comma-separated (item ${bad + 1} is not one)`,
+    );
+  }
+  return urls;
 }
 
 function redisUrl(env: Env): string | null {
@@ -204,6 +223,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigins: corsOrigins(env),
     trustProxy: trustProxy(env),
     redisUrl: redisUrl(env),
+    databaseReadUrls: databaseReadUrls(env),
+    readReplicaMaxLagSeconds: int(env, 'READ_REPLICA_MAX_LAG', 5, 1, 3600),
   };
 }
 

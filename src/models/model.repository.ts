@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { Caller } from '../access/caller';
 import { queryRows } from '../common/sql';
+import { ReadRouter } from '../database/read-router';
 import {
   activeModelsSql,
   baseModelsSql,
@@ -33,41 +34,42 @@ export interface ModelAccess {
  */
 @Injectable()
 export class ModelRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** Reads outside a transaction go through the read router (replicas, read-your-writes). */
+  constructor(private readonly reads: ReadRouter) {}
 
   listPage(caller: Caller, params: ListParams): Promise<ModelRow[]> {
-    return queryRows<ModelRow>(this.dataSource, listPageSql(caller, params));
+    return queryRows<ModelRow>(this.reads.as(caller), listPageSql(caller, params));
   }
 
   async listCount(caller: Caller, params: ListParams): Promise<number> {
-    const [row] = await queryRows<{ total: number }>(this.dataSource, listCountSql(caller, params));
+    const [row] = await queryRows<{ total: number }>(this.reads.as(caller), listCountSql(caller, params));
     return row.total;
   }
 
   async findReadable(caller: Caller, id: string): Promise<ModelRow | null> {
-    const [row] = await queryRows<ModelRow>(this.dataSource, readableModelSql(caller, id));
+    const [row] = await queryRows<ModelRow>(this.reads.as(caller), readableModelSql(caller, id));
     return row ?? null;
   }
 
   baseModels(caller: Caller, options: { tag?: string | null } = {}): Promise<ModelRow[]> {
-    return queryRows<ModelRow>(this.dataSource, baseModelsSql(caller, options));
+    return queryRows<ModelRow>(this.reads.as(caller), baseModelsSql(caller, options));
   }
 
   async baseTags(caller: Caller): Promise<string[]> {
-    const rows = await queryRows<{ tag: string }>(this.dataSource, baseTagsSql(caller));
+    const rows = await queryRows<{ tag: string }>(this.reads.as(caller), baseTagsSql(caller));
     return rows.map((row) => row.tag);
   }
 
   activeModels(caller: Caller): Promise<ModelRow[]> {
-    return queryRows<ModelRow>(this.dataSource, activeModelsSql(caller));
+    return queryRows<ModelRow>(this.reads.as(caller), activeModelsSql(caller));
   }
 
   customModels(caller: Caller): Promise<ModelRow[]> {
-    return queryRows<ModelRow>(this.dataSource, customModelsSql(caller));
+    return queryRows<ModelRow>(this.reads.as(caller), customModelsSql(caller));
   }
 
   findWritable(caller: Caller): Promise<ModelRow[]> {
-    return queryRows<ModelRow>(this.dataSource, writableModelsSql(caller));
+    return queryRows<ModelRow>(this.reads.as(caller), writableModelsSql(caller));
   }
 
   /**
@@ -86,13 +88,13 @@ export class ModelRepository {
   }
 
   async tags(caller: Caller): Promise<string[]> {
-    const rows = await queryRows<{ tag: string }>(this.dataSource, tagsSql(caller));
+    const rows = await queryRows<{ tag: string }>(this.reads.as(caller), tagsSql(caller));
     return rows.map((row) => row.tag);
   }
 
   /** The gateway's list: models the caller may use, in the order and window asked for. */
   listable(caller: Caller, query: ListableQuery): Promise<ModelSummaryRow[]> {
-    return queryRows<ModelSummaryRow>(this.dataSource, listableSql(caller, query));
+    return queryRows<ModelSummaryRow>(this.reads.as(caller), listableSql(caller, query));
   }
 
   /** One model of the gateway's list, or null when it does not exist or this caller may not list it. */

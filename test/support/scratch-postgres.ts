@@ -28,12 +28,12 @@ type RunAs = Partial<ServiceUser>;
 const READY_TIMEOUT_MS = 30000;
 
 /** From the installed package, or its copy when the postgres user cannot reach the checkout. */
-function binary(name: 'initdb' | 'postgres'): string {
+export function binary(name: 'initdb' | 'postgres'): string {
   return join(postgresBinaries().binariesDir, 'native', 'bin', name);
 }
 
 /** PostgreSQL refuses to run as root: then it runs as the service's `postgres` system user. */
-function runAs(): RunAs {
+export function runAs(): RunAs {
   return postgresUser() ?? {};
 }
 
@@ -82,7 +82,26 @@ async function startIn(dir: string, user: RunAs): Promise<ScratchPostgres> {
     ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync'],
     user,
   );
+  const server = await serveDataDir(dir, dataDir);
+  return {
+    ...server,
+    destroy: async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
+/**
+ * Starts a PostgreSQL server on an existing data folder inside `dir` (its socket goes in `dir`) on
+ * a free port; `settings` are extra `-c name=value` options. Used for scratch servers and replicas.
+ */
+export async function serveDataDir(
+  dir: string,
+  dataDir: string,
+  settings: string[] = [],
+): Promise<Omit<ScratchPostgres, 'destroy'>> {
+  const user = runAs();
   const port = await freePort();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let server: ChildProcess | null = null;
@@ -93,11 +112,11 @@ async function startIn(dir: string, user: RunAs): Promise<ScratchPostgres> {
   const start = async (): Promise<void> => {
     if (server) return;
     log = '';
-    const child = spawn(
-      binary('postgres'),
-      ['-D', dataDir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
-      { ...user, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const options = ['listen_addresses=127.0.0.1', 'fsync=off', ...settings].flatMap((setting) => ['-c', setting]);
+    const child = spawn(binary('postgres'), ['-D', dataDir, '-p', String(port), '-k', dir, ...options], {
+      ...user,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
     const gone = (): void => {
       if (server === child) server = null;
@@ -129,14 +148,5 @@ async function startIn(dir: string, user: RunAs): Promise<ScratchPostgres> {
   };
 
   await start();
-  return {
-    url,
-    port,
-    start,
-    stop,
-    destroy: async () => {
-      await stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { url, port, start, stop };
 }

@@ -40,6 +40,8 @@ describe('loadConfig', () => {
       corsOrigins: [],
       trustProxy: false,
       redisUrl: null,
+      databaseReadUrls: [],
+      readReplicaMaxLagSeconds: 5,
     };
     expect(loadConfig({})).toEqual(expected);
   });
@@ -70,6 +72,8 @@ describe('loadConfig', () => {
       CORS_ORIGINS: ' https://App.example.com , http://localhost:3000/,https://b.example.com:443',
       TRUST_PROXY: 'loopback, 10.0.0.0/8,::1',
       REDIS_URL: 'redis://:secret@cache:6379/2',
+      DATABASE_READ_URLS: 'postgres://r:p@replica1:5432/registry, postgresql://replica2/registry',
+      READ_REPLICA_MAX_LAG: '30',
     });
     expect(config).toEqual({
       port: 3000,
@@ -92,6 +96,8 @@ describe('loadConfig', () => {
       corsOrigins: ['https://app.example.com', 'http://localhost:3000', 'https://b.example.com'],
       trustProxy: ['loopback', '10.0.0.0/8', '::1'],
       redisUrl: 'redis://:secret@cache:6379/2',
+      databaseReadUrls: ['postgres://r:p@replica1:5432/registry', 'postgresql://replica2/registry'],
+      readReplicaMaxLagSeconds: 30,
     });
   });
 
@@ -132,6 +138,10 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'db:5432'],
     ['REDIS_URL', '127.0.0.1:6379'],
     ['REDIS_URL', 'http://cache:6379'],
+    ['DATABASE_READ_URLS', 'replica:5432'],
+    ['DATABASE_READ_URLS', 'postgres://replica1/registry,,postgres://replica2/registry'],
+    ['READ_REPLICA_MAX_LAG', '0'],
+    ['READ_REPLICA_MAX_LAG', '5s'],
     ['EMBEDDED_PG_PORT', '0'],
     ['EMBEDDED_PG_PORT', '70000'],
     ['DB_POOL_SIZE', '0'],
