@@ -68,8 +68,8 @@ export class ModelRepository {
     return queryRows<ModelRow>(this.reads.as(caller), customModelsSql(caller));
   }
 
-  findWritable(caller: Caller): Promise<ModelRow[]> {
-    return queryRows<ModelRow>(this.reads.as(caller), writableModelsSql(caller));
+  findWritable(caller: Caller, ids?: string[]): Promise<ModelRow[]> {
+    return queryRows<ModelRow>(this.reads.as(caller), writableModelsSql(caller, ids));
   }
 
   /**
