@@ -5,6 +5,7 @@ import { Caller, CurrentCaller } from '../access/caller';
 import { ApiKeysMayWrite } from '../common/decorators';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { ApiCallerAuth, ApiErrorResponses } from '../common/openapi';
+import { Revalidated } from '../common/revalidation.interceptor';
 import { ListModelsQueryDto, ModelIdQueryDto, ModelImageQueryDto } from './dto/list-models-query.dto';
 import { ModelIdDto } from './dto/model-fields.dto';
 import { CreateModelDto, ImportModelsDto, UpdateAccessDto, UpdateModelDto } from './dto/model-requests.dto';
@@ -37,6 +38,7 @@ export class ModelsController {
   ) {}
 
   @Get('list')
+  @Revalidated()
   @ApiOperation({ summary: 'Custom models the caller can read: search, tag, view, sort, 30 a page' })
   @ApiOkResponse({ type: ModelListResponseDto })
   @ApiErrorResponses([400, 401, 403, 503])
@@ -45,6 +47,7 @@ export class ModelsController {
   }
 
   @Get('tags')
+  @Revalidated()
   @ApiOperation({ summary: 'Sorted distinct tags over the custom models the caller can read' })
   @ApiOkResponse({ type: [String], description: 'Lower-cased tag names, sorted' })
   @ApiErrorResponses([401, 403, 503])
@@ -61,6 +64,7 @@ export class ModelsController {
   }
 
   @Get('model')
+  @Revalidated()
   @ApiOperation({ summary: 'One model the caller can read' })
   @ApiOkResponse({ type: ModelResponseDto })
   @ApiErrorResponses([400, 401, 403, 404, 503])
@@ -125,6 +129,7 @@ export class ModelsController {
   }
 
   @Get('export')
+  @Revalidated()
   @ApiOperation({ summary: 'Every model the caller can write, with grants' })
   @ApiOkResponse({ type: [ModelResponseDto] })
   @ApiErrorResponses([401, 403, 503])
