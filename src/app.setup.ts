@@ -11,7 +11,7 @@ import { requestIdMiddleware } from './common/request-id';
 import { requestTextGuard, verifyUtf8Body } from './common/request-text';
 import { RequestValidationPipe } from './common/validation';
 import { APP_CONFIG, RuntimeConfig } from './config/app-config';
-import { markWritingRequests } from './database/read-router';
+import { bindRequestToReads } from './database/read-router';
 import { GatewayErrorFormatter } from './gateway/gateway-error.formatter';
 import { AppLogger, createLogger, NestLogger } from './logging/logger';
 import { requestLogger } from './logging/request-log';
@@ -44,9 +44,9 @@ export function configureApp(app: NestExpressApplication, logger: AppLogger): vo
   app.use(requireJsonBody(BODY_LIMIT));
   app.use(json({ limit: BODY_LIMIT, verify: verifyUtf8Body }));
   app.use(requestTextGuard);
-  // After the body is read (its stream events would lose the context), before the routes: a
-  // request that may write reads from the primary only (read replicas).
-  app.use(markWritingRequests);
+  // After the body is read (its stream events would lose the context), before the routes: the
+  // read router sees each request's method and caller (read replicas).
+  app.use(bindRequestToReads);
   // Body-parser and text-guard failures happen before Nest routes: answer them the same way.
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
     if (response.headersSent) return next(error);

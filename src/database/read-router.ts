@@ -2,39 +2,38 @@ import { Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource } from 'typeorm';
+import type { AuthUser } from '../common/auth-user';
 import { isDatabaseUnavailable } from '../common/describe-error';
 import type { Queryable } from '../common/sql';
 import { ReadReplicas, Replica } from './read-replicas';
 
-/** The caller's own latest write, as a WAL position on the primary (migration CallerWritePositions). */
-const POSITION_OF = 'SELECT lsn::text AS lsn FROM caller_write_positions WHERE user_id = $1';
-const RECORD_POSITION = `INSERT INTO caller_write_positions (user_id, lsn) VALUES ($1, pg_current_wal_insert_lsn())
-  ON CONFLICT (user_id) DO UPDATE SET lsn = GREATEST(caller_write_positions.lsn, EXCLUDED.lsn), written_at = now()`;
-
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Set for the whole of a request that may write: every read it makes goes to the primary. */
-const writingRequest = new AsyncLocalStorage<boolean>();
+/** The request being served, so reads made for it know its method and its caller's change version. */
+const currentRequest = new AsyncLocalStorage<Request>();
 
-/** Express middleware (app.setup.ts): marks requests other than GET/HEAD/OPTIONS as writing. */
-export function markWritingRequests(request: Request, _response: Response, next: NextFunction): void {
-  writingRequest.run(!READ_METHODS.has(request.method), next);
-}
-
-/** True for a method that never writes: its reads may go to a replica. */
-export function isReadMethod(method: string): boolean {
-  return READ_METHODS.has(method);
+/** Express middleware (app.setup.ts, after the body parsers): makes the request known to the router. */
+export function bindRequestToReads(request: Request, _response: Response, next: NextFunction): void {
+  currentRequest.run(request, next);
 }
 
 /**
- * Sends a caller's model reads to a read replica when one can answer them as the primary would for
- * this caller, else to the primary.
+ * The replica has replayed every change the primary had when the request's caller was read: its
+ * change counters (src/database/change-tracking.ts) add up to at least that version.
+ */
+const REPLAYED_UP_TO = 'SELECT coalesce((SELECT sum(version) FROM change_counters), 0) >= $1::numeric AS ok';
+
+/**
+ * Sends the model reads of GET requests to a read replica when one can answer them as the primary
+ * would have when the request began, else to the primary (docs/scaling.md, "Read replicas").
  *
- * A caller never misses its own write: after each of its writes the primary's WAL insert position
- * (past the write's commit record) is stored for the caller in the primary, which every instance
- * reads. A replica serves the caller only when, on the very connection that then runs the query,
- * `pg_last_wal_replay_lsn()` is at or past that position; replay only moves forward while that
- * connection lives, so the query sees the write. No clock and no sticky session are involved.
+ * Every request reads its caller and the registry's change version from the primary first (one
+ * statement, AuthUserLoader). A replica serves a read only if, on the very connection that then
+ * runs it, its change counters add up to at least that version: every change to models, grants or
+ * owners visible at the start of the request, the caller's own writes included, is in what the
+ * replica shows, and replay only moves forward while that connection lives. So a caller never
+ * misses its own write (on any instance: the version is in the database), and the ETag built from
+ * the version never names an older answer. No clock, no sticky session, no cookie.
  */
 @Injectable()
 export class ReadRouter {
@@ -43,40 +42,32 @@ export class ReadRouter {
     private readonly replicas: ReadReplicas,
   ) {}
 
-  /** True when DATABASE_READ_URLS names replicas. */
-  get routing(): boolean {
-    return this.replicas.all.length > 0;
+  /** Where reads go: the primary itself when DATABASE_READ_URLS names no replica. */
+  reads(): Queryable {
+    if (this.replicas.all.length === 0) return this.primary;
+    return { query: (text: string, values?: unknown[]) => this.read(text, values) };
   }
 
-  /** Where this caller's reads go: the primary itself when there are no replicas. */
-  as(caller: { userId: string }): Queryable {
-    if (!this.routing) return this.primary;
-    return { query: (text: string, values?: unknown[]) => this.read(caller.userId, text, values) };
-  }
-
-  /** Remembers, in the primary, the position every later read of this caller must see. */
-  async recordWrite(userId: string): Promise<void> {
-    if (this.routing) await this.primary.query(RECORD_POSITION, [userId]);
-  }
-
-  private async read(userId: string, text: string, values?: unknown[]): Promise<unknown> {
-    // A write request reads what it has just written (its answer is the changed model): primary.
-    const replica = writingRequest.getStore() === true ? null : this.replicas.pick();
+  private async read(text: string, values?: unknown[]): Promise<unknown> {
+    const request = currentRequest.getStore();
+    // Set by the global guard, which read it from the primary with the caller.
+    const version = (request?.user as AuthUser | undefined)?.changeVersion;
+    // A request that may write reads what it has just written (its answer shows the change).
+    const replica = version !== undefined && READ_METHODS.has(request!.method) ? this.replicas.pick() : null;
     if (replica) {
-      const rows = await this.onReplica(replica, userId, text, values);
+      const rows = await this.onReplica(replica, version!, text, values);
       if (rows !== null) return rows;
     }
     return this.primary.query(text, values);
   }
 
-  /** The rows from the replica, or null when it has not replayed the caller's write or failed. */
+  /** The rows from the replica, or null when it has not replayed up to `version` or failed. */
   private async onReplica(
     replica: Replica,
-    userId: string,
+    version: string,
     text: string,
     values?: unknown[],
   ): Promise<unknown[] | null> {
-    const [written] = await this.primary.query<{ lsn: string }[]>(POSITION_OF, [userId]);
     let client;
     try {
       client = await replica.pool.connect();
@@ -86,12 +77,8 @@ export class ReadRouter {
     }
     let broken = false;
     try {
-      if (written) {
-        const check = await client.query<{ ok: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [
-          written.lsn,
-        ]);
-        if (!check.rows[0].ok) return null;
-      }
+      const check = await client.query<{ ok: boolean }>(REPLAYED_UP_TO, [version]);
+      if (!check.rows[0].ok) return null;
       return (await client.query<Record<string, unknown>>(text, values)).rows;
     } catch (error) {
       // Down, restarting, or a query cancelled by replay (conflict with recovery): the primary answers.

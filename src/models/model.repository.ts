@@ -38,38 +38,38 @@ export class ModelRepository {
   constructor(private readonly reads: ReadRouter) {}
 
   listPage(caller: Caller, params: ListParams): Promise<ModelRow[]> {
-    return queryRows<ModelRow>(this.reads.as(caller), listPageSql(caller, params));
+    return queryRows<ModelRow>(this.reads.reads(), listPageSql(caller, params));
   }
 
   async listCount(caller: Caller, params: ListParams): Promise<number> {
-    const [row] = await queryRows<{ total: number }>(this.reads.as(caller), listCountSql(caller, params));
+    const [row] = await queryRows<{ total: number }>(this.reads.reads(), listCountSql(caller, params));
     return row.total;
   }
 
   async findReadable(caller: Caller, id: string): Promise<ModelRow | null> {
-    const [row] = await queryRows<ModelRow>(this.reads.as(caller), readableModelSql(caller, id));
+    const [row] = await queryRows<ModelRow>(this.reads.reads(), readableModelSql(caller, id));
     return row ?? null;
   }
 
   baseModels(caller: Caller, options: { tag?: string | null } = {}): Promise<ModelRow[]> {
-    return queryRows<ModelRow>(this.reads.as(caller), baseModelsSql(caller, options));
+    return queryRows<ModelRow>(this.reads.reads(), baseModelsSql(caller, options));
   }
 
   async baseTags(caller: Caller): Promise<string[]> {
-    const rows = await queryRows<{ tag: string }>(this.reads.as(caller), baseTagsSql(caller));
+    const rows = await queryRows<{ tag: string }>(this.reads.reads(), baseTagsSql(caller));
     return rows.map((row) => row.tag);
   }
 
   activeModels(caller: Caller): Promise<ModelRow[]> {
-    return queryRows<ModelRow>(this.reads.as(caller), activeModelsSql(caller));
+    return queryRows<ModelRow>(this.reads.reads(), activeModelsSql(caller));
   }
 
   customModels(caller: Caller): Promise<ModelRow[]> {
-    return queryRows<ModelRow>(this.reads.as(caller), customModelsSql(caller));
+    return queryRows<ModelRow>(this.reads.reads(), customModelsSql(caller));
   }
 
   findWritable(caller: Caller, ids?: string[]): Promise<ModelRow[]> {
-    return queryRows<ModelRow>(this.reads.as(caller), writableModelsSql(caller, ids));
+    return queryRows<ModelRow>(this.reads.reads(), writableModelsSql(caller, ids));
   }
 
   /**
@@ -88,13 +88,13 @@ export class ModelRepository {
   }
 
   async tags(caller: Caller): Promise<string[]> {
-    const rows = await queryRows<{ tag: string }>(this.reads.as(caller), tagsSql(caller));
+    const rows = await queryRows<{ tag: string }>(this.reads.reads(), tagsSql(caller));
     return rows.map((row) => row.tag);
   }
 
   /** The gateway's list: models the caller may use, in the order and window asked for. */
   listable(caller: Caller, query: ListableQuery): Promise<ModelSummaryRow[]> {
-    return queryRows<ModelSummaryRow>(this.reads.as(caller), listableSql(caller, query));
+    return queryRows<ModelSummaryRow>(this.reads.reads(), listableSql(caller, query));
   }
 
   /** One model of the gateway's list, or null when it does not exist or this caller may not list it. */

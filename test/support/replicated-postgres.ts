@@ -12,7 +12,13 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { runAs, serveDataDir, startScratchPostgres, type ScratchPostgres } from './scratch-postgres';
+import {
+  runAs,
+  serveDataDir,
+  startScratchPostgres,
+  type ScratchPostgres,
+  type ScratchServer,
+} from './scratch-postgres';
 
 /**
  * A primary and one streaming replica (real PostgreSQL physical replication), made with only the
@@ -22,7 +28,8 @@ import { runAs, serveDataDir, startScratchPostgres, type ScratchPostgres } from 
  */
 export interface ReplicatedPostgres {
   primary: ScratchPostgres;
-  replica: Omit<ScratchPostgres, 'destroy'>;
+  /** Logs every statement it runs (log_statement=all): `replica.log()` shows what was read there. */
+  replica: ScratchServer;
   /** Resolves once the replica has replayed everything the primary had written when called. */
   caughtUp(): Promise<void>;
   /** Stops or resumes WAL replay on the replica (it keeps answering, with older data). */
@@ -72,7 +79,11 @@ export async function startReplicatedPostgres(): Promise<ReplicatedPostgres> {
     );
     if (user.uid !== undefined) chownTree(dir, user.uid, user.gid!);
     chmodSync(dataDir, 0o700);
-    const replica = await serveDataDir(dir, dataDir, ['hot_standby=on', 'hot_standby_feedback=on']);
+    const replica = await serveDataDir(dir, dataDir, [
+      'hot_standby=on',
+      'hot_standby_feedback=on',
+      'log_statement=all',
+    ]);
     const lsnOf = (url: string, query: string) =>
       withClient(url, async (client) => (await client.query<{ lsn: string }>(query)).rows[0].lsn);
     return {

@@ -96,11 +96,7 @@ async function startIn(dir: string, user: RunAs): Promise<ScratchPostgres> {
  * Starts a PostgreSQL server on an existing data folder inside `dir` (its socket goes in `dir`) on
  * a free port; `settings` are extra `-c name=value` options. Used for scratch servers and replicas.
  */
-export async function serveDataDir(
-  dir: string,
-  dataDir: string,
-  settings: string[] = [],
-): Promise<Omit<ScratchPostgres, 'destroy'>> {
+export async function serveDataDir(dir: string, dataDir: string, settings: string[] = []): Promise<ScratchServer> {
   const user = runAs();
   const port = await freePort();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
@@ -148,5 +144,8 @@ export async function serveDataDir(
   };
 
   await start();
-  return { url, port, start, stop };
+  return { url, port, start, stop, log: () => log };
 }
+
+/** A server of serveDataDir: its stderr since it last started (its log, with the settings given). */
+export type ScratchServer = Omit<ScratchPostgres, 'destroy'> & { log(): string };

@@ -8,7 +8,6 @@ import { GroupNamesIgnoreCase1796034400000 } from './1796034400000-GroupNamesIgn
 import { UserDirectoryIndexes1796038402000 } from './1796038402000-UserDirectoryIndexes';
 import { SignInFailures1796044313235 } from './1796044313235-SignInFailures';
 import { ChangeTracking1796044313970 } from './1796044313970-ChangeTracking';
-import { CallerWritePositions1796045000835 } from './1796045000835-CallerWritePositions';
 
 /** Every migration, in order. Listed by class so they run the same from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -22,5 +21,4 @@ export const MIGRATIONS = [
   UserDirectoryIndexes1796038402000,
   SignInFailures1796044313235,
   ChangeTracking1796044313970,
-  CallerWritePositions1796045000835,
 ];
