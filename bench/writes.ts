@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     JWT_SECRET: randomBytes(32).toString('hex'),
     DATA_DIR: join(__dirname, '..', '.data', 'bench-writes'),
   };
-  const server = await startServer([values.service!], env, '/health');
+  const server = await startServer([values.service], env, '/health');
   try {
     const token = await signIn(server.baseUrl, fixtures.admin.email, fixtures.admin.password);
     const run_ = randomBytes(4).toString('hex');
