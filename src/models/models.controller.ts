@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { AccessExplainService } from '../access/access-explain.service';
 import { Caller, CurrentCaller } from '../access/caller';
+import { AccessExplanationDto, ExplainAccessQueryDto } from '../access/dto/access-explain.dto';
 import { ApiKeysMayWrite } from '../common/decorators';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { ApiCallerAuth, ApiErrorResponses } from '../common/openapi';
@@ -42,6 +44,7 @@ export class ModelsController {
     private readonly reader: ModelReader,
     private readonly imports: ModelImportService,
     private readonly histories: ModelHistoryService,
+    private readonly explainer: AccessExplainService,
   ) {}
 
   @Get('list')
@@ -112,6 +115,16 @@ export class ModelsController {
   @ApiErrorResponses([400, 401, 403, 404, 409, 413, 503])
   updateAccess(@CurrentCaller() caller: Caller, @Body() body: UpdateAccessDto): Promise<ModelResponseDto> {
     return this.models.updateAccess(caller, body);
+  }
+
+  @Get('model/access/explain')
+  @ApiOperation({
+    summary: 'Whether a user (and one of its keys) can read and write the model, and every rule that says so',
+  })
+  @ApiOkResponse({ type: AccessExplanationDto })
+  @ApiErrorResponses([400, 401, 403, 404, 503])
+  explain(@CurrentCaller() caller: Caller, @Query() query: ExplainAccessQueryDto): Promise<AccessExplanationDto> {
+    return this.explainer.explain(caller, query);
   }
 
   @Post('model/toggle')
