@@ -3,14 +3,17 @@ import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { EMBEDDED, displayUrl, migrate, openTarget, recreateDatabase } from './seed/database';
 import { deferIndexesAndForeignKeys } from './seed/deferred';
+import { storeFixtures } from './seed/fixture-store';
 import { makeFixtures } from './seed/fixtures';
+import { createIncumbentTables } from './seed/incumbent-tables';
 import { Loader } from './seed/loader';
 import { SeedOptions, USAGE, parseOptions } from './seed/options';
 import { BENCH_PASSWORD, Plan, allGrantRows, makePlan, modelRows } from './seed/plan';
 import * as tables from './seed/tables';
 import { Visibility } from './seed/visibility';
 
-export const SEED_FILE = join(__dirname, 'results', 'seed.json');
+/** The fixtures of a profile's last seed, for people to read (the run reads them from the database). */
+export const seedFile = (profile: string): string => join(__dirname, 'results', `seed-${profile}.json`);
 
 const log = (line: string): void => console.log(line);
 
@@ -41,6 +44,7 @@ async function loadAll(client: Client, loader: Loader, plan: Plan, options: Seed
     'vacuum analyze',
     TABLES.map((table) => `VACUUM (ANALYZE) ${table}`),
   );
+  await loader.step('incumbent copies', createIncumbentTables);
   return fixtures;
 }
 
@@ -78,7 +82,15 @@ async function loadDatabase(url: string, plan: Plan, options: SeedOptions, start
     const totalMs = Math.round(performance.now() - started);
     log(`total ${(totalMs / 1000).toFixed(2)} s`);
     const counts = await countRows(clients[0]);
-    return { ...fixtures, counts, timings: { tables: loader.timings, total_ms: totalMs } };
+    const loaded = { ...fixtures, counts, timings: { tables: loader.timings, total_ms: totalMs } };
+    const content = {
+      profile: options.profile.name,
+      seed: options.seed,
+      options: { ...options, databaseUrl: undefined, profile: undefined },
+      ...loaded,
+    };
+    await storeFixtures(clients[0], content);
+    return content;
   } finally {
     await Promise.all(clients.map((client) => client.end()));
   }
@@ -88,7 +100,8 @@ async function seed(options: SeedOptions): Promise<void> {
   const started = performance.now();
   const plan = makePlan(options);
   log(`planned in ${((performance.now() - started) / 1000).toFixed(2)} s (seed ${options.seed})`);
-  const target = await openTarget(options.databaseUrl, log);
+  log(`profile ${options.profile.name}: ${options.profile.description}`);
+  const target = await openTarget(options.databaseUrl, log, options.profile.database);
   try {
     log(`recreating ${displayUrl(target.url)} and applying migrations`);
     await recreateDatabase(target.url, options.force);
@@ -96,16 +109,16 @@ async function seed(options: SeedOptions): Promise<void> {
     const loaded = await loadDatabase(target.url, plan, options, started);
     log(JSON.stringify(loaded.counts, null, 2));
     const database = { url: displayUrl(target.url), embedded: target.embedded ? EMBEDDED : null };
-    writeSeedFile({ seed: options.seed, options: { ...options, databaseUrl: undefined }, database, ...loaded });
+    writeSeedFile(seedFile(options.profile.name), { ...loaded, database });
   } finally {
     await target.stop();
   }
 }
 
-function writeSeedFile(content: object): void {
-  mkdirSync(dirname(SEED_FILE), { recursive: true });
-  writeFileSync(SEED_FILE, JSON.stringify(content, null, 2) + '\n');
-  log(`fixtures written to ${SEED_FILE}`);
+function writeSeedFile(file: string, content: object): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(content, null, 2) + '\n');
+  log(`fixtures stored in bench.seed and written to ${file}`);
 }
 
 async function main(): Promise<void> {

@@ -20,6 +20,7 @@ export interface SqlComparison {
 export interface CompareOptions {
   databaseUrl: string;
   runs: number;
+  budgetSeconds: number;
   connections: number;
   seconds: number;
 }
@@ -56,8 +57,8 @@ export async function compareList(
     [theirs.count, theirs.page],
   ];
   const [oursTime, incumbentTime] = [
-    await timeSequential(client, sides[0], options.runs),
-    await timeSequential(client, sides[1], options.runs),
+    await timeSequential(client, sides[0], options.runs, options.budgetSeconds),
+    await timeSequential(client, sides[1], options.runs, options.budgetSeconds),
   ];
   const concurrent = (statements: SqlStatement[]) =>
     options.seconds > 0

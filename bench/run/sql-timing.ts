@@ -11,6 +11,8 @@ export const SQL_SESSION_OPTIONS = '-c jit=off';
 export interface SqlTiming {
   median: number;
   p99: number;
+  /** How many runs the figures come from. */
+  runs: number;
 }
 
 export interface ConcurrentTiming extends SqlTiming {
@@ -34,12 +36,24 @@ async function runOnce(db: Queryable, statements: SqlStatement[]): Promise<numbe
   return performance.now() - started;
 }
 
-/** `runs` runs of the statements in sequence on one connection, after two warm-up runs. */
-export async function timeSequential(client: Client, statements: SqlStatement[], runs: number): Promise<SqlTiming> {
-  for (let i = 0; i < 2; i++) await runOnce(client, statements);
+/**
+ * `runs` runs of the statements in sequence on one connection, after a warm-up run; stops early
+ * once `budgetSeconds` have passed and at least three runs are in (the incumbent's statements take
+ * seconds each on a million models).
+ */
+export async function timeSequential(
+  client: Client,
+  statements: SqlStatement[],
+  runs: number,
+  budgetSeconds = Infinity,
+): Promise<SqlTiming> {
+  await runOnce(client, statements);
   const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push(await runOnce(client, statements));
-  return { median: percentile(times, 50), p99: percentile(times, 99) };
+  const deadline = performance.now() + budgetSeconds * 1000;
+  while (times.length < runs && (times.length < 3 || performance.now() < deadline)) {
+    times.push(await runOnce(client, statements));
+  }
+  return { median: percentile(times, 50), p99: percentile(times, 99), runs: times.length };
 }
 
 /** `connections` workers each running the statements in a loop for `seconds`. */
@@ -62,7 +76,12 @@ export async function timeConcurrent(
       }),
     );
     const elapsed = (performance.now() - started) / 1000;
-    return { median: percentile(times, 50), p99: percentile(times, 99), runsPerSecond: times.length / elapsed };
+    return {
+      median: percentile(times, 50),
+      p99: percentile(times, 99),
+      runs: times.length,
+      runsPerSecond: times.length / elapsed,
+    };
   } finally {
     await pool.end();
   }
