@@ -17,6 +17,8 @@ export interface SeedOptions {
   connections: number;
   databaseUrl: string | null;
   force: boolean;
+  /** Recompute and store the fixtures of an already seeded database, without reloading it. */
+  fixturesOnly: boolean;
 }
 
 const NUMBERS = {
@@ -44,7 +46,8 @@ ${Object.values(NUMBERS)
   .join('\n')}
   --database-url   default $BENCH_DATABASE_URL, else $DATABASE_URL (with the profile's database
                    name unless the profile is bench), else embedded PostgreSQL in .data/bench
-  --force          allow dropping a database whose name does not contain "bench"`;
+  --force          allow dropping a database whose name does not contain "bench"
+  --fixtures-only  work the fixtures out again for a database seeded with the same flags, without reloading it`;
 
 function parseNumber(key: NumberOption, raw: string | undefined, profile: Profile): number {
   const spec = NUMBERS[key];
@@ -70,6 +73,7 @@ export function parseOptions(argv: string[]): SeedOptions | null {
       profile: { type: 'string' },
       'database-url': { type: 'string' },
       force: { type: 'boolean', default: false },
+      'fixtures-only': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -84,5 +88,11 @@ export function parseOptions(argv: string[]): SeedOptions | null {
     ]),
   ) as Record<NumberOption, number>;
   const databaseUrl = profileDatabaseUrl(values['database-url'], profile);
-  return { profile, ...numbers, databaseUrl, force: values.force === true };
+  return {
+    profile,
+    ...numbers,
+    databaseUrl,
+    force: values.force === true,
+    fixturesOnly: values['fixtures-only'] === true,
+  };
 }
