@@ -11,7 +11,8 @@ import { readStoredFixtures } from './seed/fixture-store';
  *
  *   npm run bench:all -- --server postgres://postgres@127.0.0.1:5432
  *
- * Writes bench/results/latest-<profile>.md, explain/<profile>/ and sweep.md.
+ * Writes bench/results/latest-<profile>.md, explain/<profile>/ and sweep.md, then prints the
+ * README's table of every profile (npm run bench:summary).
  */
 const USAGE = `Usage: npm run bench:all -- --server URL [flags]
   --server     a PostgreSQL URL; its database part is replaced by each profile's
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
       timings,
     );
   }
+  step('summary', 'summary.ts', [], timings);
   log('\n' + timings.map(([label, seconds]) => `${label.padEnd(16)} ${(seconds / 60).toFixed(1)} min`).join('\n'));
   log(`total            ${(timings.reduce((sum, [, s]) => sum + s, 0) / 60).toFixed(1)} min`);
 }
