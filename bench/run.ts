@@ -38,7 +38,7 @@ interface Prepared {
 async function capture(url: string, fixtures: Fixtures, options: RunOptions): Promise<Prepared> {
   const file = join(tmpdir(), `registry-bench-capture-${process.pid}.jsonl`);
   rmSync(file, { force: true });
-  const service = await startService(url, file);
+  const service = await startService(url, options.nodeArgs, file);
   try {
     const credentials = await signInAll(service.baseUrl, fixtures);
     const afterId = await anthropicAfterId(service.baseUrl, credentials);
@@ -102,7 +102,7 @@ async function analyse(url: string, fixtures: Fixtures, prepared: Prepared, opti
 
 /** Each scenario: one connection, then 16 against the service, then 16 against the floor. */
 async function loadRuns(url: string, prepared: Prepared, options: RunOptions) {
-  const service = await startService(url);
+  const service = await startService(url, options.nodeArgs);
   const floor = await startFloor(url, [...prepared.requests.values()]);
   try {
     const results: Array<Omit<ScenarioResult, 'sql'>> = [];
@@ -135,6 +135,7 @@ function settings(options: RunOptions): string {
   const sqlConcurrent =
     options.sqlDuration > 0 ? `, ${options.sqlDuration} s at ${options.connections} connections` : '';
   return (
+    `service node flags: ${options.nodeArgs.join(' ') || 'none'}; ` +
     `1 connection for ${options.latencyDuration} s, then autocannon ${options.connections} connections for ` +
     `${options.duration} s per scenario and side after a 2 s warm-up; pool ${poolSize()} connections; ` +
     `SQL comparison up to ${options.sqlRuns} sequential runs (stopping after ${options.sqlBudget} s)${sqlConcurrent}`

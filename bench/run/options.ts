@@ -19,6 +19,8 @@ export interface RunOptions {
   /** Run only scenarios whose name contains one of these words (all when empty). */
   only: string[];
   build: boolean;
+  /** Node flags the service is started with (for A/B runs of V8 settings). */
+  nodeArgs: string[];
 }
 
 export const USAGE = `Usage: npm run bench -- [flags]
@@ -32,7 +34,8 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --sql-budget       seconds after which those runs stop early, 3 at least (default 15; million 20)
   --sql-duration     seconds of concurrent SQL per list scenario and side (default 5; million 0; 0 skips)
   --only             comma-separated words: run only the scenarios whose name contains one
-  --no-build         use dist/ as it is instead of running npm run build first`;
+  --no-build         use dist/ as it is instead of running npm run build first
+  --node-args        flags for the service's node, e.g. "--max-semi-space-size=4" (A/B of V8 settings)`;
 
 function integer(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
@@ -57,6 +60,7 @@ export function parseOptions(argv: string[]): RunOptions | null {
       'sql-duration': { type: 'string' },
       only: { type: 'string' },
       'no-build': { type: 'boolean', default: false },
+      'node-args': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -75,5 +79,6 @@ export function parseOptions(argv: string[]): RunOptions | null {
     sqlDuration: integer('sql-duration', values['sql-duration'], preset.sqlDuration ?? 5, 0, 3600),
     only: (values.only ?? '').split(',').filter((word) => word !== ''),
     build: values['no-build'] !== true,
+    nodeArgs: (values['node-args'] ?? '').split(' ').filter((arg) => arg !== ''),
   };
 }
