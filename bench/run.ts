@@ -82,6 +82,7 @@ async function analyse(url: string, fixtures: Fixtures, prepared: Prepared, opti
       databaseUrl: url,
       runs: options.sqlRuns,
       budgetSeconds: options.sqlBudget,
+      timeoutMs: options.sqlTimeout * 1000,
       connections: options.connections,
       seconds: options.sqlDuration,
     };
@@ -138,7 +139,8 @@ function settings(options: RunOptions): string {
     `service node flags: ${options.nodeArgs.join(' ') || 'none'}; ` +
     `1 connection for ${options.latencyDuration} s, then autocannon ${options.connections} connections for ` +
     `${options.duration} s per scenario and side after a 2 s warm-up; pool ${poolSize()} connections; ` +
-    `SQL comparison up to ${options.sqlRuns} sequential runs (stopping after ${options.sqlBudget} s)${sqlConcurrent}`
+    `SQL comparison up to ${options.sqlRuns} sequential runs (stopping after ${options.sqlBudget} s; ` +
+    `statements cut at ${options.sqlTimeout} s)${sqlConcurrent}`
   );
 }
 

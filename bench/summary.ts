@@ -17,7 +17,7 @@ function cell(result: ScenarioResult | undefined, report: RunReport): string {
   const parts = [
     `${fixed(result.latency.p50, 1)} / ${fixed(result.latency.p99, 1)}`,
     `${fixed(result.service.rps / result.floor.rps, 2)}`,
-    speedup === null ? '—' : `${fixed(speedup, 1)}×`,
+    speedup === null ? '—' : `${result.sql?.incumbent.timedOut ? '> ' : ''}${fixed(speedup, 1)}×`,
   ];
   const met = missedTargets(result, report.targets).length === 0 ? ' ✓' : '';
   return parts.join(' · ') + met;

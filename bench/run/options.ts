@@ -14,6 +14,8 @@ export interface RunOptions {
   sqlRuns: number;
   /** Seconds after which the sequential runs stop early (at least 3 runs are made). */
   sqlBudget: number;
+  /** Seconds after which one statement of the comparison is cancelled (its time is then a lower bound). */
+  sqlTimeout: number;
   /** Seconds of 16-connection SQL load per list scenario, for the incumbent and for ours (0: skip). */
   sqlDuration: number;
   /** Run only scenarios whose name contains one of these words (all when empty). */
@@ -32,6 +34,7 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --connections      concurrent HTTP connections (default 16)
   --sql-runs         sequential count + page runs per list scenario for the SQL comparison (default 30; million 10)
   --sql-budget       seconds after which those runs stop early, 3 at least (default 15; million 20)
+  --sql-timeout      seconds after which a statement of the comparison is cancelled (default 60)
   --sql-duration     seconds of concurrent SQL per list scenario and side (default 5; million 0; 0 skips)
   --only             comma-separated words: run only the scenarios whose name contains one
   --no-build         use dist/ as it is instead of running npm run build first
@@ -57,6 +60,7 @@ export function parseOptions(argv: string[]): RunOptions | null {
       connections: { type: 'string' },
       'sql-runs': { type: 'string' },
       'sql-budget': { type: 'string' },
+      'sql-timeout': { type: 'string' },
       'sql-duration': { type: 'string' },
       only: { type: 'string' },
       'no-build': { type: 'boolean', default: false },
@@ -76,6 +80,7 @@ export function parseOptions(argv: string[]): RunOptions | null {
     connections: integer('connections', values.connections, 16, 1, 1000),
     sqlRuns: integer('sql-runs', values['sql-runs'], preset.sqlRuns ?? 30, 1, 10000),
     sqlBudget: integer('sql-budget', values['sql-budget'], preset.sqlBudget ?? 15, 1, 3600),
+    sqlTimeout: integer('sql-timeout', values['sql-timeout'], 60, 1, 3600),
     sqlDuration: integer('sql-duration', values['sql-duration'], preset.sqlDuration ?? 5, 0, 3600),
     only: (values.only ?? '').split(',').filter((word) => word !== ''),
     build: values['no-build'] !== true,

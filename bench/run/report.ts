@@ -1,4 +1,5 @@
 import type { SqlComparison } from './compare';
+import type { SqlTiming } from './sql-timing';
 import type { LatencyResult } from './latency';
 import type { LoadResult } from './load';
 import type { Scenario } from './scenarios';
@@ -34,6 +35,8 @@ export interface RunReport {
 }
 
 const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+/** "> " before a time cut by the statement timeout (a lower bound). */
+const bound = (timing: SqlTiming) => (timing.timedOut ? '> ' : '');
 
 function totalCell(result: ScenarioResult): string {
   const { total, scenario } = result;
@@ -53,8 +56,8 @@ function loadRow(result: ScenarioResult, targets: Targets): string {
     fixed(service.p99),
     fixed(floor.rps),
     fixed(service.rps / floor.rps, 2),
-    sql ? `${fixed(sql.ours.median, 1)} / ${fixed(sql.incumbent.median, 1)}` : '—',
-    speedup === null ? '—' : `${fixed(speedup, 1)}×`,
+    sql ? `${fixed(sql.ours.median, 1)} / ${bound(sql.incumbent)}${fixed(sql.incumbent.median, 1)}` : '—',
+    speedup === null ? '—' : `${sql?.incumbent.timedOut ? '> ' : ''}${fixed(speedup, 1)}×`,
     totalCell(result),
     fixed(service.peakRssMb),
     fixed(result.otherCpu * 100),
@@ -78,12 +81,14 @@ function sqlRow(result: ScenarioResult): string | null {
     timing ? `${fixed(timing.runsPerSecond)} / ${fixed(timing.p99, 1)}` : '—';
   const cells = [
     scenario.name,
-    `${fixed(sql.incumbent.median, 1)} / ${fixed(sql.incumbent.p99, 1)} (${sql.incumbent.runs})`,
+    `${bound(sql.incumbent)}${fixed(sql.incumbent.median, 1)} / ${fixed(sql.incumbent.p99, 1)} (${sql.incumbent.runs})`,
     `${fixed(sql.ours.median, 1)} / ${fixed(sql.ours.p99, 1)} (${sql.ours.runs})`,
-    fixed(sql.incumbent.median / sql.ours.median, 1) + '×',
+    `${bound(sql.incumbent)}${fixed(sql.incumbent.median / sql.ours.median, 1)}×`,
     c(sql.incumbentConcurrent),
     c(sql.oursConcurrent),
-    sql.totals.ours === sql.totals.incumbent ? String(sql.totals.ours) : `${sql.totals.ours} ≠ ${sql.totals.incumbent}`,
+    sql.totals.ours === sql.totals.incumbent || sql.incumbent.timedOut
+      ? String(sql.totals.ours)
+      : `${sql.totals.ours} ≠ ${sql.totals.incumbent}`,
   ];
   return `| ${cells.join(' | ')} |`;
 }
