@@ -61,7 +61,13 @@ export async function createCaller(client: Client, point: SweepPoint): Promise<C
   const groupIds = point.via === 'group' ? [await insertGroup(client, label, userId)] : [];
   await grant(client, point.via, point.via === 'group' ? groupIds[0] : userId, point.shared);
   await client.query('ANALYZE access_grants');
-  return { userId, groupIds, isAdmin: false, bypass: false, keyGroupId: null, keyModels: null, readOnly: false };
+  return sweepCaller(userId, groupIds);
+}
+
+/** The caller of a sign-in token of a regular user, as callerOf builds it. */
+function sweepCaller(userId: string, groupIds: string[]): Caller {
+  const rest = { isAdmin: false, bypass: false, keyGroupId: null, keyModels: null, readOnly: false };
+  return { userId, name: 'sweep', via: 'token', groupIds, ...rest };
 }
 
 /** Removes the caller, its group and every grant to either. */
@@ -80,8 +86,5 @@ export async function removeLeftovers(client: Client): Promise<void> {
        FROM users u LEFT JOIN group_members gm ON gm.user_id = u.id
       WHERE u.email LIKE 'sweep-%@example.test' GROUP BY u.id`,
   );
-  for (const row of rows) {
-    const caller = { userId: row.user_id, groupIds: row.group_ids, isAdmin: false, bypass: false };
-    await removeCaller(client, { ...caller, keyGroupId: null, keyModels: null, readOnly: false });
-  }
+  for (const row of rows) await removeCaller(client, sweepCaller(row.user_id, row.group_ids));
 }
