@@ -1,10 +1,4 @@
-import {
-  hasKeyNarrowing,
-  keyScopePredicate,
-  privateSharePredicate,
-  readablePredicate,
-  writablePredicate,
-} from '../access/access-rules';
+import { hasKeyNarrowing, privateGrantedIdsSql, readablePredicate, writablePredicate } from '../access/access-rules';
 import type { Caller } from '../access/caller';
 import type { UserRole } from '../common/user-role';
 import { escapeLike, Sql, sql } from '../common/sql';
@@ -152,11 +146,21 @@ const SORT_COLUMN: Record<OrderBy, Sql> = {
 
 const DIRECTION: Record<ListParams['direction'], Sql> = { asc: sql`ASC`, desc: sql`DESC` };
 
-/** The list's own filters (custom models, view, tag, query), without the access rule. */
+/** The list's own filters (custom models, view, then what narrows by content), without the access rule. */
 function listFilters(caller: Caller, params: ListParams): Sql {
+  return sql.join([...viewFilters(caller, params), ...contentFilters(params)], sql` AND `);
+}
+
+function viewFilters(caller: Caller, params: ListParams): Sql[] {
   const where = [sql`m.base_model_id IS NOT NULL`];
   if (params.viewOption === 'created') where.push(sql`m.user_id = ${caller.userId}::uuid`);
   if (params.viewOption === 'shared') where.push(sql`m.user_id IS DISTINCT FROM ${caller.userId}::uuid`);
+  return where;
+}
+
+/** Filters on what a model is (not whose): a list with any is counted from the models' indexes. */
+function contentFilters(params: ListParams): Sql[] {
+  const where: Sql[] = [];
   if (params.tag !== null) where.push(sql`m.tags @> ARRAY[${params.tag.trim().toLowerCase()}]::text[]`);
   if (params.query !== null && params.query !== '') {
     // Search columns hold lower-cased text (model-search.ts), so LIKE here is case-insensitive.
@@ -167,25 +171,36 @@ function listFilters(caller: Caller, params: ListParams): Sql {
       sql`(m.search LIKE ${pattern} OR m.user_id = ANY(ARRAY(SELECT us.id FROM users us WHERE us.search LIKE ${pattern})))`,
     );
   }
-  return sql.join(where, sql` AND `);
+  return where;
 }
 
 /**
- * Counts every match across all pages. For non-bypass callers the public and the private share
- * are counted apart: the public part from its partial index, the private part from the caller's
- * few owned and granted ids, fetched by id. Together they are exactly the readable set. Fetching
- * beat probing the granted set for common words and tags (figures: README, Performance).
- * An API key's narrowing applies to both shares; without one the statement is unchanged.
+ * Counts every match across all pages. A filtered list (tag, query) or a narrowed key counts
+ * its readable matches on the models, where the filter's index and `readers` meet in one bitmap.
+ * An unfiltered one (any view) adds the public share, counted from its partial index, and the
+ * private share, counted from the grants index (privateGrantedIdsSql) and the caller's own
+ * models: neither reads the models the caller was granted. Figures: README, Performance.
  */
 export function listCountSql(caller: Caller, params: ListParams): Sql {
-  const filters = hasKeyNarrowing(caller)
-    ? sql`${listFilters(caller, params)} AND ${keyScopePredicate(caller)}`
-    : listFilters(caller, params);
-  if (caller.bypass) return sql`SELECT count(*)::int AS total FROM models m WHERE ${filters}`;
+  const filters = listFilters(caller, params);
+  if (caller.bypass && !hasKeyNarrowing(caller))
+    return sql`SELECT count(*)::int AS total FROM models m WHERE ${filters}`;
+  if (caller.bypass || hasKeyNarrowing(caller) || contentFilters(params).length > 0) {
+    return sql`SELECT count(*)::int AS total FROM models m WHERE ${filters} AND ${readablePredicate(caller)}`;
+  }
   const publicCount = sql`SELECT count(*) FROM models m WHERE ${filters} AND m.is_public`;
-  const privateCount = sql`SELECT count(*) FROM models m
-    WHERE ${filters} AND NOT m.is_public AND ${privateSharePredicate(caller, 'fetch')}`;
-  return sql`SELECT ((${publicCount}) + (${privateCount}))::int AS total`;
+  return sql`SELECT ((${publicCount}) + (${privateCountSql(caller, params, filters)}))::int AS total`;
+}
+
+/** The unfiltered list's private share: granted (not public) and owned custom models, as the view keeps them. */
+function privateCountSql(caller: Caller, params: ListParams, filters: Sql): Sql {
+  const owned = sql`SELECT m.id FROM models m WHERE ${filters} AND NOT m.is_public AND m.user_id = ${caller.userId}::uuid`;
+  if (params.viewOption === 'created') return sql`SELECT count(*) FROM (${owned}) s`;
+  const granted = privateGrantedIdsSql(caller);
+  if (params.viewOption === 'shared') {
+    return sql`SELECT count(*) FROM (${granted} EXCEPT SELECT m.id FROM models m WHERE m.user_id = ${caller.userId}::uuid) s`;
+  }
+  return sql`SELECT count(*) FROM (${granted} UNION ${owned}) s`;
 }
 
 /**
