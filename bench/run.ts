@@ -69,7 +69,7 @@ async function analyse(url: string, fixtures: Fixtures, prepared: Prepared, opti
     const callerOf = (scenario: Scenario): Caller => callers[scenario.auth === 'admin' ? 'admin' : 'user'];
     const warnings: string[] = [];
     for (const scenario of prepared.scenarios) {
-      const known = scenario.list ? ourListSql(callerOf(scenario), scenario) : {};
+      const known = scenario.list ? await ourListSql(client, callerOf(scenario), scenario) : {};
       const explained = await explainScenario(client, scenario, prepared.requests.get(scenario.name)!, known);
       warnings.push(...explained.warnings);
     }

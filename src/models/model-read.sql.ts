@@ -136,6 +136,22 @@ export interface ListParams {
   orderBy: OrderBy;
   direction: 'asc' | 'desc';
   page: number;
+  /**
+   * Users whose name, email or username match `query` (searchOwnersSql), when looked up before:
+   * PostgreSQL then plans with the real owners (none, most often) instead of guessing how many a
+   * subquery returns, a guess that made it walk every model for a rare word. Without them the
+   * statement looks the owners up itself.
+   */
+  owners?: string[];
+}
+
+/** At most this many matching owners travel as a parameter; more and the statement looks them up. */
+export const MAX_LISTED_OWNERS = 1000;
+
+/** Ids of the users a list search matches through the owner (users_search_trgm_idx), one more than the cap. */
+export function searchOwnersSql(query: string): Sql {
+  const pattern = `%${escapeLike(query.toLowerCase())}%`;
+  return sql`SELECT us.id FROM users us WHERE us.search LIKE ${pattern} LIMIT ${MAX_LISTED_OWNERS + 1}`;
 }
 
 const SORT_COLUMN: Record<OrderBy, Sql> = {
@@ -167,8 +183,14 @@ function contentFilters(params: ListParams): Sql[] {
     // Owners are matched through their own trigram index; ANY(ARRAY(...)) lets PostgreSQL OR
     // that with the models' trigram index instead of scanning every model.
     const pattern = sql.param(`%${escapeLike(params.query.toLowerCase())}%`);
+    const owners =
+      params.owners === undefined
+        ? sql`ARRAY(SELECT us.id FROM users us WHERE us.search LIKE ${pattern})`
+        : sql`${params.owners}::uuid[]`;
     where.push(
-      sql`(m.search LIKE ${pattern} OR m.user_id = ANY(ARRAY(SELECT us.id FROM users us WHERE us.search LIKE ${pattern})))`,
+      params.owners?.length === 0
+        ? sql`m.search LIKE ${pattern}`
+        : sql`(m.search LIKE ${pattern} OR m.user_id = ANY(${owners}))`,
     );
   }
   return where;

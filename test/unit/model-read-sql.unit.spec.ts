@@ -59,6 +59,13 @@ describe('model read SQL', () => {
     expect(toStatement(listPageSql(keyed, list)).text).toContain('FALSE AS write_access');
   });
 
+  it('matches owners from the ids looked up before, or by a subquery when there were none to pass', () => {
+    const looked = (owners?: string[]) => toStatement(listPageSql(user, { ...list, query: 'x', owners })).text;
+    expect(looked(undefined)).toContain('m.user_id = ANY(ARRAY(SELECT us.id FROM users us WHERE us.search LIKE $');
+    expect(looked([])).not.toContain('m.user_id = ANY(');
+    expect(looked([USER])).toMatch(/OR m\.user_id = ANY\(\$\d+::uuid\[\]\)\)/);
+  });
+
   it('binds the search pattern, escaped, and the page offset; the page size is text', () => {
     const { text, values } = toStatement(listPageSql(user, { ...list, query: '50%_off', page: 3 }));
     expect(text).toContain('m.search LIKE $');
