@@ -23,7 +23,7 @@ export function readablePredicate(caller: Caller, alias = MODELS): Sql {
   const narrowed = hasKeyNarrowing(caller);
   const scope = narrowed ? keyScopePredicate(caller, alias) : null;
   if (caller.bypass) return scope ?? sql`TRUE`;
-  const readable = sql`(${alias}.readers && ${callerPrincipals(caller)}::text[] OR ${alias}.user_id = ${caller.userId}::uuid)`;
+  const readable = sql`(${grantedToPredicate(caller, alias)} OR ${alias}.user_id = ${caller.userId}::uuid)`;
   return scope === null ? readable : sql`(${readable} AND ${scope})`;
 }
 
@@ -40,24 +40,31 @@ function callerPrincipals(caller: Caller): string[] {
 }
 
 /**
- * Ids of the private custom models granted to the caller (to itself or its groups; not owned,
- * not user:*), one entry per grant: the same model may come twice. With the public custom
- * models and the caller's own private ones they make exactly the custom models it can read, so
- * an unfiltered list counts its private share here, from one partial index
- * (access_grants_private_idx), without reading the models.
+ * The private custom models granted to the caller (to itself or its groups; not user:*), each
+ * counted once: at the first of the caller's principals it is granted to (readers_before holds
+ * the model's readers sorted before a grant's own). With the public custom models and the
+ * caller's own private ones they make exactly the custom models it can read, so an unfiltered
+ * list counts its private share here, from one partial index (access_grants_private_idx),
+ * without reading the models or collecting their ids.
  */
-export function privateGrantedIdsSql(caller: Caller): Sql {
-  const branches = [
-    sql`SELECT g.model_id FROM access_grants g
-         WHERE g.private_custom AND g.principal_type = 'user' AND g.principal_id = ${caller.userId}::text`,
+export function privateGrantCountSql(caller: Caller): Sql {
+  const firstHere = sql`NOT g.readers_before && ${callerPrincipals(caller)}::text[]`;
+  const counts = [
+    sql`(SELECT count(*) FROM access_grants g WHERE g.private_custom AND g.principal_type = 'user'
+           AND g.principal_id = ${caller.userId}::text AND ${firstHere})`,
   ];
   if (caller.groupIds.length > 0) {
-    branches.push(
-      sql`SELECT g.model_id FROM access_grants g
-           WHERE g.private_custom AND g.principal_type = 'group' AND g.principal_id = ANY(${caller.groupIds}::text[])`,
+    counts.push(
+      sql`(SELECT count(*) FROM access_grants g WHERE g.private_custom AND g.principal_type = 'group'
+             AND g.principal_id = ANY(${caller.groupIds}::text[]) AND ${firstHere})`,
     );
   }
-  return sql.join(branches, sql` UNION ALL `);
+  return sql.join(counts, sql` + `);
+}
+
+/** The model names one of the caller's principals in readers (true for a public model too). */
+export function grantedToPredicate(caller: Caller, alias = MODELS): Sql {
+  return sql`${alias}.readers && ${callerPrincipals(caller)}::text[]`;
 }
 
 /**

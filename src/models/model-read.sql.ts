@@ -1,4 +1,10 @@
-import { hasKeyNarrowing, privateGrantedIdsSql, readablePredicate, writablePredicate } from '../access/access-rules';
+import {
+  grantedToPredicate,
+  hasKeyNarrowing,
+  privateGrantCountSql,
+  readablePredicate,
+  writablePredicate,
+} from '../access/access-rules';
 import type { Caller } from '../access/caller';
 import type { UserRole } from '../common/user-role';
 import { escapeLike, Sql, sql } from '../common/sql';
@@ -216,15 +222,21 @@ export function listCountSql(caller: Caller, params: ListParams): Sql {
   return sql`SELECT ((${publicCount}) + (${privateCountSql(caller, params, filters)}))::int AS total`;
 }
 
-/** The unfiltered list's private share: granted (not public) and owned custom models, as the view keeps them. */
+/**
+ * The unfiltered list's private share as the view keeps it: the granted models (each once) and
+ * the caller's own private ones, less those two have in common.
+ */
 function privateCountSql(caller: Caller, params: ListParams, filters: Sql): Sql {
-  const owned = sql`SELECT m.id FROM models m WHERE ${filters} AND NOT m.is_public AND m.user_id = ${caller.userId}::uuid`;
-  if (params.viewOption === 'created') return sql`SELECT count(*) FROM (${owned}) s`;
-  const granted = privateGrantedIdsSql(caller);
-  if (params.viewOption === 'shared') {
-    return sql`SELECT count(*) FROM (${granted} EXCEPT SELECT m.id FROM models m WHERE m.user_id = ${caller.userId}::uuid) s`;
+  // Owned models, whatever the view (for 'shared', those to take back out of the granted ones).
+  const owned = (granted: boolean) =>
+    sql`(SELECT count(*) FROM models m WHERE m.base_model_id IS NOT NULL AND NOT m.is_public AND m.user_id = ${caller.userId}::uuid
+         AND ${granted ? sql`` : sql`NOT `}${grantedToPredicate(caller)})`;
+  if (params.viewOption === 'created') {
+    return sql`SELECT count(*) FROM models m WHERE ${filters} AND NOT m.is_public`;
   }
-  return sql`SELECT count(*) FROM (${granted} UNION ${owned}) s`;
+  const granted = privateGrantCountSql(caller);
+  if (params.viewOption === 'shared') return sql`SELECT ${granted} - ${owned(true)}`;
+  return sql`SELECT ${granted} + ${owned(false)}`;
 }
 
 /**

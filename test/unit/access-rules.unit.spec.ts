@@ -1,7 +1,7 @@
 import {
   hasKeyNarrowing,
   keyScopePredicate,
-  privateGrantedIdsSql,
+  privateGrantCountSql,
   readablePredicate,
   writablePredicate,
 } from '../../src/access/access-rules';
@@ -34,12 +34,13 @@ describe('access rules as SQL', () => {
     expect(values).toEqual([['*', `u:${USER}`, `g:${GROUP}`], USER]);
   });
 
-  it('lists the private grants from the private-grants index, one branch per principal kind', () => {
-    expect(toStatement(privateGrantedIdsSql(caller())).text).not.toContain('UNION ALL');
-    const { text, values } = toStatement(privateGrantedIdsSql(caller({ groupIds: [GROUP] })));
-    expect(text).toContain("g.private_custom AND g.principal_type = 'user' AND g.principal_id = $1::text");
-    expect(text).toContain("g.private_custom AND g.principal_type = 'group' AND g.principal_id = ANY($2::text[])");
-    expect(values).toEqual([USER, [GROUP]]);
+  it('counts the private grants from the private-grants index, each model at the first principal it names', () => {
+    expect(toStatement(privateGrantCountSql(caller())).text).not.toContain("'group'");
+    const { text, values } = toStatement(privateGrantCountSql(caller({ groupIds: [GROUP] })));
+    expect(text).toContain("g.private_custom AND g.principal_type = 'user'");
+    expect(text).toContain("g.principal_type = 'group'");
+    expect(text).toContain('NOT g.readers_before && $2::text[]');
+    expect(values).toEqual([USER, ['*', `u:${USER}`, `g:${GROUP}`], [GROUP]]);
   });
 
   it('applies the rule to another alias when given one', () => {

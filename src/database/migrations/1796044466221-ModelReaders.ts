@@ -10,8 +10,11 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * on access_grants recompute the columns of the models whose grants changed, in the same
  * statement. Membership is not expanded: adding someone to a group changes no model.
  *
- * `access_grants.private_custom` (the granted model is a custom model without user:*) lets the
- * unfiltered list count a caller's private share from one partial index instead of the models.
+ * `access_grants.private_custom` (the granted model is a custom model without user:*) and
+ * `readers_before` (the model's readers that sort before this grant's principal) let the
+ * unfiltered list count a caller's private share from one partial index instead of the models:
+ * a model granted to several of the caller's principals counts once, at the first of them, so
+ * the count needs no set of ids to remove duplicates from.
  */
 export class ModelReaders1796044466221 implements MigrationInterface {
   name = 'ModelReaders1796044466221';
@@ -19,12 +22,14 @@ export class ModelReaders1796044466221 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE models ADD COLUMN readers text[] NOT NULL DEFAULT '{}',
                                       ADD COLUMN writers text[] NOT NULL DEFAULT '{}'`);
-    await q.query(`ALTER TABLE access_grants ADD COLUMN private_custom boolean NOT NULL DEFAULT false`);
+    await q.query(`ALTER TABLE access_grants ADD COLUMN private_custom boolean NOT NULL DEFAULT false,
+                                             ADD COLUMN readers_before text[] NOT NULL DEFAULT '{}'`);
     await q.query(REFRESH_FUNCTIONS);
     await q.query(`SELECT refresh_model_access(NULL)`);
     await q.query(`CREATE INDEX models_readers_idx ON models USING gin (readers)`);
     await q.query(
-      `CREATE INDEX access_grants_private_idx ON access_grants (principal_type, principal_id, model_id) WHERE private_custom`,
+      `CREATE INDEX access_grants_private_idx ON access_grants (principal_type, principal_id) INCLUDE (readers_before)
+         WHERE private_custom`,
     );
     await q.query(TRIGGERS);
   }
@@ -40,35 +45,46 @@ export class ModelReaders1796044466221 implements MigrationInterface {
     await q.query(`DROP FUNCTION access_grants_truncated()`);
     await q.query(`DROP FUNCTION models_kind_changed()`);
     await q.query(`DROP FUNCTION refresh_model_access(text[])`);
+    await q.query(`DROP FUNCTION model_principal(text, text)`);
     await q.query(`DROP INDEX access_grants_private_idx`);
     await q.query(`DROP INDEX models_readers_idx`);
-    await q.query(`ALTER TABLE access_grants DROP COLUMN private_custom`);
+    await q.query(`ALTER TABLE access_grants DROP COLUMN private_custom, DROP COLUMN readers_before`);
     await q.query(`ALTER TABLE models DROP COLUMN readers, DROP COLUMN writers`);
   }
 }
 
 /**
  * `refresh_model_access(ids)` recomputes readers, writers and is_public of those models (all
- * models with NULL) from their grants, then the grants' private_custom. Rows already right are
- * not rewritten, so a refresh that changes nothing writes nothing.
+ * models with NULL) from their grants, then the grants' private_custom and readers_before. Rows
+ * already right are not rewritten, so a refresh that changes nothing writes nothing. Principals
+ * compare byte-wise (COLLATE "C"), so "first" is the same on every server.
  */
 const REFRESH_FUNCTIONS = `
+CREATE FUNCTION model_principal(principal_type text, principal_id text) RETURNS text
+  LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN principal_type = 'user' AND principal_id = '*' THEN '*'
+              ELSE left(principal_type, 1) || ':' || principal_id END COLLATE "C"
+$$;
 CREATE FUNCTION refresh_model_access(ids text[]) RETURNS void LANGUAGE sql AS $$
   UPDATE models m SET readers = a.readers, writers = a.writers, is_public = '*' = ANY(a.readers)
     FROM (SELECT m2.id,
-                 ARRAY(SELECT CASE WHEN g.principal_type = 'user' AND g.principal_id = '*' THEN '*'
-                                   ELSE left(g.principal_type, 1) || ':' || g.principal_id END
-                         FROM access_grants g WHERE g.model_id = m2.id ORDER BY 1) AS readers,
-                 ARRAY(SELECT CASE WHEN g.principal_type = 'user' AND g.principal_id = '*' THEN '*'
-                                   ELSE left(g.principal_type, 1) || ':' || g.principal_id END
-                         FROM access_grants g WHERE g.model_id = m2.id AND g.permission = 'write' ORDER BY 1) AS writers
+                 ARRAY(SELECT model_principal(g.principal_type, g.principal_id) COLLATE "C" FROM access_grants g
+                        WHERE g.model_id = m2.id ORDER BY 1) AS readers,
+                 ARRAY(SELECT model_principal(g.principal_type, g.principal_id) COLLATE "C" FROM access_grants g
+                        WHERE g.model_id = m2.id AND g.permission = 'write' ORDER BY 1) AS writers
             FROM models m2 WHERE ids IS NULL OR m2.id = ANY(ids)) a
    WHERE m.id = a.id
      AND (m.readers, m.writers, m.is_public) IS DISTINCT FROM (a.readers, a.writers, '*' = ANY(a.readers));
-  UPDATE access_grants g SET private_custom = (NOT m.is_public AND m.base_model_id IS NOT NULL)
-    FROM models m
-   WHERE m.id = g.model_id AND (ids IS NULL OR g.model_id = ANY(ids))
-     AND g.private_custom IS DISTINCT FROM (NOT m.is_public AND m.base_model_id IS NOT NULL);
+  UPDATE access_grants g SET private_custom = x.private_custom, readers_before = x.readers_before
+    FROM (SELECT g2.model_id, g2.principal_type, g2.principal_id,
+                 NOT m.is_public AND m.base_model_id IS NOT NULL AS private_custom,
+                 ARRAY(SELECT r FROM unnest(m.readers) r
+                        WHERE r COLLATE "C" < model_principal(g2.principal_type, g2.principal_id)
+                        ORDER BY r COLLATE "C") AS readers_before
+            FROM access_grants g2 JOIN models m ON m.id = g2.model_id
+           WHERE ids IS NULL OR g2.model_id = ANY(ids)) x
+   WHERE (g.model_id, g.principal_type, g.principal_id) = (x.model_id, x.principal_type, x.principal_id)
+     AND (g.private_custom, g.readers_before) IS DISTINCT FROM (x.private_custom, x.readers_before);
 $$`;
 
 /**
