@@ -54,7 +54,7 @@ async function loadGrants(client: Client, loader: Loader, plan: Plan): Promise<v
   await loader.load('access_grants', tables.GRANT_COLUMNS, allGrantRows(plan));
   await client.query(`ALTER TABLE access_grants ENABLE TRIGGER USER`);
   const started = performance.now();
-  await client.query(`SELECT refresh_model_access(NULL)`);
+  await client.query(`SELECT refresh_model_access(ARRAY(SELECT id FROM models))`);
   await client.query(`VACUUM FULL models`);
   await client.query(`VACUUM FULL access_grants`);
   log(`${'readers'.padEnd(16)} ${''.padStart(16)} ${((performance.now() - started) / 1000).toFixed(2).padStart(7)} s`);
