@@ -211,6 +211,13 @@ describe('API keys never have more power than they say: every route × every cre
         expect(body.params).toEqual(writer ? { system: 'secret prompt' } : {});
       },
     },
+    'GET /api/models/model/access/explain': {
+      make: () => ({ path: `/api/models/model/access/explain?id=${OUTSIDE}` }),
+      // It shows who else has access, which readers do not see: read-only keys are 403 once they can read it.
+      expected: [200, 200, 403, 404, 404, 401],
+      // Without key_id it explains the account, not the key asking: the admin owns it and bypasses.
+      check: (body) => expect(body).toMatchObject({ can_write: true, because: [{ rule: 'admin' }, { rule: 'owner' }] }),
+    },
     'GET /api/models/model/profile/image': {
       make: () => ({ path: `/api/models/model/profile/image?id=${OUTSIDE}` }),
       expected: narrowedRead,

@@ -1,5 +1,5 @@
-import type { Response } from 'supertest';
-import { Actor } from './support/actors';
+import request, { type Response } from 'supertest';
+import { Actor, bearer } from './support/actors';
 import {
   buildWorld,
   canon,
@@ -164,6 +164,26 @@ describe('read routes', () => {
     if (c.access === 'none') return expectApiError(res, 404);
     expect(res.status).toBe(200);
     expect(canon(res.body)).toEqual(c.access === 'write' ? canon(target) : readerView(target));
+  });
+
+  // Admins and the owner may ask about anyone, a writer about itself (403 for readers); 404 when it cannot read.
+  it.each(
+    cases((c) =>
+      c.access === 'none' ? 'gets 404' : c.access === 'read' ? 'gets 403' : 'explains its own access as the rule does',
+    ),
+  )('access explain: %s', async (_title, c) => {
+    const { w, target, actor } = setup(c);
+    const res = await request(w.t.server)
+      .get('/api/models/model/access/explain')
+      .query({ id: target.id })
+      .set(actor ? bearer(actor.token) : {});
+    if (DENIED[c.access]) return expectApiError(res, DENIED[c.access]!);
+    if (c.access !== 'write') return expectApiError(res, c.access === 'read' ? 403 : 404);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ can_read: true, can_write: true, because: expect.any(Array) });
+    const [reason] = res.body.because;
+    const rule = c.admin ? 'admin' : actor!.id === w.owner.id ? 'owner' : reason.group ? 'group_grant' : 'user_grant';
+    expect(reason).toMatchObject({ rule, permission: 'write' });
   });
 
   it.each(cases((c) => (c.access === 'write' ? 'exports the model with its grants' : 'does not export the model')))(

@@ -284,11 +284,13 @@ const LISTABLE_ORDER: Record<ListableQuery['order'], Sql> = {
  * What the gateway lists (docs/gateway.md): active models the caller can read (its API key's
  * narrowing included).
  * A custom model whose base model is disabled is left out too: it cannot be served either.
+ * A model with `meta.hidden: true` is left out of lists but still found by id.
  */
 export function listableSql(caller: Caller, query: ListableQuery): Sql {
   // The key's narrowing is part of the readable rule itself.
   const where = [sql`m.is_active`, sql`(b.id IS NULL OR b.is_active)`, readablePredicate(caller)];
   if (query.id !== undefined) where.push(sql`m.id = ${query.id}`);
+  else where.push(sql`NOT m.meta @> '{"hidden": true}'::jsonb`);
   const { afterId, olderThan, newerThan } = query;
   if (afterId != null) where.push(sql`m.id > ${afterId}`);
   if (olderThan) where.push(sql`(m.created_at, m.id) < (${olderThan.created_at}, ${olderThan.id})`);

@@ -1,10 +1,13 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { AccessExplainService } from '../access/access-explain.service';
 import { Caller, CurrentCaller } from '../access/caller';
+import { AccessExplanationDto, ExplainAccessQueryDto } from '../access/dto/access-explain.dto';
 import { ApiKeysMayWrite } from '../common/decorators';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { ApiCallerAuth, ApiErrorResponses } from '../common/openapi';
+import { Revalidated } from '../common/revalidation.interceptor';
 import {
   ExportModelsQueryDto,
   ListModelsQueryDto,
@@ -39,9 +42,11 @@ export class ModelsController {
     private readonly lists: ModelListService,
     private readonly reader: ModelReader,
     private readonly imports: ModelImportService,
+    private readonly explainer: AccessExplainService,
   ) {}
 
   @Get('list')
+  @Revalidated()
   @ApiOperation({ summary: 'Custom models the caller can read: search, tag, view, sort, 30 a page' })
   @ApiOkResponse({ type: ModelListResponseDto })
   @ApiErrorResponses([400, 401, 403, 503])
@@ -50,6 +55,7 @@ export class ModelsController {
   }
 
   @Get('tags')
+  @Revalidated()
   @ApiOperation({ summary: 'Sorted distinct tags over the custom models the caller can read' })
   @ApiOkResponse({ type: [String], description: 'Lower-cased tag names, sorted' })
   @ApiErrorResponses([401, 403, 503])
@@ -66,6 +72,7 @@ export class ModelsController {
   }
 
   @Get('model')
+  @Revalidated()
   @ApiOperation({ summary: 'One model the caller can read' })
   @ApiOkResponse({ type: ModelResponseDto })
   @ApiErrorResponses([400, 401, 403, 404, 503])
@@ -111,6 +118,16 @@ export class ModelsController {
     return this.models.updateAccess(caller, body);
   }
 
+  @Get('model/access/explain')
+  @ApiOperation({
+    summary: 'Whether a user (and one of its keys) can read and write the model, and every rule that says so',
+  })
+  @ApiOkResponse({ type: AccessExplanationDto })
+  @ApiErrorResponses([400, 401, 403, 404, 503])
+  explain(@CurrentCaller() caller: Caller, @Query() query: ExplainAccessQueryDto): Promise<AccessExplanationDto> {
+    return this.explainer.explain(caller, query);
+  }
+
   @Post('model/toggle')
   @HttpCode(200)
   @ApiOperation({ summary: 'Flip is_active' })
@@ -130,6 +147,7 @@ export class ModelsController {
   }
 
   @Get('export')
+  @Revalidated()
   @ApiOperation({ summary: 'Every model the caller can write (or those named by ?ids=), with grants' })
   @ApiOkResponse({ type: [ModelResponseDto] })
   @ApiErrorResponses([400, 401, 403, 503])
