@@ -50,7 +50,7 @@ export class ModelRepository {
 
   /** Owners a list search matches, or undefined when there are too many to pass along (listPage/listCount look them up then). */
   async searchOwners(query: string): Promise<string[] | undefined> {
-    const rows = await queryRows<{ id: string }>(this.dataSource, searchOwnersSql(query));
+    const rows = await queryRows<{ id: string }>(this.reads.reads(), searchOwnersSql(query));
     return rows.length > MAX_LISTED_OWNERS ? undefined : rows.map((row) => row.id);
   }
 
