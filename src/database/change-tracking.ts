@@ -23,7 +23,12 @@ import { Queryable, queryRows, sql } from '../common/sql';
  * becomes visible with the change, never before. Why several rows: one row would serialise every
  * concurrent writing transaction on its row lock until commit; a writer bumps the row of its
  * backend (pid modulo the row count), so writers on different connections rarely wait for each
- * other, and the sum still grows with every commit that bumped any row.
+ * other, and the sum still grows with every commit that bumped any row (`npm run bench:writers`).
+ * The price: a writing transaction holds its counter row from its first tracked statement to its
+ * commit. Writes here change one model (and its grants) per transaction, so that lock is the last
+ * one each takes; a future transaction that locks several models one statement at a time could
+ * deadlock with another mapped to the same row (PostgreSQL then aborts one), and should lock its
+ * rows in one statement or in a fixed order.
  */
 export const CHANGE_VERSION = sql`(SELECT sum(c.version) FROM change_counters c)::text`;
 
