@@ -7,6 +7,7 @@ import { ApiKeyReadOnly1796034262074 } from './1796034262074-ApiKeyReadOnly';
 import { GroupNamesIgnoreCase1796034400000 } from './1796034400000-GroupNamesIgnoreCase';
 import { UserDirectoryIndexes1796038402000 } from './1796038402000-UserDirectoryIndexes';
 import { ChangeTracking1796044313970 } from './1796044313970-ChangeTracking';
+import { ScopedChangeTracking1796048342849 } from './1796048342849-ScopedChangeTracking';
 
 /** Every migration, in order. Listed by class so they run the same from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   GroupNamesIgnoreCase1796034400000,
   UserDirectoryIndexes1796038402000,
   ChangeTracking1796044313970,
+  ScopedChangeTracking1796048342849,
 ];
