@@ -6,6 +6,7 @@ import { CoveringListIndexes1763780400000 } from './1763780400000-CoveringListIn
 import { ApiKeyReadOnly1796034262074 } from './1796034262074-ApiKeyReadOnly';
 import { GroupNamesIgnoreCase1796034400000 } from './1796034400000-GroupNamesIgnoreCase';
 import { UserDirectoryIndexes1796038402000 } from './1796038402000-UserDirectoryIndexes';
+import { ModelVersionsAndHistory1796044301915 } from './1796044301915-ModelVersionsAndHistory';
 import { ChangeTracking1796044313970 } from './1796044313970-ChangeTracking';
 import { ScopedChangeTracking1796048342849 } from './1796048342849-ScopedChangeTracking';
 
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   ApiKeyReadOnly1796034262074,
   GroupNamesIgnoreCase1796034400000,
   UserDirectoryIndexes1796038402000,
+  ModelVersionsAndHistory1796044301915,
   ChangeTracking1796044313970,
   ScopedChangeTracking1796048342849,
 ];
