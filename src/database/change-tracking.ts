@@ -21,6 +21,11 @@ import { Queryable, queryRows, Sql, sql } from '../common/sql';
  *   the primary's position when the version was read; an older replica could build an old answer
  *   under the new version's tag, and that tag would then 304 the old answer.
  *
+ * The scopes of a change are computed at the end of its statement, from the grants committed
+ * then. So a write that changes a model's grants also updates the model row in its transaction (as
+ * AccessGrantsService.replaceGrants sets `is_public`): that row lock orders it with concurrent edits
+ * of the model, and whichever commits last bumps the scopes of the grants the other added.
+ *
  * Why not a sequence: `nextval` is not transactional, so a writer's bump is visible before its
  * change commits. A reader could then see the new number with the old rows, tag the old answer with
  * it, and 304 that stale answer after the commit. A counter row updated in the writer's transaction
