@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import type { AuthUser } from '../common/auth-user';
 import { isDatabaseUnavailable } from '../common/describe-error';
 import type { Queryable } from '../common/sql';
+import { changeScopesOf } from './change-tracking';
 import { ReadReplicas, Replica } from './read-replicas';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -19,9 +20,11 @@ export function bindRequestToReads(request: Request, _response: Response, next: 
 
 /**
  * The replica has replayed every change the primary had when the request's caller was read: its
- * change counters (src/database/change-tracking.ts) add up to at least that version.
+ * change counters of the caller's scopes (src/database/change-tracking.ts) add up to at least the
+ * caller's version.
  */
-const REPLAYED_UP_TO = 'SELECT coalesce((SELECT sum(version) FROM change_counters), 0) >= $1::numeric AS ok';
+const REPLAYED_UP_TO =
+  'SELECT coalesce((SELECT sum(version) FROM change_counters WHERE scope = ANY($2::text[])), 0) >= $1::numeric AS ok';
 
 /**
  * Sends the model reads of GET requests to a read replica when one can answer them as the primary
@@ -51,11 +54,12 @@ export class ReadRouter {
   private async read(text: string, values?: unknown[]): Promise<unknown> {
     const request = currentRequest.getStore();
     // Set by the global guard, which read it from the primary with the caller.
-    const version = (request?.user as AuthUser | undefined)?.changeVersion;
+    const user = request?.user as AuthUser | undefined;
+    const version = user?.changeVersion;
     // A request that may write reads what it has just written (its answer shows the change).
     const replica = version !== undefined && READ_METHODS.has(request!.method) ? this.replicas.pick() : null;
     if (replica) {
-      const rows = await this.onReplica(replica, version!, text, values);
+      const rows = await this.onReplica(replica, [version!, changeScopesOf(user!)], text, values);
       if (rows !== null) return rows;
     }
     return this.primary.query(text, values);
@@ -64,7 +68,7 @@ export class ReadRouter {
   /** The rows from the replica, or null when it has not replayed up to `version` or failed. */
   private async onReplica(
     replica: Replica,
-    version: string,
+    versionAndScopes: [string, string[]],
     text: string,
     values?: unknown[],
   ): Promise<unknown[] | null> {
@@ -77,7 +81,7 @@ export class ReadRouter {
     }
     let broken = false;
     try {
-      const check = await client.query<{ ok: boolean }>(REPLAYED_UP_TO, [version]);
+      const check = await client.query<{ ok: boolean }>(REPLAYED_UP_TO, versionAndScopes);
       if (!check.rows[0].ok) return null;
       return (await client.query<Record<string, unknown>>(text, values)).rows;
     } catch (error) {
