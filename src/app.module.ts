@@ -3,6 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AnswerCache } from './common/answer-cache';
 import { RevalidationInterceptor } from './common/revalidation.interceptor';
@@ -47,6 +48,7 @@ export class AppModule {
         HealthModule,
         AuthModule,
         UsersModule,
+        AuditModule,
         GroupsModule,
         ApiKeysModule,
         ModelsModule,
