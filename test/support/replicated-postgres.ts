@@ -65,6 +65,27 @@ export async function withClient<T>(url: string, work: (client: Client) => Promi
 
 export async function startReplicatedPostgres(): Promise<ReplicatedPostgres> {
   const primary = await startScratchPostgres();
+  try {
+    const standby = await startReplica(primary, { logStatements: true });
+    return {
+      primary,
+      ...standby,
+      destroy: async () => {
+        await standby.destroy();
+        await primary.destroy();
+      },
+    };
+  } catch (error) {
+    await primary.destroy();
+    throw error;
+  }
+}
+
+/** A streaming replica of `primary` (which it does not own: destroy() removes only the replica). */
+export async function startReplica(
+  primary: ScratchPostgres,
+  options: { logStatements: boolean } = { logStatements: false },
+): Promise<Omit<ReplicatedPostgres, 'primary'>> {
   const user = runAs();
   const dir = mkdtempSync(join(tmpdir(), 'registry-replica-pg-'));
   chmodSync(dir, 0o755);
@@ -79,15 +100,15 @@ export async function startReplicatedPostgres(): Promise<ReplicatedPostgres> {
     );
     if (user.uid !== undefined) chownTree(dir, user.uid, user.gid!);
     chmodSync(dataDir, 0o700);
-    const replica = await serveDataDir(dir, dataDir, [
-      'hot_standby=on',
-      'hot_standby_feedback=on',
-      'log_statement=all',
-    ]);
+    const settings = ['hot_standby=on', 'hot_standby_feedback=on'];
+    const replica = await serveDataDir(
+      dir,
+      dataDir,
+      options.logStatements ? [...settings, 'log_statement=all'] : settings,
+    );
     const lsnOf = (url: string, query: string) =>
       withClient(url, async (client) => (await client.query<{ lsn: string }>(query)).rows[0].lsn);
     return {
-      primary,
       replica,
       caughtUp: async () => {
         const target = await lsnOf(primary.url, 'SELECT pg_current_wal_insert_lsn()::text AS lsn');
@@ -101,12 +122,13 @@ export async function startReplicatedPostgres(): Promise<ReplicatedPostgres> {
       destroy: async () => {
         await replica.stop();
         rmSync(dir, { recursive: true, force: true });
-        await primary.destroy();
+        await withClient(primary.url, (client) => client.query('SELECT pg_drop_replication_slot($1)', [SLOT])).catch(
+          () => undefined,
+        );
       },
     };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
-    await primary.destroy();
     throw error;
   }
 }
