@@ -146,7 +146,7 @@ async function main(): Promise<void> {
       stdio: 'inherit',
     });
     if (seeded.status !== 0) throw new Error('bench:seed failed');
-    const fixtures = JSON.parse(readFileSync(join(RESULTS, 'seed.json'), 'utf8')) as Fixtures;
+    const fixtures = JSON.parse(readFileSync(join(RESULTS, 'seed-bench.json'), 'utf8')) as Fixtures;
     log('making the replica (base backup of the seeded primary)');
     const standby = await startReplica(primary);
     try {
