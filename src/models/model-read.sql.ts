@@ -154,8 +154,8 @@ const SORT_COLUMN: Record<OrderBy, Sql> = {
 
 const DIRECTION: Record<ListParams['direction'], Sql> = { asc: sql`ASC`, desc: sql`DESC` };
 
-/** The list's own filters (custom models, view, tag, query), without the access rule. */
-function listFilters(caller: Caller, params: ListParams): Sql {
+/** The list's own filters (custom models, view, tag, query), without the access rule; bulk changes reuse them. */
+export function listFilters(caller: Caller, params: Pick<ListParams, 'query' | 'viewOption' | 'tag'>): Sql {
   const where = [sql`m.base_model_id IS NOT NULL`];
   if (params.viewOption === 'created') where.push(sql`m.user_id = ${caller.userId}::uuid`);
   if (params.viewOption === 'shared') where.push(sql`m.user_id IS DISTINCT FROM ${caller.userId}::uuid`);

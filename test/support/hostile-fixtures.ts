@@ -44,6 +44,9 @@ export function validBodies(w: HostileWorld): Record<string, ValidBody> {
     UpdateAccessDto: { id: w.victimId, access_grants: model.access_grants },
     ModelIdDto: { id: w.victimId },
     ImportModelsDto: { models: [{ id: 'hostile/imported', name: 'n', base_model_id: w.baseId }] },
+    CloneModelDto: { id: w.victimId, new_id: 'hostile/clone', name: 'c' },
+    TransferModelDto: { id: w.victimId, user_id: w.userId },
+    BulkModelsDto: { filter: { ids: [w.victimId] }, action: 'share', grants: model.access_grants, dry_run: true },
   };
 }
 
