@@ -2,7 +2,6 @@ import { BadRequestException, ConflictException, HttpException, Injectable } fro
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessGrantsService, mergeByPrincipal } from '../access/access-grants.service';
 import type { Caller } from '../access/caller';
-import type { AccessGrantDto } from '../access/dto/access-grant.dto';
 import type { GrantRow } from '../access/grant-row';
 import { execute, queryRows, Sql } from '../common/sql';
 import { nowSeconds } from '../common/time';
@@ -44,7 +43,10 @@ export class ModelBulkService {
   async run(caller: Caller, dto: BulkModelsDto): Promise<{ matched: number; results: BulkResultDto[] }> {
     const filter = bulkFilter(dto);
     const plan = await this.plan(caller, dto);
-    const rows = await queryRows<BulkCandidateRow>(this.dataSource, bulkCandidatesSql(caller, filter, plan.wouldChange));
+    const rows = await queryRows<BulkCandidateRow>(
+      this.dataSource,
+      bulkCandidatesSql(caller, filter, plan.wouldChange),
+    );
     const toChange = rows.filter((row) => row.can_write && row.would_change).length;
     if (toChange > BULK_LIMIT) {
       throw new BadRequestException(
@@ -68,7 +70,8 @@ export class ModelBulkService {
   /** Checks the action's grants once: principals must exist (400), a public share needs an admin (403). */
   private async plan(caller: Caller, dto: BulkModelsDto): Promise<BulkPlan> {
     const sharing = dto.action === 'share' || dto.action === 'unshare';
-    if (!sharing && dto.grants !== undefined) throw new BadRequestException('grants: only share and unshare take grants');
+    if (!sharing && dto.grants !== undefined)
+      throw new BadRequestException('grants: only share and unshare take grants');
     if (sharing && (dto.grants === undefined || dto.grants.length === 0)) {
       throw new BadRequestException(`grants: ${dto.action} needs at least one grant`);
     }
@@ -140,7 +143,9 @@ function bulkFilter(dto: BulkModelsDto): BulkFilter {
   const { ids, query, tag, view_option } = dto.filter;
   if (ids !== undefined) {
     if (query !== undefined || tag !== undefined || view_option !== undefined) {
-      throw new BadRequestException("filter: send either ids or the list's filters (query, tag, view_option), not both");
+      throw new BadRequestException(
+        "filter: send either ids or the list's filters (query, tag, view_option), not both",
+      );
     }
     return { ids };
   }

@@ -7,6 +7,7 @@ import { AccessExplanationDto, ExplainAccessQueryDto } from '../access/dto/acces
 import { ApiKeysMayWrite } from '../common/decorators';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { ApiCallerAuth, ApiErrorResponses } from '../common/openapi';
+import { Revalidated } from '../common/revalidation.interceptor';
 import {
   ExportModelsQueryDto,
   ListModelsQueryDto,
@@ -45,6 +46,7 @@ export class ModelsController {
   ) {}
 
   @Get('list')
+  @Revalidated()
   @ApiOperation({ summary: 'Custom models the caller can read: search, tag, view, sort, 30 a page' })
   @ApiOkResponse({ type: ModelListResponseDto })
   @ApiErrorResponses([400, 401, 403, 503])
@@ -53,6 +55,7 @@ export class ModelsController {
   }
 
   @Get('tags')
+  @Revalidated()
   @ApiOperation({ summary: 'Sorted distinct tags over the custom models the caller can read' })
   @ApiOkResponse({ type: [String], description: 'Lower-cased tag names, sorted' })
   @ApiErrorResponses([401, 403, 503])
@@ -69,6 +72,7 @@ export class ModelsController {
   }
 
   @Get('model')
+  @Revalidated()
   @ApiOperation({ summary: 'One model the caller can read' })
   @ApiOkResponse({ type: ModelResponseDto })
   @ApiErrorResponses([400, 401, 403, 404, 503])
@@ -143,6 +147,7 @@ export class ModelsController {
   }
 
   @Get('export')
+  @Revalidated()
   @ApiOperation({ summary: 'Every model the caller can write (or those named by ?ids=), with grants' })
   @ApiOkResponse({ type: [ModelResponseDto] })
   @ApiErrorResponses([400, 401, 403, 503])

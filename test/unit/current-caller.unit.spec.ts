@@ -25,6 +25,7 @@ describe('@CurrentCaller()', () => {
       role: 'admin' as const,
       groupIds: ['g'],
       apiKey: null,
+      changeVersion: '0',
     };
     const caller = callerOf(user, { bypassAdminAccessControl: true });
     expect(resolveCaller({ user, caller })).toBe(caller);
