@@ -224,5 +224,5 @@ describe('POST /api/models/bulk', () => {
     const res = await bulk(other, { filter: { tag }, action: 'hide' }).expect(200);
     expect(res.body.matched).toBe(1001);
     expect(res.body.results.filter((r: Json) => r.status === 'changed')).toHaveLength(1000);
-  });
+  }, 300_000); // seeds 1,001 models through import: slow on a loaded machine, never timed
 });
