@@ -64,6 +64,8 @@ describe('POST /api/models/bulk', () => {
       unseen: await make(other, 'unseen'),
     };
   }
+  const historyOf = async (actor: Actor, id: string): Promise<Json> =>
+    (await request(t.server).get('/api/models/model/history').query({ id }).set(bearer(actor.token)).expect(200)).body;
   const tagOf = (id: string) => id.split('/')[0];
   const byId = (results: Json[]) => Object.fromEntries(results.map((r: Json) => [r.id, r]));
 
@@ -117,7 +119,9 @@ describe('POST /api/models/bulk', () => {
         { id: w.own1, status: 'changed' },
       ],
     });
-    expect((await modelApi(t, owner).get(w.own1)).body.meta.hidden).toBe(true);
+    const hidden = (await modelApi(t, owner).get(w.own1)).body;
+    expect([hidden.meta.hidden, hidden.version]).toEqual([true, 2]);
+    expect((await historyOf(owner, w.own1)).items[0]).toMatchObject({ version: 2, action: 'update' });
     const ids = (await request(t.server).get('/v1/models').set(bearer(owner.token))).body.data.map((m: Json) => m.id);
     expect(ids).not.toContain(w.own1);
     await bulk(owner, { filter: { ids: [w.own1] }, action: 'unhide' }).expect(200);
@@ -132,6 +136,10 @@ describe('POST /api/models/bulk', () => {
     expect(await snapshotTables(t.dataSource)).toEqual(before);
     const real = await bulk(owner, body).expect(200);
     expect(real.body).toEqual(dry.body);
+    // Each change is a new version with its history entry, as an access update would record it.
+    const [latest] = (await historyOf(owner, w.own1)).items;
+    expect(latest).toMatchObject({ version: 2, action: 'access', changed_by: { id: owner.id } });
+    expect((await historyOf(other, w.readable)).items).toHaveLength(1);
     expect((await modelApi(t, stranger).get(w.own1)).body.write_access).toBe(true);
   });
 

@@ -6,6 +6,7 @@ import {
   createCustomModel,
   expectApiError,
   groupGrant,
+  type Json,
   modelApi,
   publicGrant,
   sortGrants,
@@ -51,6 +52,8 @@ describe('clone and transfer', () => {
     });
     return id;
   }
+  const historyOf = async (actor: Actor, id: string): Promise<Json> =>
+    (await request(t.server).get('/api/models/model/history').query({ id }).set(bearer(actor.token)).expect(200)).body;
   const post = (actor: Actor | string, path: string, body: object) =>
     request(t.server)
       .post(`/api/models/model/${path}`)
@@ -74,6 +77,11 @@ describe('clone and transfer', () => {
         write_access: true,
       });
       expectApiError(await modelApi(t, reader).get(`${id}-copy`), 404);
+      expect(res.body.version).toBe(1);
+      const history = await historyOf(writer, `${id}-copy`);
+      expect(history.items.map((item: Json) => [item.version, item.action, item.changed_by?.id])).toEqual([
+        [1, 'create', writer.id],
+      ]);
     });
 
     it('gives a reader only what a reader sees: no params', async () => {
@@ -123,8 +131,13 @@ describe('clone and transfer', () => {
   describe('transfer', () => {
     it('gives the model to another user; the old owner keeps write, other grants stay', async () => {
       const id = await source();
+      const before = await modelApi(t, owner).get(id).expect(200);
       const res = await post(owner, 'transfer', { id, user_id: reader.id }).expect(200);
       expect(res.body).toMatchObject({ id, user_id: reader.id, user: { id: reader.id }, write_access: true });
+      expect(res.body.version).toBe(before.body.version + 1);
+      const [latest] = (await historyOf(owner, id)).items;
+      expect(latest).toMatchObject({ version: res.body.version, action: 'transfer', changed_by: { id: owner.id } });
+      expect(latest.snapshot.user_id).toBe(reader.id);
       const after = await modelApi(t, reader).get(id).expect(200);
       expect(sortGrants(after.body.access_grants)).toEqual(
         sortGrants([

@@ -153,10 +153,27 @@ describe('read routes', () => {
       expect(sortGrants(exported.access_grants)).toEqual(sortGrants(target.access_grants));
     },
   );
+
+  it.each(
+    cases((c) =>
+      c.access === 'write'
+        ? "reads the model's history"
+        : c.access === 'read'
+          ? 'gets 403 for the history'
+          : 'gets 404',
+    ),
+  )('history: %s', async (_title, c) => {
+    const { api, target } = setup(c);
+    const res = await api.history(target.id);
+    if (DENIED[c.access]) return expectApiError(res, DENIED[c.access]!);
+    if (c.access !== 'write') return expectApiError(res, c.access === 'read' ? 403 : 404);
+    expect(res.status).toBe(200);
+    expect(res.body.items[0]).toMatchObject({ version: target.version, snapshot: { params: target.params } });
+  });
 });
 
-type WriteRoute = 'update' | 'access/update' | 'toggle' | 'delete' | 'import overwrite';
-const WRITE_ROUTES: WriteRoute[] = ['update', 'access/update', 'toggle', 'delete', 'import overwrite'];
+type WriteRoute = 'update' | 'access/update' | 'toggle' | 'delete' | 'import overwrite' | 'restore';
+const WRITE_ROUTES: WriteRoute[] = ['update', 'access/update', 'toggle', 'delete', 'import overwrite', 'restore'];
 
 function perform(route: WriteRoute, api: ModelApi, w: World, id: string): Promise<Response> {
   switch (route) {
@@ -170,6 +187,8 @@ function perform(route: WriteRoute, api: ModelApi, w: World, id: string): Promis
       return api.remove(id);
     case 'import overwrite':
       return api.importModels([{ id, base_model_id: w.baseId, name: 'Imported', params: {}, meta: {} }]);
+    case 'restore':
+      return api.restore(id, 1);
   }
 }
 
@@ -190,7 +209,10 @@ async function expectApplied(route: WriteRoute, res: Response, w: World, before:
   const after = await readModel(w.t, w.owner, id);
   expect(Object.keys(res.body).sort()).toEqual(MODEL_FIELDS);
   expect(res.body).toMatchObject({ id, write_access: true });
-  if (route === 'update') {
+  expect(after.version).toBe(before.version + 1);
+  if (route === 'restore') {
+    expect({ ...after, updated_at: 0, version: 0 }).toEqual({ ...before, updated_at: 0, version: 0 });
+  } else if (route === 'update') {
     expect(after).toMatchObject({ name: 'Renamed', params: { system: 'changed' }, meta: before.meta });
     expect([after.user_id, after.created_at, after.base_model_id]).toEqual([w.owner.id, before.created_at, w.baseId]);
     expect(sortGrants(after.access_grants)).toEqual(sortGrants(before.access_grants));

@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import request from 'supertest';
-import { Actor, bearer, createApiKey, createGroup, createUser, signUp } from './support/actors';
+import { bearer, createApiKey, createGroup } from './support/actors';
 import { startAppOnDatabase } from './support/app-on-database';
-import { createBaseModel, groupGrant, modelApi, publicGrant, userGrant, type Grant } from './support/model-fixtures';
+import { groupGrant, modelApi, publicGrant, userGrant, type Grant } from './support/model-fixtures';
+import { BASES, buildWorld, modelPlan, seed, type ModelPlan, type World } from './support/random-world';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /*
- * Random worlds and random changes against two caching instances on one database, checked after
+ * Random worlds (test/support/random-world.ts, as the list's property test) and random changes
+ * against two caching instances on one database, checked after
  * every change against a third instance that keeps nothing (the reference: what the data says now).
  * For every caller and route: a 304 only when the caller's last answer is still the reference, a
  * 200 always equal to the reference (a cached answer is never stale), and a new tag whenever the
@@ -18,42 +20,37 @@ const TIMEOUT_MS = 240_000;
 const RUN_BUDGET_MS = TIMEOUT_MS - 60_000;
 jest.setTimeout(TIMEOUT_MS);
 
-const BASES = ['base/one', 'base/two'];
-const SLOTS = 8;
-const MODEL = (slot: number) => `m/${slot}`;
+/** Changes pick models by slot: the seeded ones first, then ids that do not exist until created. */
+const SLOTS = 10;
+let ids: string[] = [];
+const MODEL = (slot: number) => ids[slot] ?? `new/${slot}`;
 
 let cached: TestApp;
 let other: TestApp;
 let reference: TestApp;
-let admin: Actor;
-let users: Actor[];
-let groupIds: string[];
+let world: World;
+let allowListKeyId: string;
 let callers: Array<{ label: string; headers: Record<string, string> }>;
+const admin = () => world.people[0].actor;
+const person = (i: number) => world.people[i].actor;
 
-const ROUTES: Array<{ path: string; headers?: Record<string, string> }> = [
-  { path: '/api/models/list' },
-  { path: '/api/models/list?order_by=name&direction=asc' },
-  { path: '/api/models/tags' },
-  { path: '/api/models' },
-  { path: `/api/models/model?id=${encodeURIComponent(MODEL(0))}` },
-  { path: '/v1/models' },
-  { path: '/v1/models', headers: { 'anthropic-version': '2023-06-01' } },
-  { path: `/v1/models/${MODEL(1)}` },
+const ROUTES: Array<{ path: () => string; headers?: Record<string, string> }> = [
+  { path: () => '/api/models/list' },
+  { path: () => '/api/models/list?order_by=name&direction=asc' },
+  { path: () => '/api/models/tags' },
+  { path: () => '/api/models' },
+  { path: () => `/api/models/model?id=${encodeURIComponent(MODEL(0))}` },
+  { path: () => '/v1/models' },
+  { path: () => '/v1/models', headers: { 'anthropic-version': '2023-06-01' } },
+  { path: () => `/v1/models/${encodeURIComponent(MODEL(1))}` },
 ];
-
-interface Plan {
-  owner: number;
-  principals: number[];
-  isPublic: boolean;
-  base: number;
-}
 
 type Change =
   | { kind: 'rename'; slot: number; name: string }
   | { kind: 'toggle'; slot: number }
   | { kind: 'grants'; slot: number; principals: number[]; isPublic: boolean }
   | { kind: 'delete'; slot: number }
-  | { kind: 'create'; slot: number; plan: Plan }
+  | { kind: 'create'; slot: number; plan: ModelPlan }
   | { kind: 'base'; base: number; contextLength: number }
   | { kind: 'rename-user'; user: number; name: string }
   | { kind: 'role'; user: number; role: 'user' | 'admin' }
@@ -61,37 +58,38 @@ type Change =
   | { kind: 'leave'; user: number; group: number };
 
 const slot = fc.integer({ min: 0, max: SLOTS - 1 });
-const user = fc.integer({ min: 0, max: 2 });
-const group = fc.integer({ min: 0, max: 1 });
-/** Principals 0-2 are the users, 3-4 the groups. */
-const principals = fc.uniqueArray(fc.integer({ min: 0, max: 4 }), { maxLength: 2 });
-const plan: fc.Arbitrary<Plan> = fc.record({
-  owner: fc.integer({ min: 0, max: 2 }),
-  principals,
-  isPublic: fc.boolean(),
-  base: fc.integer({ min: 0, max: 1 }),
-});
+/** People 1-4 (0, the admin, makes the changes and stays admin). */
+const user = fc.integer({ min: 1, max: 4 });
+const group = fc.integer({ min: 0, max: 2 });
+/** Principals 0-4 are the people, 5-7 the groups, as in random-world.ts. */
+const principals = fc.uniqueArray(fc.integer({ min: 0, max: 7 }), { maxLength: 3 });
 const change: fc.Arbitrary<Change> = fc.oneof(
   fc.record({ kind: fc.constant('rename' as const), slot, name: fc.constantFrom('Alpha', 'beta', 'Gamma') }),
   fc.record({ kind: fc.constant('toggle' as const), slot }),
   fc.record({ kind: fc.constant('grants' as const), slot, principals, isPublic: fc.boolean() }),
   fc.record({ kind: fc.constant('delete' as const), slot }),
-  fc.record({ kind: fc.constant('create' as const), slot, plan }),
-  fc.record({ kind: fc.constant('base' as const), base: group, contextLength: fc.constantFrom(4096, 8192) }),
+  fc.record({ kind: fc.constant('create' as const), slot, plan: modelPlan }),
+  fc.record({
+    kind: fc.constant('base' as const),
+    base: fc.integer({ min: 0, max: 1 }),
+    contextLength: fc.constantFrom(4096, 8192),
+  }),
   fc.record({ kind: fc.constant('rename-user' as const), user, name: fc.constantFrom('Ann', 'Ben', 'Cy') }),
   fc.record({ kind: fc.constant('role' as const), user, role: fc.constantFrom('user' as const, 'admin' as const) }),
   fc.record({ kind: fc.constant('join' as const), user, group }),
   fc.record({ kind: fc.constant('leave' as const), user, group }),
 );
 
-function grantsOf(ids: number[], isPublic: boolean): Grant[] {
-  const grants = ids.map((p) => (p < 3 ? userGrant(users[p].id) : groupGrant(groupIds[p - 3], 'write')));
+function grantsOf(principalIds: number[], isPublic: boolean): Grant[] {
+  const grants = principalIds.map((p) =>
+    p < 5 ? userGrant(world.people[p].id) : groupGrant(world.groupIds[p - 5], 'write'),
+  );
   return isPublic ? [...grants, publicGrant()] : grants;
 }
 
 /** Changes go through either caching instance, as writes behind a load balancer would. */
 async function apply(c: Change, via: TestApp): Promise<void> {
-  const api = modelApi(via, admin);
+  const api = modelApi(via, admin());
   const http = request(via.server);
   switch (c.kind) {
     case 'rename':
@@ -107,39 +105,66 @@ async function apply(c: Change, via: TestApp): Promise<void> {
     case 'base':
       return void (await api.update({ id: BASES[c.base], context_length: c.contextLength }));
     case 'rename-user':
-      return void (await http.patch(`/api/users/${users[c.user].id}`).set(bearer(admin.token)).send({ name: c.name }));
+      return void (await http
+        .patch(`/api/users/${world.people[c.user].id}`)
+        .set(bearer(admin().token))
+        .send({ name: c.name }));
     case 'role':
-      return void (await http.patch(`/api/users/${users[c.user].id}`).set(bearer(admin.token)).send({ role: c.role }));
+      return void (await http
+        .patch(`/api/users/${world.people[c.user].id}`)
+        .set(bearer(admin().token))
+        .send({ role: c.role }));
     case 'join':
       return void (await http
-        .post(`/api/groups/${groupIds[c.group]}/members`)
-        .set(bearer(admin.token))
-        .send({ user_ids: [users[c.user].id] }));
+        .post(`/api/groups/${world.groupIds[c.group]}/members`)
+        .set(bearer(admin().token))
+        .send({ user_ids: [world.people[c.user].id] }));
     case 'leave':
       return void (await http
-        .delete(`/api/groups/${groupIds[c.group]}/members/${users[c.user].id}`)
-        .set(bearer(admin.token)));
+        .delete(`/api/groups/${world.groupIds[c.group]}/members/${world.people[c.user].id}`)
+        .set(bearer(admin().token)));
   }
 }
 
-async function create(s: number, p: Plan, via: TestApp): Promise<void> {
-  await modelApi(via, users[p.owner]).create({
+async function create(s: number, p: ModelPlan, via: TestApp): Promise<void> {
+  await modelApi(via, person(p.owner)).create({
     id: MODEL(s),
-    name: `model ${s}`,
-    base_model_id: BASES[p.base],
-    meta: { tags: [{ name: `t${s % 3}` }] },
-    access_grants: grantsOf(p.principals, false),
+    name: p.name,
+    base_model_id: p.base,
+    meta: { description: p.description, tags: p.tags },
+    access_grants: grantsOf(
+      p.grants.map((g) => g.principal),
+      false,
+    ),
   });
   // Public grants are the admin's to give.
-  if (p.isPublic) await modelApi(via, admin).setAccess(MODEL(s), grantsOf(p.principals, true));
+  if (p.isPublic)
+    await modelApi(via, admin()).setAccess(
+      MODEL(s),
+      grantsOf(
+        p.grants.map((g) => g.principal),
+        true,
+      ),
+    );
 }
 
-/** The world back to its start: only the planned models, every user a plain member of no group. */
-async function reset(plans: Plan[]): Promise<void> {
-  await cached.dataSource.query(`DELETE FROM models WHERE base_model_id IS NOT NULL`);
-  await cached.dataSource.query(`DELETE FROM group_members WHERE user_id <> $1`, [admin.id]);
-  await cached.dataSource.query(`UPDATE users SET role = 'user' WHERE id <> $1`, [admin.id]);
-  for (const [s, p] of plans.entries()) await create(s, p, cached);
+/** A new world: the planned models (random-world.ts), the people's roles, names and groups as built. */
+async function reset(plans: ModelPlan[]): Promise<void> {
+  const db = cached.dataSource;
+  ids = (await seed(world, plans)).map((m) => m.id).slice(0, SLOTS - 2);
+  await db.query(`DELETE FROM group_members WHERE group_id = ANY($1::uuid[])`, [world.groupIds]);
+  for (const [g, members] of world.groupMembers.entries()) {
+    for (const i of members) {
+      await db.query(`INSERT INTO group_members (group_id, user_id, created_at) VALUES ($1, $2, 0)`, [
+        world.groupIds[g],
+        world.people[i].id,
+      ]);
+    }
+  }
+  for (const p of world.people.slice(1)) {
+    await db.query(`UPDATE users SET role = 'user', name = $2 WHERE id = $1`, [p.id, p.name]);
+  }
+  await db.query(`UPDATE api_keys SET models = $2 WHERE id = $1`, [allowListKeyId, [...ids.slice(0, 3), BASES[0]]]);
 }
 
 interface Seen {
@@ -151,7 +176,7 @@ const stats = { checks: 0, answerChanged: 0, tagChangedAnswerSame: 0, notModifie
 
 async function fetchFrom(t: TestApp, caller: number, route: number, ifNoneMatch?: string) {
   const req = request(t.server)
-    .get(ROUTES[route].path)
+    .get(ROUTES[route].path())
     .set(callers[caller].headers)
     .set(ROUTES[route].headers ?? {});
   if (ifNoneMatch) req.set('If-None-Match', ifNoneMatch);
@@ -167,7 +192,7 @@ async function checkAll(seen: Map<string, Seen>, via: TestApp[]): Promise<void> 
       const want = await fetchFrom(reference, caller, route);
       const before = seen.get(key);
       const got = await fetchFrom(via[(caller + route) % via.length], caller, route, before?.tag);
-      const where = { caller: callers[caller].label, route: ROUTES[route] };
+      const where = { caller: callers[caller].label, route: ROUTES[route].path(), headers: ROUTES[route].headers };
       stats.checks += 1;
       if (before && before.body !== want.body) stats.answerChanged += 1;
       if (got.status === 304) {
@@ -201,20 +226,17 @@ beforeAll(async () => {
   cached = await startTestApp();
   other = await startAppOnDatabase(cached.config.databaseUrl);
   reference = await startAppOnDatabase(cached.config.databaseUrl, { answerCacheMb: 0 });
-  admin = await signUp(cached, 'Root');
-  users = [];
-  for (const name of ['Ann', 'Ben', 'Cy']) users.push(await createUser(cached, admin, { name }));
-  groupIds = [await createGroup(cached, admin, 'g one', []), await createGroup(cached, admin, 'g two', [])];
-  for (const id of BASES) await createBaseModel(cached, admin, { id });
-  const teamKey = await createApiKey(cached, admin, { group_id: await createGroup(cached, admin, 'keys', [admin.id]) });
-  const listKey = await createApiKey(cached, users[0], { models: [MODEL(0), MODEL(1), MODEL(2), BASES[0]] });
-  const plainKey = await createApiKey(cached, users[1]);
+  world = await buildWorld(cached);
+  const keyGroup = await createGroup(cached, admin(), 'keys', [world.people[2].id]);
+  const teamKey = await createApiKey(cached, person(2), { group_id: keyGroup });
+  const listKey = await createApiKey(cached, person(1), { models: [] });
+  allowListKeyId = listKey.id;
+  const plainKey = await createApiKey(cached, person(3));
   callers = [
-    { label: 'admin token', headers: bearer(admin.token) },
-    ...users.map((u) => ({ label: `${u.name} token`, headers: bearer(u.token) })),
-    { label: 'admin key with token group', headers: { 'x-api-key': teamKey.key } },
-    { label: 'Ann key with allow-list', headers: { 'x-api-key': listKey.key } },
-    { label: 'Ben full key', headers: { 'x-api-key': plainKey.key } },
+    ...world.people.map((p) => ({ label: `${p.name} token`, headers: bearer(p.actor.token) })),
+    { label: `${world.people[2].name} key with token group`, headers: { 'x-api-key': teamKey.key } },
+    { label: `${world.people[1].name} key with allow-list`, headers: { 'x-api-key': listKey.key } },
+    { label: `${world.people[3].name} full key`, headers: { 'x-api-key': plainKey.key } },
   ];
 });
 afterAll(async () => {
@@ -225,7 +247,7 @@ afterAll(async () => {
 
 it('never answers a stale 304 or a stale cached answer, and gives every changed answer a new tag', async () => {
   const scenario = fc.tuple(
-    fc.array(plan, { minLength: SLOTS - 2, maxLength: SLOTS }),
+    fc.array(modelPlan, { minLength: SLOTS - 2, maxLength: SLOTS + 10 }),
     fc.array(change, { minLength: 4, maxLength: 8 }),
   );
   let runs = 0;

@@ -92,8 +92,11 @@ export class AccessExplainService {
     const [user] = isUuid(userId) ? await queryRows<ExplainedUserRow>(manager, explainedUserSql(userId)) : [];
     if (!user) throw new NotFoundException(`user_id: no user with id "${userId}"`);
     const isAdmin = user.role === 'admin';
+    // Only the rule reads this caller: it records nothing, so its name stays empty.
     const caller: Caller = {
       userId: user.id,
+      name: '',
+      via: 'token',
       groupIds: user.group_ids,
       isAdmin,
       bypass: isAdmin && this.config.bypassAdminAccessControl,
@@ -108,7 +111,13 @@ export class AccessExplainService {
     if (!key || key.user_id !== user.id) {
       throw new NotFoundException(`key_id: no API key with id "${keyId}" for user "${userId}"`);
     }
-    const keyCaller = { ...caller, keyGroupId: key.group_id, keyModels: key.models, readOnly: key.read_only };
+    const keyCaller: Caller = {
+      ...caller,
+      via: 'key',
+      keyGroupId: key.group_id,
+      keyModels: key.models,
+      readOnly: key.read_only,
+    };
     return { caller: keyCaller, refused: refused ?? keyRefusal(key, user) };
   }
 }

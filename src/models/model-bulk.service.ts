@@ -14,6 +14,7 @@ import {
   lockedCandidateSql,
   wouldChangeSql,
 } from './model-bulk.sql';
+import { HistoryAction, recordChange } from './history/model-history';
 import { ModelEntity } from './model.entity';
 
 /** At most this many models change in one call (docs/api.md, Bulk changes). */
@@ -24,6 +25,16 @@ interface BulkPlan {
   grants: GrantRow[];
   wouldChange: Sql;
 }
+
+/** The history action of each bulk action: what the single-model route doing the same records. */
+const HISTORY_ACTION: Record<Exclude<BulkAction, 'delete'>, HistoryAction> = {
+  share: 'access',
+  unshare: 'access',
+  activate: 'toggle',
+  deactivate: 'toggle',
+  hide: 'update',
+  unhide: 'update',
+};
 
 const skipped = (id: string, reason: string): BulkResultDto => ({ id, status: 'skipped', reason });
 
@@ -100,7 +111,7 @@ export class ModelBulkService {
         if (!row?.can_read) return skipped(id, 'not found');
         if (!row.can_write) return skipped(id, 'read only');
         if (!row.would_change) return { id, status: 'unchanged' as const };
-        await this.apply(manager, id, row.base_model_id, plan);
+        await this.apply(manager, caller, id, row.base_model_id, plan);
         return { id, status: 'changed' as const };
       });
     } catch (error) {
@@ -110,21 +121,25 @@ export class ModelBulkService {
     }
   }
 
-  private async apply(manager: EntityManager, id: string, baseModelId: string | null, plan: BulkPlan): Promise<void> {
+  /** Applies the action to one locked model and records it in its history, as the single-model route would. */
+  private async apply(
+    manager: EntityManager,
+    caller: Caller,
+    id: string,
+    baseModelId: string | null,
+    plan: BulkPlan,
+  ): Promise<void> {
+    if (plan.action === 'delete') return this.delete(manager, id, baseModelId);
     const now = nowSeconds();
-    switch (plan.action) {
-      case 'delete':
-        return this.delete(manager, id, baseModelId);
-      case 'share':
-      case 'unshare': {
-        const current = (await this.grants.grantsOf([id], manager)).get(id) ?? [];
-        const next = plan.action === 'share' ? raise(current, plan.grants) : remove(current, plan.grants);
-        await this.grants.replace(manager, id, next);
-        return manager.update(ModelEntity, { id }, { updatedAt: now }).then(() => undefined);
-      }
-      default:
-        return execute(manager, flagChangeSql(plan.action, id, now));
+    if (plan.action === 'share' || plan.action === 'unshare') {
+      const current = (await this.grants.grantsOf([id], manager)).get(id) ?? [];
+      const next = plan.action === 'share' ? raise(current, plan.grants) : remove(current, plan.grants);
+      await this.grants.replace(manager, id, next);
+      await manager.update(ModelEntity, { id }, { updatedAt: now });
+    } else {
+      await execute(manager, flagChangeSql(plan.action, id, now));
     }
+    await recordChange(manager, { modelId: id, action: HISTORY_ACTION[plan.action], caller, created: false, now });
   }
 
   /** As the delete route: a base model that custom models use stays (skipped, with the count). */

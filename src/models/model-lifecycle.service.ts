@@ -8,6 +8,7 @@ import { nowSeconds } from '../common/time';
 import { isUuid } from '../common/uuid';
 import type { CreateModelDto } from './dto/model-requests.dto';
 import type { CloneModelDto, TransferModelDto } from './dto/model-lifecycle.dto';
+import { recordChange } from './history/model-history';
 import { ModelReader } from './model-reader.service';
 import type { ModelResponse } from './model-response';
 import { ModelEntity } from './model.entity';
@@ -28,7 +29,8 @@ export class ModelLifecycleService {
   /**
    * A new private model of the caller's, made by the create route itself (its 403 for callers who
    * may not create models, its base-model check and its 409), holding what the caller can see of
-   * the source: a reader's copy has no params, and no copy has the source's grants.
+   * the source: a reader's copy has no params, and no copy has the source's grants. Its history
+   * starts with a `create`, as for any new model.
    */
   async clone(caller: Caller, dto: CloneModelDto): Promise<ModelResponse & { warnings?: string[] }> {
     const seen = await this.repository.findReadable(caller, dto.id);
@@ -76,7 +78,9 @@ export class ModelLifecycleService {
         const current = (await this.grants.grantsOf([model.id], manager)).get(model.id) ?? [];
         await this.grants.replace(manager, model.id, keepWriteFor(model.userId, current));
       }
-      await manager.update(ModelEntity, { id: model.id }, { userId: newOwner, updatedAt: nowSeconds() });
+      const now = nowSeconds();
+      await manager.update(ModelEntity, { id: model.id }, { userId: newOwner, updatedAt: now });
+      await recordChange(manager, { modelId: model.id, action: 'transfer', caller, created: false, now });
     });
     return this.reader.one(caller, dto.id);
   }

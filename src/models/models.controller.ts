@@ -15,6 +15,8 @@ import {
   ModelImageQueryDto,
 } from './dto/list-models-query.dto';
 import { ModelIdDto } from './dto/model-fields.dto';
+import { HistoryPageDto, HistoryQueryDto, RestoreModelDto, ToggleQueryDto } from './dto/model-history.dto';
+import { ModelHistoryService } from './history/model-history.service';
 import { CreateModelDto, ImportModelsDto, UpdateAccessDto, UpdateModelDto } from './dto/model-requests.dto';
 import {
   ImportResponseDto,
@@ -42,6 +44,7 @@ export class ModelsController {
     private readonly lists: ModelListService,
     private readonly reader: ModelReader,
     private readonly imports: ModelImportService,
+    private readonly histories: ModelHistoryService,
     private readonly explainer: AccessExplainService,
   ) {}
 
@@ -104,7 +107,7 @@ export class ModelsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Change a model; fields left out keep their value' })
   @ApiOkResponse({ type: ModelResponseDto })
-  @ApiErrorResponses([400, 401, 403, 404, 413, 503])
+  @ApiErrorResponses([400, 401, 403, 404, 409, 413, 503])
   update(@CurrentCaller() caller: Caller, @Body() body: UpdateModelDto): Promise<ModelResponseDto> {
     return this.models.update(caller, body);
   }
@@ -113,7 +116,7 @@ export class ModelsController {
   @HttpCode(200)
   @ApiOperation({ summary: "Replace a model's access grants" })
   @ApiOkResponse({ type: ModelResponseDto })
-  @ApiErrorResponses([400, 401, 403, 404, 413, 503])
+  @ApiErrorResponses([400, 401, 403, 404, 409, 413, 503])
   updateAccess(@CurrentCaller() caller: Caller, @Body() body: UpdateAccessDto): Promise<ModelResponseDto> {
     return this.models.updateAccess(caller, body);
   }
@@ -132,9 +135,26 @@ export class ModelsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Flip is_active' })
   @ApiOkResponse({ type: ModelResponseDto })
+  @ApiErrorResponses([400, 401, 403, 404, 409, 503])
+  toggle(@CurrentCaller() caller: Caller, @Query() query: ToggleQueryDto): Promise<ModelResponseDto> {
+    return this.models.toggle(caller, query.id, query.version);
+  }
+
+  @Get('model/history')
+  @ApiOperation({ summary: "A model's kept versions, newest first, 30 a page (writers)" })
+  @ApiOkResponse({ type: HistoryPageDto })
   @ApiErrorResponses([400, 401, 403, 404, 503])
-  toggle(@CurrentCaller() caller: Caller, @Query() query: ModelIdQueryDto): Promise<ModelResponseDto> {
-    return this.models.toggle(caller, query.id);
+  history(@CurrentCaller() caller: Caller, @Query() query: HistoryQueryDto): Promise<HistoryPageDto> {
+    return this.histories.page(caller, query.id, query.page);
+  }
+
+  @Post('model/restore')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Make a kept version's fields and grants current, as a new version" })
+  @ApiOkResponse({ type: ModelCreatedResponseDto })
+  @ApiErrorResponses([400, 401, 403, 404, 503])
+  restore(@CurrentCaller() caller: Caller, @Body() body: RestoreModelDto): Promise<ModelCreatedResponseDto> {
+    return this.models.restore(caller, body);
   }
 
   @Post('model/delete')

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
+import { ModelHistoryService } from './history/model-history.service';
 import { ModelBulkService } from './model-bulk.service';
 import { ModelImportService } from './model-import.service';
 import { ModelLifecycleController } from './model-lifecycle.controller';
@@ -21,6 +22,7 @@ import { OpenWebUiModelsService } from './openwebui-models.service';
     ModelReader,
     ModelRepository,
     ModelImportService,
+    ModelHistoryService,
     OpenWebUiModelsService,
     ModelLifecycleService,
     ModelBulkService,

@@ -31,6 +31,8 @@ describe('@CurrentCaller()', () => {
     expect(resolveCaller({ user, caller })).toBe(caller);
     expect(caller).toEqual({
       userId: 'u',
+      name: user.name,
+      via: 'token',
       groupIds: ['g'],
       isAdmin: true,
       bypass: true,
