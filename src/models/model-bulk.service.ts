@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AccessGrantsService, mergeByPrincipal } from '../access/access-grants.service';
 import type { Caller } from '../access/caller';
 import type { GrantRow } from '../access/grant-row';
-import { execute, queryRows, Sql } from '../common/sql';
+import { execute, queryRows, Sql, sql } from '../common/sql';
 import { nowSeconds } from '../common/time';
 import type { BulkAction, BulkGrantDto, BulkModelsDto, BulkResultDto } from './dto/model-lifecycle.dto';
 import {
@@ -14,7 +14,7 @@ import {
   lockedCandidateSql,
   wouldChangeSql,
 } from './model-bulk.sql';
-import { HistoryAction, recordChange } from './history/model-history';
+import { HistoryAction, modelDeletionAuditSql, recordChange } from './history/model-history';
 import { ModelEntity } from './model.entity';
 
 /** At most this many models change in one call (docs/api.md, Bulk changes). */
@@ -129,7 +129,7 @@ export class ModelBulkService {
     baseModelId: string | null,
     plan: BulkPlan,
   ): Promise<void> {
-    if (plan.action === 'delete') return this.delete(manager, id, baseModelId);
+    if (plan.action === 'delete') return this.delete(manager, caller, id, baseModelId);
     const now = nowSeconds();
     if (plan.action === 'share' || plan.action === 'unshare') {
       const current = (await this.grants.grantsOf([id], manager)).get(id) ?? [];
@@ -142,14 +142,15 @@ export class ModelBulkService {
     await recordChange(manager, { modelId: id, action: HISTORY_ACTION[plan.action], caller, created: false, now });
   }
 
-  /** As the delete route: a base model that custom models use stays (skipped, with the count). */
-  private async delete(manager: EntityManager, id: string, baseModelId: string | null): Promise<void> {
+  /** As the delete route (audited the same way): a base model that custom models use stays (skipped, with the count). */
+  private async delete(manager: EntityManager, caller: Caller, id: string, baseModelId: string | null): Promise<void> {
     if (baseModelId === null) {
       const users = await manager.count(ModelEntity, { where: { baseModelId: id } });
       if (users > 0) {
         throw new ConflictException(`Base model "${id}" has ${users} custom models built on it; disable it instead`);
       }
     }
+    await execute(manager, modelDeletionAuditSql(caller, sql`models m WHERE m.id = ${id}`));
     await manager.delete(ModelEntity, { id });
   }
 }
