@@ -74,6 +74,7 @@ test('reads at 390 px wide in the dark theme, and is used by keyboard alone', as
   // The theme is remembered.
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(modelRows(page)).toHaveCount(30);
 
   // Keyboard: the skip link leads to the page; the search is reachable and results follow typing.
   await page.keyboard.press('Tab');

@@ -3,14 +3,16 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, errorText, whenSessionLost } from './api';
 import { Layout } from './layout';
 import { AuthPage, PendingPage } from './pages/auth';
-import { ModelsPage } from './pages/models';
-import { navigate, paramsFromNext, signInParams, useParams, type Params } from './route';
+import { ModelsPage, startModelsEarly } from './pages/models';
+import { currentParams, navigate, paramsFromNext, signInParams, useParams, type Params } from './route';
 import { SessionContext, type Session } from './session';
 import { applyTheme, savedTheme } from './theme';
 import type { Me } from './types';
 import './styles.css';
 
 applyTheme(savedTheme());
+const first = currentParams();
+if (!first.p || first.p === 'models') startModelsEarly(first);
 
 type Who =
   { state: 'loading' } | { state: 'signed-out' } | { state: 'in'; me: Me } | { state: 'error'; message: string };

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, query } from '../api';
+import { startEarly, takeEarly } from '../early';
 import { Link } from '../link';
 import { ModelRow } from '../parts/model-row';
 import { Pagination } from '../parts/pagination';
@@ -186,14 +187,25 @@ function EmptyState({ state, total, clear }: { state: ListState; total: number; 
   );
 }
 
+const TAGS = '/api/models/tags';
+
+/** Starts the list's requests for these parameters before the app has checked the session. */
+export function startModelsEarly(params: Params): void {
+  startEarly(`/api/models/list${apiQuery(readState(params))}`);
+  startEarly(TAGS);
+}
+
 /** The workspace list: /api/models/list with search, tag, view, sort and pages, all kept in the URL. */
 export function ModelsPage({ params }: { params: Params }) {
   const state = readState(params);
   const go = (change: Partial<ListState>, replace = false) =>
     navigate(toParams({ ...state, page: 1, ...change }), { replace });
   const key = apiQuery(state);
-  const list = useLatest(key, (signal) => api<ModelPage>(`/api/models/list${key}`, { signal }));
-  const tags = useLatest('tags', (signal) => api<string[]>('/api/models/tags', { signal }));
+  const list = useLatest(key, (signal) => {
+    const path = `/api/models/list${key}`;
+    return takeEarly<ModelPage>(path) ?? api<ModelPage>(path, { signal });
+  });
+  const tags = useLatest('tags', (signal) => takeEarly<string[]>(TAGS) ?? api<string[]>(TAGS, { signal }));
   const last = Math.max(1, Math.ceil((list.data?.total ?? 0) / PAGE_SIZE));
 
   return (
