@@ -60,6 +60,25 @@ describe('permissions on GET /api/auths', () => {
       const { key } = await createApiKey(t, user);
       expect(await permissionsOf(t, key)).toEqual(await permissionsOf(t, user.token));
     });
+
+    it('claims no write ability for a read-only key, even an admin’s (it may only read)', async () => {
+      const readOnly = {
+        workspace: { models: true, models_import: false, models_export: false },
+        sharing: { models: false, public_models: false },
+        access_grants: { allow_users: false, allow_groups: false },
+      };
+      for (const owner of [user, admin]) {
+        const { key } = await createApiKey(t, owner, { read_only: true });
+        expect(await permissionsOf(t, key, '/api/v1/auths/')).toEqual(readOnly);
+      }
+      // A key narrowed to a token group or an allow-list is read-only too.
+      const { key } = await createApiKey(t, user, { models: ['some/model'] });
+      expect(await permissionsOf(t, key)).toEqual(readOnly);
+      // And the routes agree: the read-only key cannot import.
+      const { key: adminKey } = await createApiKey(t, admin, { read_only: true });
+      const res = await request(t.server).post('/api/models/import').set(bearer(adminKey)).send({ models: [] });
+      expect(res.status).toBe(403);
+    });
   });
 
   describe('with USER_CAN_CREATE_MODELS=false', () => {

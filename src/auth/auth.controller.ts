@@ -75,7 +75,7 @@ export class AuthController {
   @ApiCallerAuth()
   @ApiOperation({ summary: 'The caller (pending accounts too), with what its account may do' })
   me(@CurrentUser() caller: AuthUser): Promise<CallerResponseDto> {
-    return this.auth.caller(caller.id);
+    return this.auth.caller(caller.id, { readOnlyKey: caller.apiKey?.readOnly ?? false });
   }
 
   private withCookie(request: Request, response: Response, session: SessionResponseDto): SessionResponseDto {

@@ -55,10 +55,14 @@ export class AuthService {
     return this.session(account.user);
   }
 
-  /** The caller's account, with the permissions a client shows or hides its buttons by. */
-  async caller(id: string): Promise<CallerResponseDto> {
+  /**
+   * The caller's account, with the permissions a client shows or hides its buttons by; with a
+   * read-only API key, those of the key (no writes).
+   */
+  async caller(id: string, options: { readOnlyKey: boolean }): Promise<CallerResponseDto> {
     const user = await this.users.get(id);
-    return { ...user, permissions: userPermissions(user.role, this.config.userCanCreateModels) };
+    const permissions = userPermissions(user.role, this.config.userCanCreateModels, options.readOnlyKey);
+    return { ...user, permissions };
   }
 
   private session(user: UserEntity): SessionResponseDto {

@@ -41,8 +41,8 @@ export class ModelListService {
     return this.models.tags(caller);
   }
 
-  /** Every model the caller can write, with its grants. */
-  async export(caller: Caller): Promise<ModelResponse[]> {
-    return this.reader.toResponses(await this.models.findWritable(caller), { linkImages: false });
+  /** Every model the caller can write (or those of `ids` among them), with its grants. */
+  async export(caller: Caller, ids?: string[]): Promise<ModelResponse[]> {
+    return this.reader.toResponses(await this.models.findWritable(caller, ids), { linkImages: false });
   }
 }

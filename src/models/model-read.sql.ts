@@ -112,9 +112,11 @@ export function customModelsSql(caller: Caller): Sql {
   return readableModelsSql(caller, sql`m.base_model_id IS NOT NULL`);
 }
 
-/** The export: every model the caller can write. */
-export function writableModelsSql(caller: Caller): Sql {
-  return readableModelsSql(caller, writablePredicate(caller));
+/** The export: every model the caller can write, or only those of `ids` among them. */
+export function writableModelsSql(caller: Caller, ids?: string[]): Sql {
+  const where =
+    ids === undefined ? writablePredicate(caller) : sql`m.id = ANY(${ids}::text[]) AND ${writablePredicate(caller)}`;
+  return readableModelsSql(caller, where);
 }
 
 /** What the caller may do with one model; `lock` holds its row until the transaction ends. */

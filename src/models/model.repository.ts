@@ -66,8 +66,8 @@ export class ModelRepository {
     return queryRows<ModelRow>(this.dataSource, customModelsSql(caller));
   }
 
-  findWritable(caller: Caller): Promise<ModelRow[]> {
-    return queryRows<ModelRow>(this.dataSource, writableModelsSql(caller));
+  findWritable(caller: Caller, ids?: string[]): Promise<ModelRow[]> {
+    return queryRows<ModelRow>(this.dataSource, writableModelsSql(caller, ids));
   }
 
   /**

@@ -5,7 +5,12 @@ import { Caller, CurrentCaller } from '../access/caller';
 import { ApiKeysMayWrite } from '../common/decorators';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { ApiCallerAuth, ApiErrorResponses } from '../common/openapi';
-import { ListModelsQueryDto, ModelIdQueryDto, ModelImageQueryDto } from './dto/list-models-query.dto';
+import {
+  ExportModelsQueryDto,
+  ListModelsQueryDto,
+  ModelIdQueryDto,
+  ModelImageQueryDto,
+} from './dto/list-models-query.dto';
 import { ModelIdDto } from './dto/model-fields.dto';
 import { CreateModelDto, ImportModelsDto, UpdateAccessDto, UpdateModelDto } from './dto/model-requests.dto';
 import {
@@ -125,11 +130,11 @@ export class ModelsController {
   }
 
   @Get('export')
-  @ApiOperation({ summary: 'Every model the caller can write, with grants' })
+  @ApiOperation({ summary: 'Every model the caller can write (or those named by ?ids=), with grants' })
   @ApiOkResponse({ type: [ModelResponseDto] })
-  @ApiErrorResponses([401, 403, 503])
-  export(@CurrentCaller() caller: Caller): Promise<ModelResponseDto[]> {
-    return this.lists.export(caller);
+  @ApiErrorResponses([400, 401, 403, 503])
+  export(@CurrentCaller() caller: Caller, @Query() query: ExportModelsQueryDto): Promise<ModelResponseDto[]> {
+    return this.lists.export(caller, query.ids);
   }
 
   @Post('import')

@@ -9,6 +9,7 @@ import { isUniqueViolation } from '../common/unique-violation';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import type { CreateModelDto, UpdateAccessDto, UpdateModelDto } from './dto/model-requests.dto';
 import type { ModelFieldsDto } from './dto/model-fields.dto';
+import { keepStoredImage } from './model-image';
 import { checkParams, normaliseMeta, normalisePricing } from './model-input';
 import { ModelReader } from './model-reader.service';
 import type { ModelResponse } from './model-response';
@@ -143,7 +144,9 @@ export class ModelsService {
     }
     if (dto.name !== undefined) model.name = dto.name;
     if (dto.params !== undefined || isNew) model.params = checkParams(dto.params ?? {});
-    if (dto.meta !== undefined || isNew) model.meta = normaliseMeta(dto.meta ?? {});
+    if (dto.meta !== undefined || isNew) {
+      model.meta = normaliseMeta(keepStoredImage(dto.meta ?? {}, isNew ? undefined : model.meta, model.id));
+    }
     if (dto.is_active !== undefined || isNew) model.isActive = dto.is_active ?? true;
     if (dto.owned_by !== undefined) model.ownedBy = dto.owned_by;
     if (dto.supported_endpoint_types !== undefined) model.supportedEndpointTypes = dto.supported_endpoint_types;

@@ -1,5 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+} from 'class-validator';
 import { ToInteger } from '../../common/query-number';
 import { NO_CONTROL_CHARS } from '../../common/text-fields';
 
@@ -58,4 +71,22 @@ export class ModelImageQueryDto extends ModelIdQueryDto {
   @MaxLength(64)
   @IsString()
   lang?: string;
+}
+
+/**
+ * Open WebUI's exportModels sends `?ids=a&ids=b`; one `ids=a` arrives as a plain string, so it is
+ * taken as a list of one. Left out: every model the caller can export.
+ */
+export class ExportModelsQueryDto {
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Only these models (repeat the parameter); unknown or unexportable ids are left out',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? [value] : value))
+  @Length(1, 256, { each: true })
+  @IsString({ each: true })
+  @ArrayMaxSize(1000)
+  @IsArray()
+  ids?: string[];
 }
