@@ -6,9 +6,11 @@ import { join } from 'node:path';
 export const PASSWORD = 'correct horse battery';
 const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 
-/** A tiny PNG (one red pixel) as a profile image. */
-export const RED_PIXEL =
-  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+/** A tiny PNG (one red pixel) to upload as a profile image. */
+export const RED_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 /** The API as a setup tool (the tests drive the browser; this only prepares data), with a sign-in token. */
 export class Api {
@@ -75,9 +77,9 @@ export async function expectAccessible(page: Page): Promise<void> {
 }
 
 /** A screenshot for the README, made by the tests so it always shows the app as built. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
 }
 
 /** The rows of the workspace list, by model name. */

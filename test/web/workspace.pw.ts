@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { Api, expectAccessible, modelRows, PASSWORD, RED_PIXEL, screenshot, signIn } from './helpers';
+import { Api, expectAccessible, modelRows, PASSWORD, RED_PNG, screenshot, signIn } from './helpers';
 import { startService, type WebService } from './service';
 
 /** The team's story, in order: the first sign-up, sharing with a group, a member finding the model. */
@@ -31,18 +31,15 @@ test('the first account signed up in the browser is the admin, and sees an empty
   admin = await Api.signIn(service.baseUrl, 'ada@example.test');
 });
 
-test('a member finds a model shared with its group by search, by tag and under "shared with me"', async ({ page }) => {
+test('the admin creates a custom model with an image in the editor and shares it with a group', async ({ page }) => {
   const member = await admin.createUser('Mia Member', 'mia@example.test');
   await admin.createUser('Olli Outsider', 'olli@example.test');
-  const group = await admin.call<{ id: string }>('POST', '/api/groups', { name: 'Reviewers', user_ids: [member.id] });
-  await admin.call('POST', '/api/models/create', { id: 'gpt-4o', name: 'GPT-4o', owned_by: 'openai' });
+  await admin.call('POST', '/api/groups', { name: 'Reviewers', user_ids: [member.id] });
   await admin.call('POST', '/api/models/create', {
-    id: 'team/code-reviewer',
-    base_model_id: 'gpt-4o',
-    name: 'Code reviewer <b>bold?</b>',
-    params: { system: 'Review strictly.' },
-    meta: { description: 'Reviews pull requests', tags: ['Coding', 'review'], profile_image_url: RED_PIXEL },
-    access_grants: [{ principal_type: 'group', principal_id: group.id, permission: 'read' }],
+    id: 'gpt-4o',
+    name: 'GPT-4o',
+    owned_by: 'openai',
+    context_length: 128000,
   });
   await admin.call('POST', '/api/models/create', {
     id: 'private/notes',
@@ -50,6 +47,64 @@ test('a member finds a model shared with its group by search, by tag and under "
     name: 'Private notes',
   });
 
+  await page.goto(service.baseUrl);
+  await signIn(page, 'ada@example.test');
+  await page.getByRole('link', { name: 'New model' }).click();
+  await expect(page.getByRole('heading', { name: 'New model' })).toBeVisible();
+  await expect(page.getByLabel('Base model', { exact: true })).toHaveValue('gpt-4o');
+  await page.getByLabel('Name').fill('Code reviewer <b>bold?</b>');
+  await expect(page.getByLabel('Model id')).toHaveValue('code-reviewer-b-bold-b');
+  // An id the user can already see is flagged before submitting.
+  await page.getByLabel('Model id').fill('private/notes');
+  await expect(page.getByText('a model you can see already has this id')).toBeVisible();
+  await page.getByLabel('Model id').fill('team/code reviewer');
+  await page.getByLabel('Profile image').setInputFiles({ name: 'red.png', mimeType: 'image/png', buffer: RED_PNG });
+  await expect(page.getByRole('img', { name: /Profile image of/ })).toHaveJSProperty('naturalWidth', 1);
+  await page.getByLabel('Description').fill('Reviews pull requests');
+  await page.getByLabel('Tags').fill('Coding, review');
+  await page.getByLabel('System prompt').fill('Review strictly.');
+  await page.getByLabel('vision').check();
+  await expect(page.getByText('inherited from gpt-4o: 128000')).toBeVisible();
+  await page.getByLabel('Other parameters (JSON)').fill('{"temperature": ');
+  await page.getByRole('button', { name: 'Create model' }).click();
+  await expect(page.getByText('params must be a JSON object')).toBeVisible();
+  await page.getByLabel('Other parameters (JSON)').fill('{"temperature": 0.2}');
+  await page.getByRole('button', { name: 'Create model' }).click();
+  // The API's own validation error, shown at the field it names.
+  await expect(page.getByLabel('Model id')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#model-id-error')).toContainText('id');
+  await page.getByLabel('Model id').fill('team/code-reviewer');
+  await expect(page.locator('#model-id-error')).toBeHidden();
+  await expectAccessible(page);
+  await screenshot(page, 'editor', true);
+  await page.getByRole('button', { name: 'Create model' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Models' })).toBeVisible();
+  const row = modelRows(page).filter({ hasText: 'team/code-reviewer' });
+  await row.getByRole('button', { name: 'Share Code reviewer <b>bold?</b>' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('heading', { name: /^Share Code reviewer/ })).toBeVisible();
+  await dialog.getByLabel('Add a group').selectOption({ label: 'Reviewers (1)' });
+  await dialog.getByLabel('Add people').fill('olli');
+  await dialog.getByRole('button', { name: /Add Olli Outsider/ }).click();
+  await dialog.getByLabel('Permission of Olli Outsider').selectOption('write');
+  await expectAccessible(page);
+  await screenshot(page, 'share-dialog');
+  await dialog.getByRole('button', { name: 'Save access' }).click();
+  await expect(dialog).toBeHidden();
+
+  // Who has access now, by name, as the service stored it.
+  await row.getByRole('button', { name: /^Share Code reviewer/ }).click();
+  const access = page.getByRole('list', { name: 'Who has access' });
+  await expect(access.getByText('Reviewers')).toBeVisible();
+  await expect(access.getByText('Olli Outsider')).toBeVisible();
+  await expect(page.getByLabel('Permission of Olli Outsider')).toHaveValue('write');
+  await expect(page.getByLabel('Permission of Reviewers')).toHaveValue('read');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toBeHidden();
+});
+
+test('a member finds a model shared with its group by search, by tag and under "shared with me"', async ({ page }) => {
   await page.goto(service.baseUrl);
   await signIn(page, 'mia@example.test');
   await expect(page.getByRole('heading', { name: 'Models' })).toBeVisible();
@@ -63,6 +118,17 @@ test('a member finds a model shared with its group by search, by tag and under "
   await expect(row).toContainText('Reviews pull requests');
   await expect(row.getByText('read only')).toBeVisible();
   await expect(row.locator('img.avatar')).toHaveJSProperty('naturalWidth', 1);
+  // A reader gets no edit controls, and an edit address typed by hand says why.
+  await expect(row.getByRole('button')).toHaveCount(2); // the two tags
+  await expect(row.getByRole('link', { name: /^Edit/ })).toHaveCount(0);
+  await page.goto(`${service.baseUrl}/?p=edit&id=team%2Fcode-reviewer`);
+  await expect(page.getByRole('heading', { name: 'You cannot edit Code reviewer <b>bold?</b>' })).toBeVisible();
+  await expect(page.getByText('ask its owner (Ada Admin) for write access')).toBeVisible();
+  await expect(page.getByRole('textbox')).toHaveCount(0);
+  await expectAccessible(page);
+  await page.goto(`${service.baseUrl}/?p=edit&id=private%2Fnotes`);
+  await expect(page.getByRole('heading', { name: 'Model not available' })).toBeVisible();
+  await page.goto(service.baseUrl);
 
   await page.getByLabel('View', { exact: true }).selectOption('shared');
   await expect(page).toHaveURL(/view=shared/);
@@ -115,6 +181,31 @@ test('typing in search never shows an older answer over a newer one', async ({ p
   await expect(page.getByRole('status')).toHaveText('1 model');
   await expect(modelRows(page).first()).toContainText('team/code-reviewer');
   await screenshot(page, 'workspace');
+});
+
+test('a writer deactivates, hides and, after confirming, deletes a model', async ({ page }) => {
+  await page.goto(`${service.baseUrl}/?query=notes`);
+  await signIn(page, 'ada@example.test');
+  const row = modelRows(page).filter({ hasText: 'private/notes' });
+  await row.getByRole('button', { name: 'Deactivate Private notes' }).click();
+  await expect(row.getByText('inactive')).toBeVisible();
+  await row.getByRole('button', { name: 'Hide Private notes' }).click();
+  await expect(row.getByText('hidden')).toBeVisible();
+  await row.getByRole('button', { name: 'Activate Private notes' }).click();
+  await expect(row.getByText('inactive')).toBeHidden();
+
+  await row.getByRole('button', { name: 'Delete Private notes' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Delete Private notes?' });
+  await expectAccessible(page);
+  await dialog.getByRole('button', { name: 'Keep it' }).click();
+  await expect(row).toBeVisible();
+  await row.getByRole('button', { name: 'Delete Private notes' }).click();
+  await dialog.getByRole('button', { name: 'Delete the model' }).click();
+  await expect(page.getByText('No models match')).toBeVisible();
+  const res = await fetch(`${service.baseUrl}/api/models/model?id=private/notes`, {
+    headers: { Authorization: `Bearer ${admin.token}` },
+  });
+  expect(res.status).toBe(404);
 });
 
 test('a pending account waits for approval; signing out ends the session', async ({ page }) => {

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, errorText, whenSessionLost } from './api';
 import { Layout } from './layout';
 import { AuthPage, PendingPage } from './pages/auth';
+import { EditorPage } from './pages/editor';
 import { ModelsPage, startModelsEarly } from './pages/models';
 import { currentParams, navigate, paramsFromNext, signInParams, useParams, type Params } from './route';
 import { SessionContext, type Session } from './session';
@@ -22,6 +23,10 @@ function Page({ params }: { params: Params }) {
     case undefined:
     case 'models':
       return <ModelsPage params={params} />;
+    case 'new':
+      return <EditorPage key="new" />;
+    case 'edit':
+      return <EditorPage key={`edit:${params.id ?? ''}`} id={params.id ?? ''} />;
     default:
       return (
         <section aria-labelledby="not-found">

@@ -235,7 +235,15 @@ export function ModelsPage({ params }: { params: Params }) {
       ) : null}
       <ul class="models" aria-busy={list.loading} aria-label="Models">
         {(list.data?.items ?? []).map((model) => (
-          <ModelRow key={model.id} model={model} onTag={(tag) => go({ tag })} />
+          <ModelRow
+            key={model.id}
+            model={model}
+            onTag={(tag) => go({ tag })}
+            onChanged={() => {
+              list.reload();
+              tags.reload();
+            }}
+          />
         ))}
       </ul>
       {list.data ? (

@@ -1,5 +1,6 @@
 import { Link } from '../link';
 import type { Model } from '../types';
+import { ModelActions } from './model-actions';
 
 /** The model's picture: its profile image when it is served from here (or inline), else its initial. */
 export function ModelAvatar({ model }: { model: Pick<Model, 'name' | 'meta'> }) {
@@ -16,10 +17,11 @@ export function ModelAvatar({ model }: { model: Pick<Model, 'name' | 'meta'> }) 
 interface RowProps {
   model: Model;
   onTag: (tag: string) => void;
+  onChanged: () => void;
 }
 
 /** One model of the workspace list. Every text comes from the API and is rendered as text, never as HTML. */
-export function ModelRow({ model, onTag }: RowProps) {
+export function ModelRow({ model, onTag, onChanged }: RowProps) {
   const owner = model.user ? model.user.name : 'deleted user';
   const tags = model.meta.tags ?? [];
   return (
@@ -58,6 +60,7 @@ export function ModelRow({ model, onTag }: RowProps) {
             ))}
           </ul>
         ) : null}
+        {model.write_access ? <ModelActions model={model} onChanged={onChanged} /> : null}
       </div>
     </li>
   );
