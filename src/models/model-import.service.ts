@@ -17,8 +17,8 @@ export interface ImportResult {
   warnings?: string[];
 }
 
-/** Fields an export carries that the server owns: ignored on import, never stored. */
-const SERVER_FIELDS = ['user_id', 'user', 'created_at', 'updated_at', 'write_access'];
+/** Fields an export carries that the server owns: ignored on import, never stored (the import is a new version). */
+const SERVER_FIELDS = ['user_id', 'user', 'created_at', 'updated_at', 'write_access', 'version'];
 
 function messages(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((error) => [
@@ -65,13 +65,13 @@ export class ModelImportService {
     try {
       const access = await this.repository.access(this.dataSource.manager, caller, id);
       if (!access) {
-        const created = await this.models.create(caller, await validated(CreateModelDto, input));
+        const created = await this.models.create(caller, await validated(CreateModelDto, input), 'import');
         return withWarnings({ id, status: 'created' }, created.warnings ?? []);
       }
       if (!access.canWrite)
         return { id, status: 'skipped', reason: 'A model with this id exists and you cannot write it' };
       const warnings: string[] = [];
-      await this.models.update(caller, await validated(UpdateModelDto, input), warnings);
+      await this.models.update(caller, await validated(UpdateModelDto, input), warnings, 'import');
       return withWarnings({ id, status: 'updated' }, warnings);
     } catch (error) {
       if (error instanceof InvalidItem) return { id, status: 'skipped', reason: error.message };

@@ -39,6 +39,7 @@ export interface ModelSummaryRow {
 /** A model as the workspace routes read it: all of it, its owner, and whether the caller may write it. */
 export interface ModelRow extends ModelSummaryRow {
   user_id: string | null;
+  version: number;
   params: Record<string, unknown>;
   is_active: boolean;
   owner_id: string | null;
@@ -62,7 +63,7 @@ const INHERITED_COLUMNS = sql`COALESCE(m.owned_by, b.owned_by) AS owned_by,
   COALESCE(m.max_output_tokens, b.max_output_tokens) AS max_output_tokens`;
 
 const MODEL_COLUMNS = sql`m.id, m.user_id, m.base_model_id, m.name, m.is_active, ${INHERITED_COLUMNS},
-  m.created_at, m.updated_at, m.params, m.meta,
+  m.created_at, m.updated_at, m.version, m.params, m.meta,
   u.id AS owner_id, u.name AS owner_name, u.email AS owner_email, u.username AS owner_username, u.role AS owner_role`;
 
 /** No params, no owner, and of meta only the description: a list of hundreds of models carries no system prompts or inline images. */
@@ -235,11 +236,13 @@ const LISTABLE_ORDER: Record<ListableQuery['order'], Sql> = {
  * What the gateway lists (docs/gateway.md): active models the caller can read (its API key's
  * narrowing included).
  * A custom model whose base model is disabled is left out too: it cannot be served either.
+ * A model with `meta.hidden: true` is left out of lists but still found by id.
  */
 export function listableSql(caller: Caller, query: ListableQuery): Sql {
   // The key's narrowing is part of the readable rule itself.
   const where = [sql`m.is_active`, sql`(b.id IS NULL OR b.is_active)`, readablePredicate(caller)];
   if (query.id !== undefined) where.push(sql`m.id = ${query.id}`);
+  else where.push(sql`NOT m.meta @> '{"hidden": true}'::jsonb`);
   const { afterId, olderThan, newerThan } = query;
   if (afterId != null) where.push(sql`m.id > ${afterId}`);
   if (olderThan) where.push(sql`(m.created_at, m.id) < (${olderThan.created_at}, ${olderThan.id})`);

@@ -13,6 +13,7 @@ export interface ModelOwner {
 /** The workspace routes' model: the summary fields (base-model defaults applied in SQL) and the rest. */
 export interface ModelResponse extends ModelSummaryRow {
   user_id: string | null;
+  version: number;
   params: Record<string, unknown>;
   access_grants: GrantRow[];
   is_active: boolean;
@@ -58,6 +59,7 @@ export function toModelResponse(row: ModelRow, grants: GrantRow[], options: { li
     user: owner(row),
     created_at: row.created_at,
     updated_at: row.updated_at,
+    version: row.version,
     owned_by: row.owned_by,
     supported_endpoint_types: row.supported_endpoint_types,
     pricing: row.pricing,
