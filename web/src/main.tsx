@@ -4,6 +4,7 @@ import { api, ApiError, errorText, whenSessionLost } from './api';
 import { Layout } from './layout';
 import { AuthPage, PendingPage } from './pages/auth';
 import { EditorPage } from './pages/editor';
+import { KeysPage } from './pages/keys';
 import { ModelsPage, startModelsEarly } from './pages/models';
 import { currentParams, navigate, paramsFromNext, signInParams, useParams, type Params } from './route';
 import { SessionContext, type Session } from './session';
@@ -25,6 +26,8 @@ function Page({ params }: { params: Params }) {
       return <ModelsPage params={params} />;
     case 'new':
       return <EditorPage key="new" />;
+    case 'keys':
+      return <KeysPage />;
     case 'edit':
       return <EditorPage key={`edit:${params.id ?? ''}`} id={params.id ?? ''} />;
     default:
