@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, errorText, whenSessionLost } from './api';
 import { Layout } from './layout';
 import { AuthPage, PendingPage } from './pages/auth';
+import { AdminPage } from './pages/admin';
 import { EditorPage } from './pages/editor';
 import { KeysPage } from './pages/keys';
 import { ModelsPage, startModelsEarly } from './pages/models';
@@ -26,6 +27,8 @@ function Page({ params }: { params: Params }) {
       return <ModelsPage params={params} />;
     case 'new':
       return <EditorPage key="new" />;
+    case 'admin':
+      return <AdminPage tab={params.tab} />;
     case 'keys':
       return <KeysPage />;
     case 'edit':
