@@ -1,7 +1,7 @@
 import type { Client } from 'pg';
 import type { Caller } from '../../src/access/caller';
 import { SqlStatement, toStatement } from '../../src/common/sql';
-import { listCountSql, listPageSql } from '../../src/models/model-read.sql';
+import { listCountSql, listPageSql, MAX_LISTED_OWNERS, searchOwnersSql } from '../../src/models/model-read.sql';
 import { incumbentListSql } from './incumbent';
 import type { Scenario } from './scenarios';
 import { ConcurrentTiming, SqlTiming, timeConcurrent, timeSequential } from './sql-timing';
@@ -20,22 +20,27 @@ export interface SqlComparison {
 export interface CompareOptions {
   databaseUrl: string;
   runs: number;
+  budgetSeconds: number;
+  /** Statement timeout of the sequential runs, ms. */
+  timeoutMs: number;
   connections: number;
   seconds: number;
 }
 
-/** The service's count and page statements for a list scenario, from its own builders. */
-export function ourListSql(caller: Caller, scenario: Scenario): { count: SqlStatement; page: SqlStatement } {
+/** The service's count and page statements for a list scenario, from its own builders (owners looked up as ModelListService does). */
+export async function ourListSql(
+  client: Client,
+  caller: Caller,
+  scenario: Scenario,
+): Promise<{ count: SqlStatement; page: SqlStatement }> {
   if (!scenario.list) throw new Error(`${scenario.name} is not a list scenario`);
-  return {
-    count: toStatement(listCountSql(caller, scenario.list)),
-    page: toStatement(listPageSql(caller, scenario.list)),
-  };
-}
-
-async function total(client: Client, count: SqlStatement): Promise<number> {
-  const { rows } = await client.query<{ total: number }>(count.text, count.values);
-  return Number(rows[0].total);
+  const params = { ...scenario.list };
+  if (params.query) {
+    const owners = toStatement(searchOwnersSql(params.query));
+    const { rows } = await client.query<{ id: string }>(owners.text, owners.values);
+    if (rows.length <= MAX_LISTED_OWNERS) params.owners = rows.map((row) => row.id);
+  }
+  return { count: toStatement(listCountSql(caller, params)), page: toStatement(listPageSql(caller, params)) };
 }
 
 /**
@@ -49,16 +54,15 @@ export async function compareList(
   scenario: Scenario,
   options: CompareOptions,
 ): Promise<SqlComparison> {
-  const ours = ourListSql(caller, scenario);
+  const ours = await ourListSql(client, caller, scenario);
   const theirs = incumbentListSql(caller, scenario.list!);
   const sides = [
     [ours.count, ours.page],
     [theirs.count, theirs.page],
   ];
-  const [oursTime, incumbentTime] = [
-    await timeSequential(client, sides[0], options.runs),
-    await timeSequential(client, sides[1], options.runs),
-  ];
+  const sequential = { runs: options.runs, budgetSeconds: options.budgetSeconds, timeoutMs: options.timeoutMs };
+  const { total: oursTotal, ...oursTime } = await timeSequential(client, sides[0], sequential);
+  const { total: incumbentTotal, ...incumbentTime } = await timeSequential(client, sides[1], sequential);
   const concurrent = (statements: SqlStatement[]) =>
     options.seconds > 0
       ? timeConcurrent(options.databaseUrl, statements, options.connections, options.seconds)
@@ -69,6 +73,6 @@ export async function compareList(
     incumbent: incumbentTime,
     oursConcurrent: await concurrent(sides[0]),
     incumbentConcurrent: await concurrent(sides[1]),
-    totals: { ours: await total(client, ours.count), incumbent: await total(client, theirs.count) },
+    totals: { ours: oursTotal, incumbent: incumbentTotal },
   };
 }
