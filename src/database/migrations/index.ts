@@ -9,6 +9,7 @@ import { UserDirectoryIndexes1796038402000 } from './1796038402000-UserDirectory
 import { ModelVersionsAndHistory1796044301915 } from './1796044301915-ModelVersionsAndHistory';
 import { ChangeTracking1796044313970 } from './1796044313970-ChangeTracking';
 import { ModelReaders1796044466221 } from './1796044466221-ModelReaders';
+import { ScopedChangeTracking1796048342849 } from './1796048342849-ScopedChangeTracking';
 import { CapabilityIndex1796050561280 } from './1796050561280-CapabilityIndex';
 
 /** Every migration, in order. Listed by class so they run the same from ts (tests) and js (dist). */
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   ModelVersionsAndHistory1796044301915,
   ChangeTracking1796044313970,
   ModelReaders1796044466221,
+  ScopedChangeTracking1796048342849,
   CapabilityIndex1796050561280,
 ];
