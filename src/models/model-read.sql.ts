@@ -105,7 +105,7 @@ export function modelFilterPredicates(filters: ModelFilters): Sql[] {
 
 /** The base-model join a filtered list needs for inherited values; none otherwise. */
 function filterJoin(filters: ModelFilters | undefined): Sql {
-  return hasModelFilters(filters) ? BASE_MODEL_JOIN : sql.empty;
+  return hasModelFilters(filters) ? sql` ${BASE_MODEL_JOIN}` : sql.empty;
 }
 const MODEL_JOINS = sql`LEFT JOIN users u ON u.id = m.user_id ${BASE_MODEL_JOIN}`;
 
@@ -253,7 +253,7 @@ function contentFilters(params: ListParams): Sql[] {
  */
 export function listCountSql(caller: Caller, params: ListParams): Sql {
   const filters = listFilters(caller, params);
-  const from = sql`models m ${filterJoin(params.filters)}`;
+  const from = sql`models m${filterJoin(params.filters)}`;
   if (caller.bypass && !hasKeyNarrowing(caller))
     return sql`SELECT count(*)::int AS total FROM ${from} WHERE ${filters}`;
   if (caller.bypass || hasKeyNarrowing(caller) || contentFilters(params).length > 0) {
@@ -289,7 +289,7 @@ export function listPageSql(caller: Caller, params: ListParams): Sql {
   const direction = DIRECTION[params.direction];
   const order = sql`${SORT_COLUMN[params.orderBy]} ${direction}, m.id ${direction}`;
   return sql`SELECT ${MODEL_COLUMNS}, ${writablePredicate(caller)} AS write_access
-      FROM (SELECT m.id FROM models m ${filterJoin(params.filters)} WHERE ${where}
+      FROM (SELECT m.id FROM models m${filterJoin(params.filters)} WHERE ${where}
             ORDER BY ${order} LIMIT ${sql.raw(PAGE_SIZE)} OFFSET ${(params.page - 1) * PAGE_SIZE}) page
       JOIN models m ON m.id = page.id ${MODEL_JOINS}
       ORDER BY ${order}`;
