@@ -1,6 +1,14 @@
 import request from 'supertest';
 import { Actor, createApiKey, createUser, signUp } from './support/actors';
-import { createBaseModel, createCustomModel, expectApiError, inPool, Json, listAll } from './support/model-fixtures';
+import {
+  createBaseModel,
+  createCustomModel,
+  expectApiError,
+  inPool,
+  Json,
+  listAll,
+  modelApi,
+} from './support/model-fixtures';
 import {
   byId,
   expectedList,
@@ -227,5 +235,34 @@ describe('model list filters', () => {
     expect(gemini.status).toBe(400);
     expect(gemini.body.error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT' });
     expect(gemini.body.error.message).toContain(name);
+  });
+
+  it('moves a custom model in or out when its base model’s inherited value changes, with a new tag', async () => {
+    await createBaseModel(t, admin, { id: 'prov/moving', pricing: { input_per_million: 3, currency: 'USD' } });
+    await createCustomModel(t, alice, {
+      id: 'alice/mover',
+      base_model_id: 'prov/moving',
+      meta: { capabilities: { moving: true } },
+    });
+    const query = 'capability=moving&max_input_price=2';
+    const headers = { Authorization: `Bearer ${aliceKey}` };
+    const before = await get('/v1/models', query, headers);
+    expect(before.body.data).toEqual([]);
+    const workspace = { Authorization: `Bearer ${alice.token}` };
+    expect((await get('/api/models/list', query, workspace)).body.total).toBe(0);
+
+    const update = await modelApi(t, admin).update({
+      id: 'prov/moving',
+      pricing: { input_per_million: 1.5, currency: 'USD' },
+    });
+    expect(update.status).toBe(200);
+    const after = await get('/v1/models', query, { ...headers, 'If-None-Match': before.headers.etag });
+    expect(after.status).toBe(200);
+    expect(after.body.data.map((m: Json) => m.id)).toEqual(['alice/mover']);
+    const list = await get('/api/models/list', query, workspace);
+    expect({ ids: list.body.items.map((m: Json) => m.id), total: list.body.total }).toEqual({
+      ids: ['alice/mover'],
+      total: 1,
+    });
   });
 });
