@@ -17,6 +17,7 @@ import { requestLogger } from './logging/request-log';
 import { refuseInference } from './gateway/inference-paths';
 import { V1_ONLY_PATHS } from './api-v1-paths';
 import { setupOpenApi } from './openapi.setup';
+import { serveWebApp } from './web-app/web-app';
 
 export const BODY_LIMIT = '1mb';
 
@@ -40,6 +41,7 @@ export function configureApp(app: NestExpressApplication, logger: AppLogger): vo
   app.use(requestLogger(logger));
   app.use(apiV1Alias);
   app.use(refuseInference);
+  serveWebApp(app);
   app.use(requireJsonBody(BODY_LIMIT));
   app.use(json({ limit: BODY_LIMIT, verify: verifyUtf8Body }));
   app.use(requestTextGuard);

@@ -155,6 +155,12 @@ describe('API keys never have more power than they say: every route × every cre
       expected: account(200),
     },
     'GET /api/keys': { make: () => ({ path: '/api/keys' }), expected: account(200) },
+    'GET /api/audit': {
+      make: () => ({ path: '/api/audit' }),
+      expected: read,
+      // The admin's full credentials see every record; a read-only or narrowed key is a reader: none.
+      check: (body, c) => expect(body.total > 0).toBe(!READ_ONLY.includes(c)),
+    },
     'POST /api/keys': { make: () => ({ path: '/api/keys', body: { name: 'escalated' } }), expected: account(201) },
     'DELETE /api/keys/{id}': {
       make: async () => ({ path: `/api/keys/${(await createApiKey(t, admin)).id}` }),
@@ -249,6 +255,18 @@ describe('API keys never have more power than they say: every route × every cre
     },
     'POST /api/models/model/delete': {
       make: async () => ({ path: '/api/models/model/delete', body: { id: await freshModel() } }),
+      expected: modelWrite(200),
+    },
+    'POST /api/models/model/clone': {
+      make: () => ({ path: '/api/models/model/clone', body: { id: OUTSIDE, new_id: unique('m/clone') } }),
+      expected: modelWrite(201),
+    },
+    'POST /api/models/model/transfer': {
+      make: async () => ({ path: '/api/models/model/transfer', body: { id: await freshModel(), user_id: user.id } }),
+      expected: modelWrite(200),
+    },
+    'POST /api/models/bulk': {
+      make: async () => ({ path: '/api/models/bulk', body: { filter: { ids: [await freshModel()] }, action: 'hide' } }),
       expected: modelWrite(200),
     },
     'GET /api/models/export': {

@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
 import { ModelHistoryService } from './history/model-history.service';
+import { ModelBulkService } from './model-bulk.service';
 import { ModelImportService } from './model-import.service';
+import { ModelLifecycleController } from './model-lifecycle.controller';
+import { ModelLifecycleService } from './model-lifecycle.service';
 import { ModelListService } from './model-list.service';
 import { ModelReader } from './model-reader.service';
 import { ModelRepository } from './model.repository';
@@ -12,7 +15,7 @@ import { OpenWebUiModelsService } from './openwebui-models.service';
 
 @Module({
   imports: [AccessModule],
-  controllers: [ModelsController, OpenWebUiModelsController, OpenWebUiV1ModelsController],
+  controllers: [ModelsController, ModelLifecycleController, OpenWebUiModelsController, OpenWebUiV1ModelsController],
   providers: [
     ModelsService,
     ModelListService,
@@ -21,6 +24,8 @@ import { OpenWebUiModelsService } from './openwebui-models.service';
     ModelImportService,
     ModelHistoryService,
     OpenWebUiModelsService,
+    ModelLifecycleService,
+    ModelBulkService,
   ],
   exports: [ModelReader, ModelRepository],
 })

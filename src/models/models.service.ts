@@ -4,13 +4,14 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AccessGrantsService } from '../access/access-grants.service';
 import type { Caller } from '../access/caller';
+import { execute, sql } from '../common/sql';
 import { nowSeconds } from '../common/time';
 import { isUniqueViolation } from '../common/unique-violation';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import type { RestoreModelDto } from './dto/model-history.dto';
 import type { CreateModelDto, UpdateAccessDto, UpdateModelDto } from './dto/model-requests.dto';
 import type { ModelFieldsDto } from './dto/model-fields.dto';
-import { HistoryAction, KEPT_VERSIONS, recordChange, snapshotOf } from './history/model-history';
+import { HistoryAction, KEPT_VERSIONS, modelDeletionAuditSql, recordChange, snapshotOf } from './history/model-history';
 import { keepStoredImage } from './model-image';
 import { checkParams, normaliseMeta, normalisePricing } from './model-input';
 import { ModelReader } from './model-reader.service';
@@ -143,6 +144,7 @@ export class ModelsService {
           throw new ConflictException(`Base model "${id}" has ${users} custom models built on it; disable it instead`);
         }
       }
+      await execute(manager, modelDeletionAuditSql(caller, sql`models m WHERE m.id = ${id}`));
       await manager.delete(ModelEntity, { id });
     });
     return { id, deleted: true };

@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { Caller } from '../../access/caller';
+import { actorOf, auditInsertSql, changedKeysSql } from '../../audit/audit';
 import type { GrantRow } from '../../access/grant-row';
-import { execute, Queryable, queryRows, sql } from '../../common/sql';
+import { execute, Queryable, queryRows, Sql, sql } from '../../common/sql';
 import type { EndpointType, ModelPricing } from '../model.entity';
 
 /** How many versions of a model history keeps, newest first (docs/history.md: what that costs). */
@@ -43,7 +44,7 @@ export interface ModelChange {
   modelId: string;
   action: HistoryAction;
   /** Who made the change; null for the system. */
-  caller: Pick<Caller, 'userId' | 'name'> | null;
+  caller: Pick<Caller, 'userId' | 'name' | 'via'> | null;
   /** The change created the model (its version stays 1); otherwise the version goes up by one. */
   created: boolean;
   now: number;
@@ -52,7 +53,8 @@ export interface ModelChange {
 /**
  * Records a change already applied to the model (fields and grants) inside the caller's
  * transaction: bumps its version unless it was just created, keeps the new state as that
- * version, and forgets versions older than the last KEPT_VERSIONS. Returns the new version.
+ * version, writes the audit record (the fields that changed since the previous version), and
+ * forgets versions older than the last KEPT_VERSIONS. Returns the new version.
  * Call it last, after every write of the change: the snapshot reads the model as it is now.
  */
 export async function recordChange(manager: EntityManager, change: ModelChange): Promise<number> {
@@ -67,6 +69,11 @@ export async function recordChange(manager: EntityManager, change: ModelChange):
       SELECT m.id, m.version, ${now}, ${caller?.userId ?? null}::uuid, ${caller?.name ?? null}, ${action}, ${SNAPSHOT}
       FROM m RETURNING version`,
   );
+  const changed = sql`SELECT h.model_id AS target_id, ${changedKeysSql(sql`p.snapshot`, sql`h.snapshot`)}
+    FROM model_history h LEFT JOIN model_history p ON p.model_id = h.model_id AND p.version = h.version - 1
+    WHERE h.model_id = ${modelId} AND h.version = ${version}`;
+  const actor = caller && actorOf(caller);
+  await execute(manager, auditInsertSql({ actor, action: `model.${action}`, targetType: 'model' }, changed));
   if (version > KEPT_VERSIONS) {
     await execute(
       manager,
@@ -117,4 +124,15 @@ export async function historyPage(
     sql`SELECT count(*)::int AS total FROM model_history WHERE model_id = ${modelId}`,
   );
   return { rows, total };
+}
+
+/**
+ * The audit records of models about to go: `from` is a source of models rows (the models table
+ * with a condition, or a `DELETE ... RETURNING` CTE); each record keeps the model whole as before.
+ */
+export function modelDeletionAuditSql(caller: Pick<Caller, 'userId' | 'name' | 'via'>, from: Sql): Sql {
+  return auditInsertSql(
+    { actor: actorOf(caller), action: 'model.delete', targetType: 'model' },
+    sql`SELECT m.id AS target_id, ${SNAPSHOT} AS before, NULL::jsonb AS after FROM ${from}`,
+  );
 }
