@@ -209,8 +209,11 @@ const SORT_COLUMN: Record<OrderBy, Sql> = {
 
 const DIRECTION: Record<ListParams['direction'], Sql> = { asc: sql`ASC`, desc: sql`DESC` };
 
-/** What the list filters on (not how it sorts or pages); bulk changes take the same. */
-export type ListFilterParams = Pick<ListParams, 'query' | 'viewOption' | 'tag' | 'owners'>;
+/**
+ * What the list filters on (not how it sorts or pages); bulk changes take the same, less the
+ * content `filters` (those need the base-model join, which bulk statements do not make).
+ */
+export type ListFilterParams = Pick<ListParams, 'query' | 'viewOption' | 'tag' | 'owners' | 'filters'>;
 
 /** The list's own filters (custom models, view, then what narrows by content), without the access rule; bulk changes reuse them. */
 export function listFilters(caller: Caller, params: ListFilterParams): Sql {
