@@ -49,7 +49,8 @@ export function useIdClash(id: string, enabled: boolean): string | undefined {
       throw error;
     }
   });
-  return check.data;
+  // While the check of a new id runs, the answer for the previous id says nothing about this one.
+  return check.loading ? undefined : check.data;
 }
 
 /** A page that only says something (a model not found, or not editable). */
