@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -14,28 +15,47 @@ import {
   MaxLength,
 } from 'class-validator';
 import { ToInteger } from '../../common/query-number';
+import { ENDPOINT_TYPES } from '../model.entity';
 import { NO_CONTROL_CHARS } from '../../common/text-fields';
 
 export const ORDER_BY = ['name', 'created_at', 'updated_at'] as const;
 export type OrderBy = (typeof ORDER_BY)[number];
 
+/*
+ * The list's filters as composite decorators, shared with the bulk route's filter (model-lifecycle).
+ * applyDecorators registers the checks in the order listed, the order class-validator runs them in
+ * (stopAtFirstError): the type check first.
+ */
+
+/** Substring filter, printable, ≤ 500 characters; `field` names it in the message. */
+export const ListQuery = (description: string, field = 'query'): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ description }),
+    IsString(),
+    MaxLength(500),
+    Matches(NO_CONTROL_CHARS, { message: `${field} must not contain control characters` }),
+    IsOptional(),
+  );
+
+export const ListViewOption = (): PropertyDecorator =>
+  applyDecorators(ApiPropertyOptional({ enum: ['created', 'shared'] }), IsIn(['created', 'shared']), IsOptional());
+
+export const ListTag = (): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ description: 'Whole tag, case-insensitive' }),
+    IsString(),
+    MaxLength(256),
+    IsOptional(),
+  );
+
 export class ListModelsQueryDto {
-  @ApiPropertyOptional({ description: 'Case-insensitive substring of name, id, base model, description or owner' })
-  @IsOptional()
-  @Matches(NO_CONTROL_CHARS, { message: 'query must not contain control characters' })
-  @MaxLength(500)
-  @IsString()
+  @ListQuery('Case-insensitive substring of name, id, base model, description or owner')
   query?: string;
 
-  @ApiPropertyOptional({ enum: ['created', 'shared'] })
-  @IsOptional()
-  @IsIn(['created', 'shared'])
+  @ListViewOption()
   view_option?: 'created' | 'shared';
 
-  @ApiPropertyOptional({ description: 'Whole tag, case-insensitive' })
-  @IsOptional()
-  @MaxLength(256)
-  @IsString()
+  @ListTag()
   tag?: string;
 
   @ApiPropertyOptional({ enum: ORDER_BY, default: 'created_at' })
@@ -54,6 +74,44 @@ export class ListModelsQueryDto {
   @Max(1_000_000_000)
   @IsInt() // checked first (decorators apply bottom-up): "abc" is not an integer, not "too large"
   page?: number;
+
+  // The content filters are read and checked by parseModelFilters (model-filters.ts), the same
+  // code the gateway lists use; here they are only declared (for the whitelist and OpenAPI).
+  @ApiPropertyOptional({
+    enum: ENDPOINT_TYPES,
+    isArray: true,
+    description: 'Models serving any of these endpoint types (inherited ones included); repeatable',
+  })
+  @IsOptional()
+  endpoint_type?: unknown;
+
+  @ApiPropertyOptional({ type: [String], description: 'Models whose owned_by (as shown) is any of these; repeatable' })
+  @IsOptional()
+  owned_by?: unknown;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Models whose meta.capabilities has this key set to true; repeatable: all must hold',
+  })
+  @IsOptional()
+  capability?: unknown;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    description: 'Models whose context length (as shown) is at least this',
+  })
+  @IsOptional()
+  min_context_length?: unknown;
+
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 0,
+    description:
+      "Models whose pricing.input_per_million (as shown, in the model's own currency) is at most this; unpriced models are left out",
+  })
+  @IsOptional()
+  max_input_price?: unknown;
 }
 
 export class ModelIdQueryDto {
