@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
-import { ModelImportService } from './model-import.service';
+import { ModelImportService } from './import/model-import.service';
 import { ModelListService } from './model-list.service';
 import { ModelReader } from './model-reader.service';
 import { ModelRepository } from './model.repository';
