@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
+import { ChunkWriter } from './import/import-chunk';
 import { ModelImportService } from './import/model-import.service';
 import { ModelListService } from './model-list.service';
 import { ModelReader } from './model-reader.service';
@@ -18,6 +19,7 @@ import { OpenWebUiModelsService } from './openwebui-models.service';
     ModelReader,
     ModelRepository,
     ModelImportService,
+    ChunkWriter,
     OpenWebUiModelsService,
   ],
   exports: [ModelReader, ModelRepository],

@@ -1,101 +1,80 @@
-import { HttpException, Injectable } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validate, ValidationError } from 'class-validator';
+import { HttpException, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Caller } from '../../access/caller';
 import { describeError } from '../../common/describe-error';
-import { markMissingFields } from '../../common/validation';
-import { CreateModelDto, UpdateModelDto } from '../dto/model-requests.dto';
-import { ModelRepository } from '../model.repository';
+import { queryRows } from '../../common/sql';
 import { ModelsService } from '../models.service';
-import { knownPrincipals, withKnownPrincipals, type KnownPrincipals } from './known-principals';
-import { convertExportedModel, ImportFormatError } from './openwebui-export';
+import { ImportAccessRow, importAccessSql } from './import.sql';
+import { ChunkWriter } from './import-chunk';
+import { ImportItem, ImportResult, NOT_WRITABLE, prepareItems, withWarnings } from './import-items';
 
-export interface ImportResult {
-  id: string;
-  status: 'created' | 'updated' | 'skipped';
-  reason?: string;
-  /** What was left out of a model that was still imported (a public grant, unknown principals). */
-  warnings?: string[];
-}
+export type { ImportResult } from './import-items';
 
-function messages(errors: ValidationError[], prefix = ''): string[] {
-  return errors.flatMap((error) => [
-    ...Object.values(error.constraints ?? {}).map((message) => prefix + message),
-    ...messages(error.children ?? [], `${prefix}${error.property}.`),
-  ]);
-}
-
-function withWarnings(result: ImportResult, warnings: string[]): ImportResult {
-  return warnings.length > 0 ? { ...result, warnings } : result;
-}
-
-/** An import item that fails validation: reported as skipped, the other items go on. */
-class InvalidItem extends Error {}
-
-async function validated<T extends object>(type: new () => T, input: object): Promise<T> {
-  const dto = plainToInstance(type, input);
-  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length > 0) throw new InvalidItem(messages(markMissingFields(errors)).join('; '));
-  return dto;
-}
+/** Models per transaction: large enough to amortise the round trips, small enough to keep locks short. */
+const CHUNK_SIZE = 500;
 
 /**
- * Creates or overwrites each model on its own, each in its own transaction (through
- * ModelsService), so a failure leaves that model whole or absent and the others unaffected.
- * Items may be this service's export or Open WebUI's (openwebui-export.ts).
+ * Creates or overwrites models in chunks (docs/api.md, Import): items are converted and
+ * validated first (import-items.ts), then each chunk is written in one transaction by a few
+ * statements for the whole chunk (import-chunk.ts), so each model is whole or absent. A chunk
+ * the database refuses is rolled back and its models are imported one by one, each in its own
+ * transaction (ModelsService), so one bad model never costs the others.
  */
 @Injectable()
 export class ModelImportService {
+  private readonly logger = new Logger('Import');
+
   constructor(
     private readonly dataSource: DataSource,
-    private readonly repository: ModelRepository,
     private readonly models: ModelsService,
+    private readonly chunks: ChunkWriter,
   ) {}
 
-  async import(caller: Caller, items: Record<string, unknown>[]): Promise<{ results: ImportResult[] }> {
-    const converted = items.map((item) => {
-      try {
-        return convertExportedModel(item);
-      } catch (error) {
-        if (error instanceof ImportFormatError) return error;
-        throw error;
-      }
-    });
-    const grantLists = converted.flatMap((c) => (c instanceof Error || !c.grants ? [] : [c.grants]));
-    const known = await knownPrincipals(this.dataSource.manager, grantLists);
-    const results: ImportResult[] = [];
-    for (const [index, item] of items.entries()) {
-      const id = typeof item.id === 'string' ? item.id : '';
-      const conversion = converted[index];
-      if (conversion instanceof Error) results.push({ id, status: 'skipped', reason: conversion.message });
-      else results.push(await this.importOne(caller, id, conversion, known));
+  async import(caller: Caller, raw: Record<string, unknown>[]): Promise<{ results: ImportResult[] }> {
+    const existing = await this.existingIds(caller, raw);
+    const { items, results } = await prepareItems(this.dataSource.manager, raw, existing);
+    for (let start = 0; start < items.length; start += CHUNK_SIZE) {
+      const chunk = items.slice(start, start + CHUNK_SIZE);
+      for (const [index, result] of await this.importChunk(caller, chunk)) results[index] = result;
     }
     return { results };
   }
 
-  private async importOne(
-    caller: Caller,
-    id: string,
-    item: ReturnType<typeof convertExportedModel>,
-    known: KnownPrincipals,
-  ): Promise<ImportResult> {
-    const warnings: string[] = [];
-    const input = item.grants
-      ? { ...item.fields, access_grants: withKnownPrincipals(item.grants, known, warnings) }
-      : item.fields;
+  private async existingIds(caller: Caller, raw: Record<string, unknown>[]): Promise<Set<string>> {
+    const ids = raw.map((item) => item.id).filter((id): id is string => typeof id === 'string');
+    const rows = await queryRows<ImportAccessRow>(this.dataSource, importAccessSql(caller, ids, { lock: false }));
+    return new Set(rows.map((row) => row.id));
+  }
+
+  private async importChunk(caller: Caller, chunk: ImportItem[]): Promise<Map<number, ImportResult>> {
     try {
-      const access = await this.repository.access(this.dataSource.manager, caller, id);
-      if (!access) {
-        const created = await this.models.create(caller, await validated(CreateModelDto, input));
-        return withWarnings({ id, status: 'created' }, [...warnings, ...(created.warnings ?? [])]);
-      }
-      if (!access.canWrite)
-        return { id, status: 'skipped', reason: 'A model with this id exists and you cannot write it' };
-      await this.models.update(caller, await validated(UpdateModelDto, input), warnings);
-      return withWarnings({ id, status: 'updated' }, warnings);
+      return await this.dataSource.transaction((manager) => this.chunks.write(manager, caller, chunk));
     } catch (error) {
-      if (error instanceof InvalidItem) return { id, status: 'skipped', reason: error.message };
+      if (error instanceof HttpException) throw error;
+      this.logger.warn(`import chunk of ${chunk.length} refused (${describeError(error).message}): one by one`);
+      const results = new Map<number, ImportResult>();
+      for (const item of chunk) results.set(item.index, await this.importOne(caller, item));
+      return results;
+    }
+  }
+
+  /** One model in its own transaction, through the same service as create and update. */
+  private async importOne(caller: Caller, item: ImportItem): Promise<ImportResult> {
+    const { id } = item;
+    const dto = { ...item.dto, access_grants: item.grants };
+    const warnings = [...item.warnings];
+    try {
+      const [row] = await queryRows<ImportAccessRow>(this.dataSource, importAccessSql(caller, [id], { lock: false }));
+      if (row && !row.can_write) return { id, status: 'skipped', reason: NOT_WRITABLE };
+      if (row) {
+        await this.models.update(caller, { ...dto, id }, warnings);
+        return withWarnings({ id, status: 'updated' }, warnings);
+      }
+      // Checked as an update, then deleted meanwhile: nothing to overwrite, and no name to create it with.
+      if (dto.name === undefined) return { id, status: 'skipped', reason: 'Model not found' };
+      const created = await this.models.create(caller, { ...dto, id, name: dto.name });
+      return withWarnings({ id, status: 'created' }, [...warnings, ...(created.warnings ?? [])]);
+    } catch (error) {
       if (error instanceof HttpException) return { id, status: 'skipped', reason: describeError(error).message };
       throw error;
     }
