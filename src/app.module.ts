@@ -1,7 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
+import { AnswerCache } from './common/answer-cache';
+import { RevalidationInterceptor } from './common/revalidation.interceptor';
 import { RuntimeConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
@@ -32,6 +35,8 @@ export class AppModule {
         ModelsModule,
         GatewayModule,
       ],
+      // ETags, 304s and the answer cache of every @Revalidated() route (docs/api.md, "Revalidation").
+      providers: [AnswerCache, { provide: APP_INTERCEPTOR, useClass: RevalidationInterceptor }],
     };
   }
 }

@@ -53,6 +53,8 @@ export function configureApp(app: NestExpressApplication, logger: AppLogger): vo
   app.useGlobalFilters(filter);
   app.useGlobalPipes(new RequestValidationPipe());
   app.disable('x-powered-by');
+  // Express's body-hash ETag would tag errors and every route alike; @Revalidated() routes set their own.
+  app.set('etag', false);
   answerClientErrorsWithJson(app.getHttpServer());
   app.set('query parser', 'simple');
   setupOpenApi(app);

@@ -211,6 +211,13 @@ describe('API keys never have more power than they say: every route × every cre
         expect(body.params).toEqual(writer ? { system: 'secret prompt' } : {});
       },
     },
+    'GET /api/models/model/access/explain': {
+      make: () => ({ path: `/api/models/model/access/explain?id=${OUTSIDE}` }),
+      // It shows who else has access, which readers do not see: read-only keys are 403 once they can read it.
+      expected: [200, 200, 403, 404, 404, 401],
+      // Without key_id it explains the account, not the key asking: the admin owns it and bypasses.
+      check: (body) => expect(body).toMatchObject({ can_write: true, because: [{ rule: 'admin' }, { rule: 'owner' }] }),
+    },
     'GET /api/models/model/profile/image': {
       make: () => ({ path: `/api/models/model/profile/image?id=${OUTSIDE}` }),
       expected: narrowedRead,
@@ -228,6 +235,16 @@ describe('API keys never have more power than they say: every route × every cre
     },
     'POST /api/models/model/toggle': {
       make: async () => ({ path: `/api/models/model/toggle?id=${await freshModel()}` }),
+      expected: modelWrite(200),
+    },
+    'GET /api/models/model/history': {
+      make: () => ({ path: `/api/models/model/history?id=${OUTSIDE}` }),
+      // Writers only: a read-only key is a reader (403), a narrowed one does not see the model (404).
+      expected: [200, 200, 403, 404, 404, 401],
+      check: (body) => expect(body.items[0].snapshot.params).toEqual({ system: 'secret prompt' }),
+    },
+    'POST /api/models/model/restore': {
+      make: async () => ({ path: '/api/models/model/restore', body: { id: await freshModel(), version: 1 } }),
       expected: modelWrite(200),
     },
     'POST /api/models/model/delete': {
@@ -305,7 +322,8 @@ describe('API keys never have more power than they say: every route × every cre
     const res = await (body ? call.send(body) : call);
     expect({ status: res.status, detail: res.body?.detail as unknown }).toMatchObject({ status: expected });
     if (expected === 403) {
-      const readOnlyWrite = method !== 'GET' && READ_ONLY.includes(c);
+      const writersOnly = method !== 'GET' || route === 'GET /api/models/model/history';
+      const readOnlyWrite = writersOnly && READ_ONLY.includes(c);
       expect(res.body.detail).toMatch(readOnlyWrite ? /API key is read-only/ : /needs a sign-in token/);
     }
     if (before) expect(await snapshotTables(t.dataSource)).toEqual(before);

@@ -159,5 +159,10 @@ describe('a crash (kill -9) in the middle of an import', () => {
     expect(incomplete).toEqual([]);
     const orphans = await pg.query(`SELECT model_id FROM access_grants WHERE model_id NOT IN (SELECT id FROM models)`);
     expect(orphans.rows).toEqual([]);
+    // Each stored model has its version 1 in the history, and no version exists without its model.
+    const history = await pg.query<{ model_id: string }>(
+      `SELECT model_id FROM model_history WHERE model_id LIKE 'crash/%' AND version = 1 AND action = 'import' ORDER BY model_id`,
+    );
+    expect(history.rows.map((row) => row.model_id)).toEqual(rows.map((row) => row.id));
   });
 });

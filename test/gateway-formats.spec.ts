@@ -45,6 +45,7 @@ describe('gateway model list formats', () => {
       expect(byId.get('openai/gpt-4o')).toEqual({
         id: 'openai/gpt-4o',
         object: 'model',
+        name: base.name,
         created: base.createdAt,
         owned_by: 'openai',
         supported_endpoint_types: ['chat'],
@@ -70,6 +71,7 @@ describe('gateway model list formats', () => {
         context_length: 128000,
       });
       expect(byId.get('alice/coder')).toMatchObject({
+        name: seed(w, 'alice/coder').name,
         created: seed(w, 'alice/coder').createdAt,
         owned_by: 'openai',
         supported_endpoint_types: ['chat'],

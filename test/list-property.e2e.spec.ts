@@ -1,25 +1,11 @@
 import fc from 'fast-check';
-import { createGroup, createUser, signUp, type Actor } from './support/actors';
-import { expectedList, type ListQuery, type OracleModel, type OraclePerson } from './support/oracle';
-import {
-  createBaseModel,
-  groupGrant,
-  listAll,
-  modelApi,
-  publicGrant,
-  setGrants,
-  setModelTimes,
-  userGrant,
-  type Grant,
-} from './support/model-fixtures';
+import { expectedList, type ListQuery, type OracleModel } from './support/oracle';
+import { listAll } from './support/model-fixtures';
+import { buildWorld, modelPlan, seed, TAGS, text, type ModelPlan, type World } from './support/random-world';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const RUNS = Number(process.env.LIST_PROPERTY_RUNS ?? 18);
 const PAGE = 30;
-const BASES = ['acme/base-one', 'other/Base_Two'];
-const TAGS = ['Alpha', 'alpha ', 'BETA', 'gamma', 'Δέλτα', '50%_off'];
-/** Letters that fold, LIKE metacharacters, multi-byte and astral characters, spaces. */
-const ALPHABET = ['a', 'A', 'b', 'B', 'é', 'É', 'ß', 'İ', '%', '_', '\\', ' ', '-', '1', '😀', 'z'];
 
 const TIMEOUT_MS = 180_000;
 /**
@@ -32,44 +18,7 @@ const RUN_BUDGET_MS = TIMEOUT_MS - 40_000;
 jest.setTimeout(TIMEOUT_MS);
 
 let t: TestApp;
-let people: Array<OraclePerson & { actor: Actor }>;
-let groupIds: string[];
-
-const text = (min: number, max: number) =>
-  fc.array(fc.constantFrom(...ALPHABET), { minLength: min, maxLength: max }).map((chars) => chars.join(''));
-const slug = fc
-  .array(fc.constantFrom('a', 'B', '0', '.', ':', '-', '_', '/'), { minLength: 1, maxLength: 6 })
-  .map((c) => c.join(''));
-
-interface ModelPlan {
-  owner: number;
-  name: string;
-  slug: string;
-  description: string | null;
-  tags: string[];
-  grants: Array<{ principal: number; write: boolean }>;
-  isPublic: boolean;
-  base: string;
-  created: number;
-  updated: number;
-}
-
-const modelPlan: fc.Arbitrary<ModelPlan> = fc.record({
-  owner: fc.integer({ min: 0, max: 4 }),
-  name: text(1, 10),
-  slug,
-  description: fc.option(text(0, 12), { nil: null }),
-  tags: fc.subarray(TAGS),
-  // Principals 0-4 are the people, 5-7 the groups.
-  grants: fc.uniqueArray(fc.record({ principal: fc.integer({ min: 0, max: 7 }), write: fc.boolean() }), {
-    maxLength: 3,
-    selector: (g) => g.principal,
-  }),
-  isPublic: fc.boolean(),
-  base: fc.constantFrom(...BASES),
-  created: fc.integer({ min: 0, max: 4 }),
-  updated: fc.integer({ min: 0, max: 4 }),
-});
+let world: World;
 
 /** `arb` one time in `1 + absent`, else left out: filters are rarer, so lists often span pages. */
 const maybe = <T>(arb: fc.Arbitrary<T>, absent = 1) =>
@@ -98,62 +47,15 @@ function listQuery(plans: ModelPlan[]): fc.Arbitrary<ListQuery & { caller: numbe
   return query.map((q) => Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)) as typeof q);
 }
 
-function grantsOf(plan: ModelPlan): Grant[] {
-  return plan.grants.map(({ principal, write }) => {
-    const permission = write ? 'write' : 'read';
-    return principal < 5
-      ? userGrant(people[principal].id, permission)
-      : groupGrant(groupIds[principal - 5], permission);
-  });
-}
-
-/** Replaces every custom model with the planned ones, created through the API; returns what the oracle needs. */
-async function seed(plans: ModelPlan[]): Promise<OracleModel[]> {
-  await t.dataSource.query('DELETE FROM models WHERE base_model_id IS NOT NULL');
-  const models = plans.map((plan, i) => ({ plan, id: `${plan.slug}:${i}`, grants: grantsOf(plan) }));
-  for (const [owner, person] of people.entries()) {
-    const own = models.filter((m) => m.plan.owner === owner);
-    const items = own.map(({ plan, id, grants }) => ({
-      id,
-      name: plan.name,
-      base_model_id: plan.base,
-      meta: { description: plan.description, tags: plan.tags },
-      access_grants: grants,
-    }));
-    const res = await modelApi(t, person.actor).importModels(items);
-    const failed = (res.body.results as Array<{ status: string }>).filter((r) => r.status !== 'created');
-    if (res.status !== 200 || failed.length > 0) throw new Error(`seeding: ${JSON.stringify(res.body)}`);
-  }
-  for (const m of models.filter((model) => model.plan.isPublic)) {
-    await setGrants(t, people[0].actor, m.id, [...m.grants, publicGrant()]);
-  }
-  const stamp = (n: number) => 1_700_000_000 + n;
-  await setModelTimes(
-    t,
-    models.map(({ plan, id }) => ({ id, createdAt: stamp(plan.created), updatedAt: stamp(plan.updated) })),
-  );
-  return models.map(({ plan, id, grants }) => ({
-    id,
-    name: plan.name,
-    baseModelId: plan.base,
-    description: plan.description,
-    tags: plan.tags,
-    owner: people[plan.owner],
-    grants: plan.isPublic ? [...grants, publicGrant()] : grants,
-    createdAt: stamp(plan.created),
-    updatedAt: stamp(plan.updated),
-  }));
-}
-
 /** Walks every page and checks it against the oracle: same ids, same order, no duplicates, right totals. */
 async function checkList(models: OracleModel[], { caller, ...q }: ListQuery & { caller: number }): Promise<void> {
-  const want = expectedList(people[caller], models, q);
-  const walked = await listAll(t, people[caller].actor, q, Math.ceil(want.length / PAGE) + 2);
+  const want = expectedList(world.people[caller], models, q);
+  const walked = await listAll(t, world.people[caller].actor, q, Math.ceil(want.length / PAGE) + 2);
   const pageSizes = Array.from({ length: Math.max(1, Math.ceil(want.length / PAGE)) }, (_, i) =>
     Math.min(PAGE, want.length - i * PAGE),
   );
-  expect({ caller: people[caller].name, q, ids: walked.ids, pageSizes: walked.pageSizes }).toEqual({
-    caller: people[caller].name,
+  expect({ caller: world.people[caller].name, q, ids: walked.ids, pageSizes: walked.pageSizes }).toEqual({
+    caller: world.people[caller].name,
     q,
     ids: want,
     pageSizes,
@@ -164,32 +66,7 @@ async function checkList(models: OracleModel[], { caller, ...q }: ListQuery & { 
 
 beforeAll(async () => {
   t = await startTestApp();
-  const admin = await signUp(t, 'Ädmin Root');
-  const specs = [
-    { name: 'Zoë_%', username: 'zoe' },
-    { name: 'bob \\ builder', username: 'B.o.b' },
-    { name: 'İlkay Émile', username: undefined },
-    { name: '😀 smiley', username: 'smiley-1' },
-  ];
-  const users: Actor[] = [];
-  for (const spec of specs) users.push(await createUser(t, admin, spec));
-  groupIds = [
-    await createGroup(t, admin, 'g one', [users[0].id, users[1].id]),
-    await createGroup(t, admin, 'g two', [users[1].id, users[2].id]),
-    await createGroup(t, admin, 'g three', [users[3].id]),
-  ];
-  const groupsOf = (id: string) =>
-    [[0, 1], [1, 2], [3]].flatMap((m, g) => (m.some((u) => users[u].id === id) ? [groupIds[g]] : []));
-  people = [admin, ...users].map((actor, i) => ({
-    actor,
-    id: actor.id,
-    name: actor.name,
-    email: actor.email.toLowerCase(),
-    username: i === 0 ? null : (specs[i - 1].username ?? null),
-    role: i === 0 ? 'admin' : 'user',
-    groups: groupsOf(actor.id),
-  }));
-  for (const id of BASES) await createBaseModel(t, admin, { id });
+  world = await buildWorld(t);
 });
 afterAll(() => t?.close());
 
@@ -203,7 +80,7 @@ it('yields exactly the oracle’s models across all pages, in order, without dup
     fc.asyncProperty(scenario, async ([plans, queries]) => {
       if (Date.now() > deadline) return;
       runs += 1;
-      const models = await seed(plans);
+      const models = await seed(world, plans);
       for (const q of queries) await checkList(models, q);
     }),
     { numRuns: RUNS, endOnFailure: true },

@@ -1,5 +1,5 @@
-import type { Response } from 'supertest';
-import { Actor } from './support/actors';
+import request, { type Response } from 'supertest';
+import { Actor, bearer } from './support/actors';
 import {
   buildWorld,
   canon,
@@ -166,6 +166,26 @@ describe('read routes', () => {
     expect(canon(res.body)).toEqual(c.access === 'write' ? canon(target) : readerView(target));
   });
 
+  // Admins and the owner may ask about anyone, a writer about itself (403 for readers); 404 when it cannot read.
+  it.each(
+    cases((c) =>
+      c.access === 'none' ? 'gets 404' : c.access === 'read' ? 'gets 403' : 'explains its own access as the rule does',
+    ),
+  )('access explain: %s', async (_title, c) => {
+    const { w, target, actor } = setup(c);
+    const res = await request(w.t.server)
+      .get('/api/models/model/access/explain')
+      .query({ id: target.id })
+      .set(actor ? bearer(actor.token) : {});
+    if (DENIED[c.access]) return expectApiError(res, DENIED[c.access]!);
+    if (c.access !== 'write') return expectApiError(res, c.access === 'read' ? 403 : 404);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ can_read: true, can_write: true, because: expect.any(Array) });
+    const [reason] = res.body.because;
+    const rule = c.admin ? 'admin' : actor!.id === w.owner.id ? 'owner' : reason.group ? 'group_grant' : 'user_grant';
+    expect(reason).toMatchObject({ rule, permission: 'write' });
+  });
+
   it.each(cases((c) => (c.access === 'write' ? 'exports the model with its grants' : 'does not export the model')))(
     'export: %s',
     async (_title, c) => {
@@ -179,10 +199,27 @@ describe('read routes', () => {
       expect(sortGrants(exported.access_grants)).toEqual(sortGrants(target.access_grants));
     },
   );
+
+  it.each(
+    cases((c) =>
+      c.access === 'write'
+        ? "reads the model's history"
+        : c.access === 'read'
+          ? 'gets 403 for the history'
+          : 'gets 404',
+    ),
+  )('history: %s', async (_title, c) => {
+    const { api, target } = setup(c);
+    const res = await api.history(target.id);
+    if (DENIED[c.access]) return expectApiError(res, DENIED[c.access]!);
+    if (c.access !== 'write') return expectApiError(res, c.access === 'read' ? 403 : 404);
+    expect(res.status).toBe(200);
+    expect(res.body.items[0]).toMatchObject({ version: target.version, snapshot: { params: target.params } });
+  });
 });
 
-type WriteRoute = 'update' | 'access/update' | 'toggle' | 'delete' | 'import overwrite';
-const WRITE_ROUTES: WriteRoute[] = ['update', 'access/update', 'toggle', 'delete', 'import overwrite'];
+type WriteRoute = 'update' | 'access/update' | 'toggle' | 'delete' | 'import overwrite' | 'restore';
+const WRITE_ROUTES: WriteRoute[] = ['update', 'access/update', 'toggle', 'delete', 'import overwrite', 'restore'];
 
 function perform(route: WriteRoute, api: ModelApi, w: World, id: string): Promise<Response> {
   switch (route) {
@@ -196,6 +233,8 @@ function perform(route: WriteRoute, api: ModelApi, w: World, id: string): Promis
       return api.remove(id);
     case 'import overwrite':
       return api.importModels([{ id, base_model_id: w.baseId, name: 'Imported', params: {}, meta: {} }]);
+    case 'restore':
+      return api.restore(id, 1);
   }
 }
 
@@ -216,7 +255,10 @@ async function expectApplied(route: WriteRoute, res: Response, w: World, before:
   const after = await readModel(w.t, w.owner, id);
   expect(Object.keys(res.body).sort()).toEqual(MODEL_FIELDS);
   expect(res.body).toMatchObject({ id, write_access: true });
-  if (route === 'update') {
+  expect(after.version).toBe(before.version + 1);
+  if (route === 'restore') {
+    expect({ ...after, updated_at: 0, version: 0 }).toEqual({ ...before, updated_at: 0, version: 0 });
+  } else if (route === 'update') {
     expect(after).toMatchObject({ name: 'Renamed', params: { system: 'changed' }, meta: before.meta });
     expect([after.user_id, after.created_at, after.base_model_id]).toEqual([w.owner.id, before.created_at, w.baseId]);
     expect(sortGrants(after.access_grants)).toEqual(sortGrants(before.access_grants));

@@ -231,7 +231,7 @@ describe('update, toggle and delete', () => {
     expect(res.status).toBe(200);
     expect(Object.keys(res.body).sort()).toEqual(MODEL_FIELDS);
     const after = await readModel(t, owner, id);
-    expect(after).toEqual({ ...original, name: 'Renamed', updated_at: after.updated_at });
+    expect(after).toEqual({ ...original, name: 'Renamed', updated_at: after.updated_at, version: 2 });
     expect(after.updated_at).toBeGreaterThanOrEqual(original.updated_at);
     await modelApi(t, other).update({ id, params: { temperature: 1 } });
     expect(await readModel(t, owner, id)).toMatchObject({

@@ -12,11 +12,12 @@ export async function loadCallers(client: Client, fixtures: Fixtures): Promise<R
     'SELECT gm.group_id::text FROM group_members gm WHERE gm.user_id = $1 ORDER BY gm.group_id',
     [fixtures.typical_user.id],
   );
-  const common = { keyGroupId: null, keyModels: null, readOnly: false };
+  const common = { keyGroupId: null, keyModels: null, readOnly: false, via: 'token' as const };
   return {
-    admin: { userId: fixtures.admin.id, groupIds: [], isAdmin: true, bypass: true, ...common },
+    admin: { userId: fixtures.admin.id, name: 'admin', groupIds: [], isAdmin: true, bypass: true, ...common },
     user: {
       userId: fixtures.typical_user.id,
+      name: 'typical user',
       groupIds: rows.map((row) => row.group_id),
       isAdmin: false,
       bypass: false,

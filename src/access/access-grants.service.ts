@@ -91,6 +91,28 @@ export class AccessGrantsService {
     return grants;
   }
 
+  /**
+   * The grants whose principals still exist (restore: a version may name a user or group deleted
+   * since); each one left out is said in `warnings`. `user:*` always exists.
+   */
+  async existingOnly(grants: GrantRow[], manager: EntityManager, warnings: string[]): Promise<GrantRow[]> {
+    const found = new Set<string>();
+    for (const type of ['user', 'group'] as const) {
+      const ids = grants.filter((g) => g.principal_type === type && isUuid(g.principal_id)).map((g) => g.principal_id);
+      if (ids.length === 0) continue;
+      const rows = await queryRows<{ id: string }>(
+        manager,
+        sql`SELECT id::text FROM ${PRINCIPAL_TABLE[type]} WHERE id = ANY(${ids}::uuid[])`,
+      );
+      for (const row of rows) found.add(`${type}:${row.id}`);
+    }
+    return grants.filter((grant) => {
+      if (isPublic(grant) || found.has(`${grant.principal_type}:${grant.principal_id}`)) return true;
+      warnings.push(`The grant to ${grant.principal_type} "${grant.principal_id}" was left out: it no longer exists`);
+      return false;
+    });
+  }
+
   private async assertPrincipalsExist(grants: GrantRow[], manager: EntityManager): Promise<void> {
     for (const type of ['user', 'group'] as const) {
       const ids = grants.filter((g) => g.principal_type === type && g.principal_id !== '*').map((g) => g.principal_id);

@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
+import { AccessExplainService } from './access-explain.service';
 import { AccessGrantsService } from './access-grants.service';
 
-@Module({ providers: [AccessGrantsService], exports: [AccessGrantsService] })
+@Module({
+  providers: [AccessGrantsService, AccessExplainService],
+  exports: [AccessGrantsService, AccessExplainService],
+})
 export class AccessModule {}

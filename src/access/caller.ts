@@ -5,6 +5,10 @@ import type { RuntimeConfig } from '../config/app-config';
 /** The facts about a caller the access rule needs. */
 export interface Caller {
   userId: string;
+  /** The user's name when the request came in: copied into history and audit records. */
+  name: string;
+  /** How the caller signed in: a sign-in token (JWT or its cookie) or an API key (audit's `via`). */
+  via: 'token' | 'key';
   groupIds: string[];
   isAdmin: boolean;
   /** Admin with BYPASS_ADMIN_ACCESS_CONTROL on: reads and writes every model (within its key's narrowing). */
@@ -20,6 +24,8 @@ export function callerOf(user: AuthUser, config: Pick<RuntimeConfig, 'bypassAdmi
   const isAdmin = user.role === 'admin';
   return {
     userId: user.id,
+    name: user.name,
+    via: user.apiKey ? 'key' : 'token',
     groupIds: user.groupIds,
     isAdmin,
     bypass: isAdmin && config.bypassAdminAccessControl,

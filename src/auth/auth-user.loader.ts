@@ -4,6 +4,7 @@ import type { AuthUser } from '../common/auth-user';
 import { queryRows, sql } from '../common/sql';
 import type { UserRole } from '../common/user-role';
 import { isUuid } from '../common/uuid';
+import { CHANGE_VERSION } from '../database/change-tracking';
 
 interface UserRow {
   id: string;
@@ -12,6 +13,7 @@ interface UserRow {
   username: string | null;
   role: UserRole;
   group_ids: string[];
+  change_version: string;
 }
 
 interface KeyRow extends UserRow {
@@ -30,7 +32,8 @@ export interface ApiKeyCaller {
 }
 
 const USER_COLUMNS = sql`u.id, u.name, u.email, u.username, u.role,
-  ARRAY(SELECT gm.group_id::text FROM group_members gm WHERE gm.user_id = u.id ORDER BY gm.group_id) AS group_ids`;
+  ARRAY(SELECT gm.group_id::text FROM group_members gm WHERE gm.user_id = u.id ORDER BY gm.group_id) AS group_ids,
+  ${CHANGE_VERSION} AS change_version`;
 
 function toAuthUser(row: UserRow): AuthUser {
   return {
@@ -41,10 +44,14 @@ function toAuthUser(row: UserRow): AuthUser {
     role: row.role,
     groupIds: row.group_ids,
     apiKey: null,
+    changeVersion: row.change_version,
   };
 }
 
-/** Loads the caller fresh on every request (one query), so role and membership changes apply at once. */
+/**
+ * Loads the caller fresh on every request (one query), so role and membership changes apply at once;
+ * the same statement reads the change version (src/database/change-tracking.ts) for ETags.
+ */
 @Injectable()
 export class AuthUserLoader {
   constructor(private readonly dataSource: DataSource) {}

@@ -21,4 +21,9 @@ export interface AuthUser {
   /** Ids of every group the user belongs to. */
   groupIds: string[];
   apiKey: AuthApiKey | null;
+  /**
+   * The registry's change version, read in the same statement as the rest (primary), before any
+   * answer: what this request answers is at least this new (src/database/change-tracking.ts).
+   */
+  changeVersion: string;
 }

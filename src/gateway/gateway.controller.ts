@@ -2,6 +2,7 @@ import { Controller, createParamDecorator, ExecutionContext, Get, Param, Query }
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Caller, CurrentCaller } from '../access/caller';
+import { Revalidated } from '../common/revalidation.interceptor';
 import { ClientFamily, clientFamilyOf } from './client-family';
 import type { GatewayModel, GatewayModelList } from './dto/gateway-responses';
 import { ApiAnyFamilyList, ApiAnyFamilyModel, ApiGatewayAuth, ApiGeminiList, ApiGeminiModel } from './gateway-openapi';
@@ -25,6 +26,7 @@ export class GatewayController {
 
   // /v1 and /v1beta are separate handlers so each path documents only what it accepts.
   @Get('v1/models')
+  @Revalidated('gateway')
   @ApiOperation({ summary: 'Models the caller may use: OpenAI, Anthropic or Gemini format by headers' })
   @ApiAnyFamilyList()
   list(
@@ -36,6 +38,7 @@ export class GatewayController {
   }
 
   @Get('v1beta/models')
+  @Revalidated('gateway')
   @ApiOperation({ summary: 'Models the caller may use, in Gemini format' })
   @ApiGeminiList()
   geminiList(
@@ -47,6 +50,7 @@ export class GatewayController {
   }
 
   @Get('v1/models/*id')
+  @Revalidated('gateway')
   @ApiOperation({ summary: 'One model the caller may use, in the same format; 404 otherwise' })
   @ApiParam({ name: 'id', description: 'The model id, which may contain /' })
   @ApiAnyFamilyModel()
@@ -59,6 +63,7 @@ export class GatewayController {
   }
 
   @Get('v1beta/models/*id')
+  @Revalidated('gateway')
   @ApiOperation({ summary: 'One model the caller may use, in Gemini format; 404 otherwise' })
   @ApiParam({ name: 'id', description: 'The model id (may contain /), or models/<id>' })
   @ApiGeminiModel()

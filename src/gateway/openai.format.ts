@@ -7,6 +7,8 @@ export function toOpenAiModel(model: ModelSummaryRow) {
   return {
     id: model.id,
     object: 'model' as const,
+    // The display name: pickers (Open WebUI, LibreChat) show it instead of the raw id.
+    name: model.name,
     created: model.created_at,
     owned_by: model.owned_by,
     supported_endpoint_types: model.supported_endpoint_types,

@@ -43,6 +43,7 @@ export interface ModelSummaryRow {
 export interface ModelRow extends Omit<ModelSummaryRow, 'supported_endpoint_types'> {
   supported_endpoint_types: EndpointType[] | null;
   user_id: string | null;
+  version: number;
   params: Record<string, unknown>;
   is_active: boolean;
   owner_id: string | null;
@@ -70,7 +71,7 @@ const OWN_COLUMNS = sql`m.owned_by, m.supported_endpoint_types, m.pricing, m.con
 
 function modelColumns(inheritable: Sql): Sql {
   return sql`m.id, m.user_id, m.base_model_id, m.name, m.is_active, ${inheritable},
-  m.created_at, m.updated_at, m.params, m.meta,
+  m.created_at, m.updated_at, m.version, m.params, m.meta,
   u.id AS owner_id, u.name AS owner_name, u.email AS owner_email, u.username AS owner_username, u.role AS owner_role`;
 }
 
@@ -249,11 +250,13 @@ const LISTABLE_ORDER: Record<ListableQuery['order'], Sql> = {
  * What the gateway lists (docs/gateway.md): active models the caller can read (its API key's
  * narrowing included).
  * A custom model whose base model is disabled is left out too: it cannot be served either.
+ * A model with `meta.hidden: true` is left out of lists but still found by id.
  */
 export function listableSql(caller: Caller, query: ListableQuery): Sql {
   // The key's narrowing is part of the readable rule itself.
   const where = [sql`m.is_active`, sql`(b.id IS NULL OR b.is_active)`, readablePredicate(caller)];
   if (query.id !== undefined) where.push(sql`m.id = ${query.id}`);
+  else where.push(sql`NOT m.meta @> '{"hidden": true}'::jsonb`);
   const { afterId, olderThan, newerThan } = query;
   if (afterId != null) where.push(sql`m.id > ${afterId}`);
   if (olderThan) where.push(sql`(m.created_at, m.id) < (${olderThan.created_at}, ${olderThan.id})`);

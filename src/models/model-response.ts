@@ -15,6 +15,7 @@ export interface ModelResponse extends Omit<ModelSummaryRow, 'supported_endpoint
   /** null only in exports, where a custom model inherits them. */
   supported_endpoint_types: ModelRow['supported_endpoint_types'];
   user_id: string | null;
+  version: number;
   params: Record<string, unknown>;
   access_grants: GrantRow[];
   is_active: boolean;
@@ -60,6 +61,7 @@ export function toModelResponse(row: ModelRow, grants: GrantRow[], options: { li
     user: owner(row),
     created_at: row.created_at,
     updated_at: row.updated_at,
+    version: row.version,
     owned_by: row.owned_by,
     supported_endpoint_types: row.supported_endpoint_types,
     pricing: row.pricing,

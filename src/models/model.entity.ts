@@ -73,4 +73,8 @@ export class ModelEntity {
 
   @Column('bigint', { name: 'updated_at' })
   updatedAt!: number;
+
+  /** 1 at creation, +1 on every change (src/models/history/model-history.ts bumps it). */
+  @Column('integer', { default: 1 })
+  version!: number;
 }

@@ -1,10 +1,13 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { AccessExplainService } from '../access/access-explain.service';
 import { Caller, CurrentCaller } from '../access/caller';
+import { AccessExplanationDto, ExplainAccessQueryDto } from '../access/dto/access-explain.dto';
 import { ApiKeysMayWrite } from '../common/decorators';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { ApiCallerAuth, ApiErrorResponses } from '../common/openapi';
+import { Revalidated } from '../common/revalidation.interceptor';
 import {
   ExportModelsQueryDto,
   ListModelsQueryDto,
@@ -12,6 +15,8 @@ import {
   ModelImageQueryDto,
 } from './dto/list-models-query.dto';
 import { ModelIdDto } from './dto/model-fields.dto';
+import { HistoryPageDto, HistoryQueryDto, RestoreModelDto, ToggleQueryDto } from './dto/model-history.dto';
+import { ModelHistoryService } from './history/model-history.service';
 import { CreateModelDto, ImportModelsDto, UpdateAccessDto, UpdateModelDto } from './dto/model-requests.dto';
 import {
   ImportResponseDto,
@@ -39,9 +44,12 @@ export class ModelsController {
     private readonly lists: ModelListService,
     private readonly reader: ModelReader,
     private readonly imports: ModelImportService,
+    private readonly histories: ModelHistoryService,
+    private readonly explainer: AccessExplainService,
   ) {}
 
   @Get('list')
+  @Revalidated()
   @ApiOperation({ summary: 'Custom models the caller can read: search, tag, view, sort, 30 a page' })
   @ApiOkResponse({ type: ModelListResponseDto })
   @ApiErrorResponses([400, 401, 403, 503])
@@ -50,6 +58,7 @@ export class ModelsController {
   }
 
   @Get('tags')
+  @Revalidated()
   @ApiOperation({ summary: 'Sorted distinct tags over the custom models the caller can read' })
   @ApiOkResponse({ type: [String], description: 'Lower-cased tag names, sorted' })
   @ApiErrorResponses([401, 403, 503])
@@ -66,6 +75,7 @@ export class ModelsController {
   }
 
   @Get('model')
+  @Revalidated()
   @ApiOperation({ summary: 'One model the caller can read' })
   @ApiOkResponse({ type: ModelResponseDto })
   @ApiErrorResponses([400, 401, 403, 404, 503])
@@ -97,7 +107,7 @@ export class ModelsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Change a model; fields left out keep their value' })
   @ApiOkResponse({ type: ModelResponseDto })
-  @ApiErrorResponses([400, 401, 403, 404, 413, 503])
+  @ApiErrorResponses([400, 401, 403, 404, 409, 413, 503])
   update(@CurrentCaller() caller: Caller, @Body() body: UpdateModelDto): Promise<ModelResponseDto> {
     return this.models.update(caller, body);
   }
@@ -106,18 +116,45 @@ export class ModelsController {
   @HttpCode(200)
   @ApiOperation({ summary: "Replace a model's access grants" })
   @ApiOkResponse({ type: ModelResponseDto })
-  @ApiErrorResponses([400, 401, 403, 404, 413, 503])
+  @ApiErrorResponses([400, 401, 403, 404, 409, 413, 503])
   updateAccess(@CurrentCaller() caller: Caller, @Body() body: UpdateAccessDto): Promise<ModelResponseDto> {
     return this.models.updateAccess(caller, body);
+  }
+
+  @Get('model/access/explain')
+  @ApiOperation({
+    summary: 'Whether a user (and one of its keys) can read and write the model, and every rule that says so',
+  })
+  @ApiOkResponse({ type: AccessExplanationDto })
+  @ApiErrorResponses([400, 401, 403, 404, 503])
+  explain(@CurrentCaller() caller: Caller, @Query() query: ExplainAccessQueryDto): Promise<AccessExplanationDto> {
+    return this.explainer.explain(caller, query);
   }
 
   @Post('model/toggle')
   @HttpCode(200)
   @ApiOperation({ summary: 'Flip is_active' })
   @ApiOkResponse({ type: ModelResponseDto })
+  @ApiErrorResponses([400, 401, 403, 404, 409, 503])
+  toggle(@CurrentCaller() caller: Caller, @Query() query: ToggleQueryDto): Promise<ModelResponseDto> {
+    return this.models.toggle(caller, query.id, query.version);
+  }
+
+  @Get('model/history')
+  @ApiOperation({ summary: "A model's kept versions, newest first, 30 a page (writers)" })
+  @ApiOkResponse({ type: HistoryPageDto })
   @ApiErrorResponses([400, 401, 403, 404, 503])
-  toggle(@CurrentCaller() caller: Caller, @Query() query: ModelIdQueryDto): Promise<ModelResponseDto> {
-    return this.models.toggle(caller, query.id);
+  history(@CurrentCaller() caller: Caller, @Query() query: HistoryQueryDto): Promise<HistoryPageDto> {
+    return this.histories.page(caller, query.id, query.page);
+  }
+
+  @Post('model/restore')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Make a kept version's fields and grants current, as a new version" })
+  @ApiOkResponse({ type: ModelCreatedResponseDto })
+  @ApiErrorResponses([400, 401, 403, 404, 503])
+  restore(@CurrentCaller() caller: Caller, @Body() body: RestoreModelDto): Promise<ModelCreatedResponseDto> {
+    return this.models.restore(caller, body);
   }
 
   @Post('model/delete')
@@ -130,6 +167,7 @@ export class ModelsController {
   }
 
   @Get('export')
+  @Revalidated()
   @ApiOperation({ summary: 'Every model the caller can write (or those named by ?ids=), with grants' })
   @ApiOkResponse({ type: [ModelResponseDto] })
   @ApiErrorResponses([400, 401, 403, 503])

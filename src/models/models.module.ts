@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
+import { ModelHistoryService } from './history/model-history.service';
 import { ChunkWriter } from './import/import-chunk';
 import { ModelImportService } from './import/model-import.service';
 import { ModelListService } from './model-list.service';
@@ -20,6 +21,7 @@ import { OpenWebUiModelsService } from './openwebui-models.service';
     ModelRepository,
     ModelImportService,
     ChunkWriter,
+    ModelHistoryService,
     OpenWebUiModelsService,
   ],
   exports: [ModelReader, ModelRepository],

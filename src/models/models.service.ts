@@ -7,8 +7,10 @@ import type { Caller } from '../access/caller';
 import { nowSeconds } from '../common/time';
 import { isUniqueViolation } from '../common/unique-violation';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
+import type { RestoreModelDto } from './dto/model-history.dto';
 import type { CreateModelDto, UpdateAccessDto, UpdateModelDto } from './dto/model-requests.dto';
 import type { ModelFieldsDto } from './dto/model-fields.dto';
+import { HistoryAction, KEPT_VERSIONS, recordChange, snapshotOf } from './history/model-history';
 import { applyModelFields, assertMayCreate, assertSameKind, baseModelToCheck } from './model-fields';
 import { ModelReader } from './model-reader.service';
 import type { ModelResponse } from './model-response';
@@ -34,7 +36,11 @@ export class ModelsService {
    * A public grant a non-admin may not give is left out and said so in `warnings` (Open WebUI's
    * clone sends the source's grants back): the model is still created.
    */
-  async create(caller: Caller, dto: CreateModelDto): Promise<ModelResponse & { warnings?: string[] }> {
+  async create(
+    caller: Caller,
+    dto: CreateModelDto,
+    action: HistoryAction = 'create',
+  ): Promise<ModelResponse & { warnings?: string[] }> {
     assertMayCreate(caller, dto.base_model_id ?? null, this.config.userCanCreateModels);
     const warnings: string[] = [];
     const grants = await this.grants.resolve(dto.access_grants ?? [], caller, [], undefined, warnings);
@@ -51,6 +57,7 @@ export class ModelsService {
         // insert, not save: save would overwrite an existing model with this id instead of failing (409).
         await manager.insert(ModelEntity, model as QueryDeepPartialEntity<ModelEntity>);
         await this.grants.replace(manager, model.id, grants);
+        await recordChange(manager, { modelId: model.id, action, caller, created: true, now });
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictException(`A model with id "${dto.id}" already exists`);
@@ -59,39 +66,65 @@ export class ModelsService {
     return withWarnings(await this.reader.one(caller, dto.id), warnings);
   }
 
-  /** `warnings` given (import's overwrite): a public grant refused is left out and noted, not a 403. */
-  async update(caller: Caller, dto: UpdateModelDto, warnings?: string[]): Promise<ModelResponse> {
+  /**
+   * `warnings` given (import's overwrite): a public grant refused is left out and noted, not a 403.
+   * `dto.version` given: the change applies only to that version (409 otherwise, nothing changed).
+   */
+  async update(
+    caller: Caller,
+    dto: UpdateModelDto,
+    warnings?: string[],
+    action: HistoryAction = 'update',
+  ): Promise<ModelResponse> {
     await this.dataSource.transaction(async (manager) => {
-      const model = await this.lockWritable(manager, caller, dto.id);
-      assertSameKind(model, dto.base_model_id);
-      const current = dto.access_grants ? (await this.grants.grantsOf([model.id], manager)).get(model.id) : undefined;
-      const grants = dto.access_grants
-        ? await this.grants.resolve(dto.access_grants, caller, current, manager, warnings)
-        : undefined;
-      await this.applyFields(manager, caller, model, dto, nowSeconds());
-      await manager.save(ModelEntity, model);
-      if (grants) await this.grants.replace(manager, model.id, grants);
+      const model = await this.lockWritable(manager, caller, dto.id, dto.version);
+      await this.change(manager, caller, model, dto, { warnings, action });
     });
     return this.reader.one(caller, dto.id);
   }
 
   async updateAccess(caller: Caller, dto: UpdateAccessDto): Promise<ModelResponse> {
     await this.dataSource.transaction(async (manager) => {
-      const model = await this.lockWritable(manager, caller, dto.id);
+      const model = await this.lockWritable(manager, caller, dto.id, dto.version);
       const current = (await this.grants.grantsOf([model.id], manager)).get(model.id);
       const grants = await this.grants.resolve(dto.access_grants, caller, current, manager);
       await this.grants.replace(manager, model.id, grants);
-      await manager.update(ModelEntity, { id: model.id }, { updatedAt: nowSeconds() });
+      const now = nowSeconds();
+      await manager.update(ModelEntity, { id: model.id }, { updatedAt: now });
+      await recordChange(manager, { modelId: model.id, action: 'access', caller, created: false, now });
     });
     return this.reader.one(caller, dto.id);
   }
 
-  async toggle(caller: Caller, id: string): Promise<ModelResponse> {
+  async toggle(caller: Caller, id: string, version?: number): Promise<ModelResponse> {
     await this.dataSource.transaction(async (manager) => {
-      const model = await this.lockWritable(manager, caller, id);
-      await manager.update(ModelEntity, { id }, { isActive: !model.isActive, updatedAt: nowSeconds() });
+      const model = await this.lockWritable(manager, caller, id, version);
+      const now = nowSeconds();
+      await manager.update(ModelEntity, { id }, { isActive: !model.isActive, updatedAt: now });
+      await recordChange(manager, { modelId: id, action: 'toggle', caller, created: false, now });
     });
     return this.reader.one(caller, id);
+  }
+
+  /**
+   * Makes a kept version's fields and grants current, as a new version. The owner stays; the
+   * grants pass an access update's checks (a public grant only by admins), except that grants to
+   * users or groups deleted since are left out and said in `warnings`.
+   */
+  async restore(caller: Caller, dto: RestoreModelDto): Promise<ModelResponse & { warnings?: string[] }> {
+    const warnings: string[] = [];
+    await this.dataSource.transaction(async (manager) => {
+      const model = await this.lockWritable(manager, caller, dto.id);
+      const snapshot = await snapshotOf(manager, dto.id, dto.version);
+      if (!snapshot) {
+        throw new NotFoundException(
+          `Version ${dto.version} of this model is not kept (history keeps the last ${KEPT_VERSIONS} versions)`,
+        );
+      }
+      const grants = await this.grants.existingOnly(snapshot.access_grants, manager, warnings);
+      await this.change(manager, caller, model, { ...snapshot, access_grants: grants }, { action: 'restore' });
+    });
+    return withWarnings(await this.reader.one(caller, dto.id), warnings);
   }
 
   async delete(caller: Caller, id: string): Promise<{ id: string; deleted: true }> {
@@ -112,11 +145,38 @@ export class ModelsService {
    * Locks the model for this transaction and returns it; 404 when the caller cannot read it
    * (never a hint it exists), 403 when it can read but not write.
    */
-  async lockWritable(manager: EntityManager, caller: Caller, id: string): Promise<ModelEntity> {
+  async lockWritable(manager: EntityManager, caller: Caller, id: string, version?: number): Promise<ModelEntity> {
     const access = await this.repository.access(manager, caller, id, { lock: true });
     if (!access?.canRead) throw new NotFoundException('Model not found');
     if (!access.canWrite) throw new ForbiddenException('You do not have write access to this model');
-    return manager.findOneByOrFail(ModelEntity, { id });
+    const model = await manager.findOneByOrFail(ModelEntity, { id });
+    // Checked under the row lock: of two writers sending the same version exactly one gets past.
+    if (version !== undefined && version !== model.version) {
+      throw new ConflictException(
+        `The model changed since version ${version}: the current version is ${model.version}; reload it and try again`,
+      );
+    }
+    return model;
+  }
+
+  /** Applies fields and grants to a locked model and records the change (update, import, restore). */
+  private async change(
+    manager: EntityManager,
+    caller: Caller,
+    model: ModelEntity,
+    dto: ModelFieldsDto & { name?: string },
+    options: { warnings?: string[]; action: HistoryAction },
+  ): Promise<void> {
+    assertSameKind(model, dto.base_model_id);
+    const current = dto.access_grants ? (await this.grants.grantsOf([model.id], manager)).get(model.id) : undefined;
+    const grants = dto.access_grants
+      ? await this.grants.resolve(dto.access_grants, caller, current, manager, options.warnings)
+      : undefined;
+    const now = nowSeconds();
+    await this.applyFields(manager, caller, model, dto, now);
+    await manager.save(ModelEntity, model);
+    if (grants) await this.grants.replace(manager, model.id, grants);
+    await recordChange(manager, { modelId: model.id, action: options.action, caller, created: false, now });
   }
 
   /** Applies the fields the client sent (model-fields.ts) after checking a new or changed base model. */

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller, CurrentCaller } from '../access/caller';
 import { Roles, SignInTokenOnly } from '../common/decorators';
 import { ApiCallerAuth, ApiErrorResponses } from '../common/openapi';
+import { Revalidated } from '../common/revalidation.interceptor';
 import { ModelResponseDto } from './dto/model-response.dto';
 import { BaseModelsQueryDto, DeletedCountDto, OpenWebUiModelListDto } from './dto/openwebui-models.dto';
 import { OpenWebUiModelsService } from './openwebui-models.service';
@@ -18,6 +19,7 @@ export class OpenWebUiModelsController {
   constructor(private readonly models: OpenWebUiModelsService) {}
 
   @Get()
+  @Revalidated()
   @ApiOperation({ summary: "Open WebUI's model list: active models the caller can read, base and custom" })
   @ApiOkResponse({ type: OpenWebUiModelListDto })
   @ApiErrorResponses([401, 403, 503])
@@ -26,6 +28,7 @@ export class OpenWebUiModelsController {
   }
 
   @Get('base')
+  @Revalidated()
   @ApiOperation({ summary: 'The base models the caller can build on, in the model list shape' })
   @ApiOkResponse({ type: OpenWebUiModelListDto })
   @ApiErrorResponses([401, 403, 503])
@@ -42,6 +45,7 @@ export class OpenWebUiV1ModelsController {
   constructor(private readonly models: OpenWebUiModelsService) {}
 
   @Get('base')
+  @Revalidated()
   @ApiOperation({ summary: 'The base models the caller can build on (admins: all), by id; ?tag= filters' })
   @ApiOkResponse({ type: [ModelResponseDto] })
   @ApiErrorResponses([400, 401, 403, 503])
@@ -50,6 +54,7 @@ export class OpenWebUiV1ModelsController {
   }
 
   @Get('base/tags')
+  @Revalidated()
   @ApiOperation({ summary: 'Sorted distinct tags over the base models the caller can build on' })
   @ApiOkResponse({ type: [String], description: 'Lower-cased tag names, sorted' })
   @ApiErrorResponses([401, 403, 503])
@@ -59,6 +64,7 @@ export class OpenWebUiV1ModelsController {
 
   /** Listing or deleting every model is administration: never with an API key (the guard refuses it). */
   @Get('all')
+  @Revalidated()
   @Roles('admin')
   @SignInTokenOnly()
   @ApiOperation({ summary: 'Every custom model (admins with a sign-in token)' })

@@ -6,6 +6,8 @@ export const TEST_USER_ID = '11111111-1111-4111-8111-111111111111';
 export function makeCaller(overrides: Partial<Caller> = {}): Caller {
   return {
     userId: TEST_USER_ID,
+    name: 'Test User',
+    via: 'token',
     groupIds: [],
     isAdmin: false,
     bypass: false,

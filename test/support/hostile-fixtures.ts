@@ -39,9 +39,11 @@ export function validBodies(w: HostileWorld): Record<string, ValidBody> {
       expires_at: 4_000_000_000,
       read_only: true,
     },
-    CreateModelDto: { id: 'hostile/new-model', ...model },
-    UpdateModelDto: { id: w.victimId, ...model },
-    UpdateAccessDto: { id: w.victimId, access_grants: model.access_grants },
+    CreateModelDto: { id: 'hostile/new-model', ...model, version: 1 },
+    // A version that is never current: a body that passes validation changes nothing (409).
+    UpdateModelDto: { id: w.victimId, ...model, version: 1_000_000 },
+    UpdateAccessDto: { id: w.victimId, access_grants: model.access_grants, version: 1_000_000 },
+    RestoreModelDto: { id: w.victimId, version: 1 },
     ModelIdDto: { id: w.victimId },
     ImportModelsDto: { models: [{ id: 'hostile/imported', name: 'n', base_model_id: w.baseId }] },
   };

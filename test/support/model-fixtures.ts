@@ -41,6 +41,7 @@ export const MODEL_FIELDS = [
   'pricing',
   'context_length',
   'max_output_tokens',
+  'version',
 ].sort();
 
 /** An untyped JSON answer, as supertest hands it over. */
@@ -114,7 +115,10 @@ export function modelApi(t: HttpTarget, actor: Actor | null, prefix = '/api') {
     get: (id?: string) => get('/models/model', id === undefined ? {} : { id }),
     update: (body: object) => post('/models/model/update', body),
     setAccess: (id: string, access_grants: Grant[]) => post('/models/model/access/update', { id, access_grants }),
-    toggle: (id?: string) => post('/models/model/toggle', undefined, id === undefined ? {} : { id }),
+    toggle: (id?: string, version?: number) =>
+      post('/models/model/toggle', undefined, id === undefined ? {} : version === undefined ? { id } : { id, version }),
+    history: (id: string, page?: number) => get('/models/model/history', page === undefined ? { id } : { id, page }),
+    restore: (id: string, version: number) => post('/models/model/restore', { id, version }),
     remove: (id: string) => post('/models/model/delete', { id }),
     exportAll: () => get('/models/export'),
     importModels: (models: object[]) => post('/models/import', { models }),

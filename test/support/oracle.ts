@@ -137,3 +137,31 @@ export function byId<T extends { id: string }>(models: T[]): T[] {
 export function newestFirst<T extends { id: string; createdAt: number }>(models: T[]): T[] {
   return [...models].sort((a, b) => b.createdAt - a.createdAt || compareBytes(b.id, a.id));
 }
+
+/** One reason of the access explanation (docs/access.md, Explaining access). */
+export interface OracleReason {
+  rule: 'admin' | 'owner' | 'public' | 'user_grant' | 'group_grant' | 'key_narrowing' | 'key_read_only';
+  permission: 'read' | 'write' | 'none';
+  group?: { id: string };
+}
+
+/** Every rule that grants `caller` something on the model, then what its key (if any) takes away. */
+export function explainReasons(
+  caller: OraclePerson,
+  model: Shared,
+  key: (KeyScope & { readOnly: boolean }) | null,
+): OracleReason[] {
+  const reasons: OracleReason[] = [];
+  if (caller.role === 'admin') reasons.push({ rule: 'admin', permission: 'write' });
+  if (model.owner !== null && model.owner.id === caller.id) reasons.push({ rule: 'owner', permission: 'write' });
+  for (const grant of model.grants.filter((g) => grantApplies(caller, g))) {
+    if (grant.principal_type === 'group') {
+      reasons.push({ rule: 'group_grant', permission: grant.permission, group: { id: grant.principal_id } });
+    } else reasons.push({ rule: grant.principal_id === '*' ? 'public' : 'user_grant', permission: grant.permission });
+  }
+  if (key && (key.groupId !== undefined || key.models !== undefined)) {
+    reasons.push({ rule: 'key_narrowing', permission: keyAllows(key, model) ? 'read' : 'none' });
+  }
+  if (key?.readOnly) reasons.push({ rule: 'key_read_only', permission: 'read' });
+  return reasons;
+}

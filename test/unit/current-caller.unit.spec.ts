@@ -25,11 +25,14 @@ describe('@CurrentCaller()', () => {
       role: 'admin' as const,
       groupIds: ['g'],
       apiKey: null,
+      changeVersion: '0',
     };
     const caller = callerOf(user, { bypassAdminAccessControl: true });
     expect(resolveCaller({ user, caller })).toBe(caller);
     expect(caller).toEqual({
       userId: 'u',
+      name: user.name,
+      via: 'token',
       groupIds: ['g'],
       isAdmin: true,
       bypass: true,

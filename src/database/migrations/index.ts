@@ -6,6 +6,8 @@ import { CoveringListIndexes1763780400000 } from './1763780400000-CoveringListIn
 import { ApiKeyReadOnly1796034262074 } from './1796034262074-ApiKeyReadOnly';
 import { GroupNamesIgnoreCase1796034400000 } from './1796034400000-GroupNamesIgnoreCase';
 import { UserDirectoryIndexes1796038402000 } from './1796038402000-UserDirectoryIndexes';
+import { ModelVersionsAndHistory1796044301915 } from './1796044301915-ModelVersionsAndHistory';
+import { ChangeTracking1796044313970 } from './1796044313970-ChangeTracking';
 
 /** Every migration, in order. Listed by class so they run the same from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -17,4 +19,6 @@ export const MIGRATIONS = [
   ApiKeyReadOnly1796034262074,
   GroupNamesIgnoreCase1796034400000,
   UserDirectoryIndexes1796038402000,
+  ModelVersionsAndHistory1796044301915,
+  ChangeTracking1796044313970,
 ];

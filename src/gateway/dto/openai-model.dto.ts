@@ -48,6 +48,9 @@ export class OpenAiModelDto {
   @ApiProperty({ enum: ['model'] })
   object!: 'model';
 
+  @ApiProperty({ example: 'GPT-4o', description: 'The display name' })
+  name!: string;
+
   @ApiProperty({ description: "The model's creation time, unix seconds" })
   created!: number;
 

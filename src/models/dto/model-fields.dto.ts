@@ -150,6 +150,16 @@ export class ModelFieldsDto extends ReturnedModelFieldsDto {
   @IsArray()
   @Type(() => AccessGrantDto)
   access_grants?: AccessGrantDto[];
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    description: 'Update: the version the change is based on (a stale one is a 409). Create and import: ignored',
+  })
+  @IsOptional()
+  @Min(1)
+  @Max(2_000_000_000)
+  @IsInt()
+  version?: number;
 }
 
 export class ModelIdDto {

@@ -1,6 +1,19 @@
-import { ApiHideProperty, ApiProperty, IntersectionType } from '@nestjs/swagger';
+import { ApiHideProperty, ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, IsArray, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import {
+  Allow,
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { AccessGrantDto } from '../../access/dto/access-grant.dto';
 import { NO_CONTROL_CHARS } from '../../common/text-fields';
 import {
@@ -40,6 +53,13 @@ export class UpdateAccessDto extends IntersectionType(ModelIdDto, ReturnedModelF
   @IsArray()
   @Type(() => AccessGrantDto)
   access_grants!: AccessGrantDto[];
+
+  @ApiPropertyOptional({ minimum: 1, description: 'The version the change is based on; a stale one is a 409' })
+  @IsOptional()
+  @Min(1)
+  @Max(2_000_000_000)
+  @IsInt()
+  version?: number;
 }
 
 export class ImportModelsDto {

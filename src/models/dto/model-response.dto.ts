@@ -100,6 +100,12 @@ export class ModelResponseDto {
   @ApiProperty({ description: 'unix seconds' })
   updated_at!: number;
 
+  @ApiProperty({
+    minimum: 1,
+    description: '1 at creation, +1 on every change; send it back to update, access update, toggle',
+  })
+  version!: number;
+
   @ApiProperty({ type: String, nullable: true, description: "Custom models: the base model's unless set" })
   owned_by!: string | null;
 

@@ -7,6 +7,7 @@ import { describeError } from '../../common/describe-error';
 import { execute, queryRows } from '../../common/sql';
 import { nowSeconds } from '../../common/time';
 import { APP_CONFIG, RuntimeConfig } from '../../config/app-config';
+import { recordChanges } from '../history/model-history';
 import { applyModelFields, assertMayCreate, assertSameKind, baseModelToCheck } from '../model-fields';
 import { ModelEntity } from '../model.entity';
 import type { ImportItem, ImportResult } from './import-items';
@@ -65,7 +66,7 @@ export class ChunkWriter {
         results.set(item.index, { id: item.id, status: 'skipped', reason: describeError(error).message });
       }
     }
-    const inserted = await this.store(manager, planned);
+    const inserted = await this.store(manager, caller, planned, now);
     for (const { item, created } of planned) {
       const taken = created && !inserted.has(item.id);
       results.set(
@@ -123,7 +124,12 @@ export class ChunkWriter {
   }
 
   /** The chunk's writes; answers the ids of the models created (an id taken meanwhile is not). */
-  private async store(manager: EntityManager, planned: PlannedModel[]): Promise<Set<string>> {
+  private async store(
+    manager: EntityManager,
+    caller: Caller,
+    planned: PlannedModel[],
+    now: number,
+  ): Promise<Set<string>> {
     const creates = planned.filter((p) => p.created).map((p) => p.model);
     const updates = planned.filter((p) => !p.created).map((p) => p.model);
     const inserted = creates.length > 0 ? await queryRows<{ id: string }>(manager, insertModelsSql(creates)) : [];
@@ -134,6 +140,9 @@ export class ChunkWriter {
     if (replaced.length > 0) await execute(manager, deleteGrantsSql(replaced));
     const rows = regranted.flatMap((p) => p.grants!.map((grant) => ({ ...grant, model_id: p.model.id })));
     if (rows.length > 0) await execute(manager, insertGrantsSql(rows));
+    // Last, after every write: the history rows snapshot the models as they are now.
+    const updatedIds = updates.map((model) => model.id);
+    await recordChanges(manager, { createdIds: [...createdIds], updatedIds, action: 'import', caller, now });
     return createdIds;
   }
 }

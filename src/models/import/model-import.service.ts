@@ -67,12 +67,12 @@ export class ModelImportService {
       const [row] = await queryRows<ImportAccessRow>(this.dataSource, importAccessSql(caller, [id], { lock: false }));
       if (row && !row.can_write) return { id, status: 'skipped', reason: NOT_WRITABLE };
       if (row) {
-        await this.models.update(caller, { ...dto, id }, warnings);
+        await this.models.update(caller, { ...dto, id }, warnings, 'import');
         return withWarnings({ id, status: 'updated' }, warnings);
       }
       // Checked as an update, then deleted meanwhile: nothing to overwrite, and no name to create it with.
       if (dto.name === undefined) return { id, status: 'skipped', reason: 'Model not found' };
-      const created = await this.models.create(caller, { ...dto, id, name: dto.name });
+      const created = await this.models.create(caller, { ...dto, id, name: dto.name }, 'import');
       return withWarnings({ id, status: 'created' }, [...warnings, ...(created.warnings ?? [])]);
     } catch (error) {
       if (error instanceof HttpException) return { id, status: 'skipped', reason: describeError(error).message };

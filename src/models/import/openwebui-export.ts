@@ -10,7 +10,16 @@
  * Fields an export carries that the server owns or that Open WebUI keeps for itself: ignored on
  * import, never stored (`access_control` is read as grants first).
  */
-const IGNORED_FIELDS = new Set(['user_id', 'user', 'created_at', 'updated_at', 'write_access', 'access_control']);
+const IGNORED_FIELDS = new Set([
+  'user_id',
+  'user',
+  'created_at',
+  'updated_at',
+  'write_access',
+  'access_control',
+  // The import is a change of its own: a new version (docs/history.md).
+  'version',
+]);
 
 /** What a grant of Open WebUI 0.8+ carries besides the principal and permission: where it sits. */
 const GRANT_CONTEXT_FIELDS = new Set(['id', 'resource_type', 'resource_id', 'created_at']);

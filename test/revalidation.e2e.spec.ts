@@ -1,0 +1,215 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import request from 'supertest';
+import { Actor, bearer, createApiKey, createGroup, createUser, signUp } from './support/actors';
+import {
+  createBaseModel,
+  createCustomModel,
+  groupGrant,
+  modelApi,
+  publicGrant,
+  setGrants,
+} from './support/model-fixtures';
+import { startAppOnDatabase } from './support/app-on-database';
+import { startTestApp, TestApp } from './support/test-app';
+
+/** Every revalidated route (docs/api.md, "Revalidation"), as a path with its query. */
+const ROUTES = [
+  '/api/models/list',
+  '/api/models/list?order_by=name&direction=asc&page=1',
+  '/api/v1/models/list',
+  '/api/models/tags',
+  '/api/models/model?id=team%2Fhelper',
+  '/api/models/export',
+  '/api/models',
+  '/api/models/base',
+  '/api/v1/models/base',
+  '/api/v1/models/base/tags',
+  '/v1/models',
+  '/v1/models/team/helper',
+  '/v1beta/models',
+  '/v1beta/models/team/helper',
+];
+
+describe('ETag, If-None-Match and 304 on every list and model read', () => {
+  let t: TestApp;
+  let admin: Actor;
+  let alice: Actor;
+  let bob: Actor;
+  let teamId: string;
+
+  const get = (path: string, actor: Actor | string, headers: Record<string, string> = {}) =>
+    request(t.server)
+      .get(path)
+      .set(typeof actor === 'string' ? { 'x-api-key': actor } : bearer(actor.token))
+      .set(headers);
+  const tagOf = async (path: string, actor: Actor | string, headers: Record<string, string> = {}) => {
+    const res = await get(path, actor, headers);
+    expect(res.status).toBe(200);
+    return res.headers.etag;
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await signUp(t);
+    alice = await createUser(t, admin, { name: 'Alice' });
+    bob = await createUser(t, admin, { name: 'Bob' });
+    teamId = await createGroup(t, admin, 'team', [alice.id, bob.id]);
+    await createBaseModel(t, admin, { id: 'gpt-4o', meta: { tags: [{ name: 'base' }] } });
+    await createCustomModel(t, bob, {
+      id: 'team/helper',
+      base_model_id: 'gpt-4o',
+      access_grants: [groupGrant(teamId)],
+    });
+    await createCustomModel(t, bob, { id: 'bob/public', base_model_id: 'gpt-4o', access_grants: [publicGrant()] });
+  });
+  afterAll(() => t?.close());
+
+  it.each(ROUTES)('%s: strong ETag, private no-cache, Vary on the credential; 304 without a body', async (path) => {
+    const res = await get(path, alice);
+    expect(res.status).toBe(200);
+    expect(res.headers.etag).toMatch(/^"[A-Za-z0-9_-]{20,}"$/);
+    expect(res.headers['cache-control']).toBe('private, no-cache');
+    expect(res.headers.vary).toEqual(expect.stringContaining('Authorization, Cookie, X-Api-Key'));
+    const again = await get(path, alice, { 'If-None-Match': res.headers.etag });
+    expect(again.status).toBe(304);
+    expect(again.text).toBeFalsy();
+    expect(again.headers.etag).toBe(res.headers.etag);
+    // Weak comparison, as If-None-Match asks, and a list of tags.
+    expect((await get(path, alice, { 'If-None-Match': `"x", W/${res.headers.etag}` })).status).toBe(304);
+    expect((await get(path, alice, { 'If-None-Match': '"stale"' })).status).toBe(200);
+  });
+
+  it('names the format headers in Vary on the gateway only', async () => {
+    expect((await get('/v1/models', alice)).headers.vary).toMatch(/Anthropic-Version, X-Goog-Api-Key/);
+    expect((await get('/api/models/list', alice)).headers.vary).not.toMatch(/Anthropic-Version/);
+  });
+
+  it('gives each format, encoding and query its own tag', async () => {
+    const tags = new Set([
+      await tagOf('/v1/models', alice),
+      await tagOf('/v1/models', alice, { 'anthropic-version': '2023-06-01' }),
+      await tagOf('/v1beta/models', alice),
+      await tagOf('/v1/models', alice, { 'Accept-Encoding': 'gzip' }),
+      await tagOf('/v1/models?limit=1', alice),
+    ]);
+    expect(tags.size).toBe(5);
+    // The same parameters in another order are the same answer.
+    expect(await tagOf('/api/models/list?page=1&order_by=name', alice)).toBe(
+      await tagOf('/api/models/list?order_by=name&page=1', alice),
+    );
+  });
+
+  it('never lets one caller revalidate with another caller tag', async () => {
+    const aliceTag = await tagOf('/api/models/list', alice);
+    expect(await tagOf('/api/models/list', bob)).not.toBe(aliceTag);
+    expect((await get('/api/models/list', bob, { 'If-None-Match': aliceTag })).status).toBe(200);
+    const full = await createApiKey(t, alice);
+    const narrowed = await createApiKey(t, alice, { models: ['gpt-4o'] });
+    const keyTag = await tagOf('/v1/models', full.key);
+    expect(await tagOf('/v1/models', narrowed.key)).not.toBe(keyTag);
+    expect((await get('/v1/models', narrowed.key, { 'If-None-Match': keyTag })).status).toBe(200);
+  });
+
+  it('sends no ETag with an error', async () => {
+    const res = await get('/api/models/model?id=nope', alice);
+    expect(res.status).toBe(404);
+    expect(res.headers.etag).toBeUndefined();
+    const bad = await get('/api/models/list?page=abc', alice);
+    expect(bad.status).toBe(400);
+    expect(bad.headers.etag).toBeUndefined();
+  });
+
+  describe('changes the tag when the answer may change', () => {
+    const changes: Array<[string, () => Promise<unknown>]> = [
+      ['a model edited', () => modelApi(t, bob).update({ id: 'team/helper', name: 'Team helper 2' })],
+      ['a model toggled', () => modelApi(t, bob).toggle('team/helper')],
+      ['a grant removed', () => setGrants(t, bob, 'team/helper', [])],
+      ['a grant added', () => setGrants(t, bob, 'team/helper', [groupGrant(teamId)])],
+      ['a model created', () => createCustomModel(t, admin, { id: 'admin/new', base_model_id: 'gpt-4o' })],
+      ['a base model changed', () => modelApi(t, admin).update({ id: 'gpt-4o', context_length: 4096 })],
+      [
+        'an owner renamed',
+        () => request(t.server).patch(`/api/users/${bob.id}`).set(bearer(admin.token)).send({ name: 'Robert' }),
+      ],
+      [
+        'the caller left a group',
+        () => request(t.server).delete(`/api/groups/${teamId}/members/${alice.id}`).set(bearer(admin.token)),
+      ],
+      [
+        'the caller became admin',
+        () => request(t.server).patch(`/api/users/${alice.id}`).set(bearer(admin.token)).send({ role: 'admin' }),
+      ],
+      ['a model deleted', () => modelApi(t, bob).remove('bob/public')],
+    ];
+    it.each(changes)('%s', async (_what, change) => {
+      const before = await tagOf('/api/models/list', alice);
+      const res = (await change()) as { status?: number };
+      if (res?.status !== undefined) expect(res.status).toBeLessThan(300);
+      const after = await get('/api/models/list', alice, { 'If-None-Match': before });
+      expect(after.status).toBe(200);
+      expect(after.headers.etag).not.toBe(before);
+    });
+  });
+
+  it('keeps the tag while nothing changes', async () => {
+    const tag = await tagOf('/api/models/list', bob);
+    await request(t.server).get('/api/auths/').set(bearer(bob.token));
+    expect(await tagOf('/api/models/list', bob)).toBe(tag);
+  });
+
+  it('refuses an expired key instead of revalidating it', async () => {
+    const key = await createApiKey(t, bob, { expires_at: Math.floor(Date.now() / 1000) + 3600 });
+    const tag = await tagOf('/v1/models', key.key);
+    await t.dataSource.query(`UPDATE api_keys SET expires_at = 1 WHERE id = $1`, [key.id]);
+    expect((await get('/v1/models', key.key, { 'If-None-Match': tag })).status).toBe(401);
+  });
+
+  it('sees a change made through another instance: no stale 304, no stale cached answer', async () => {
+    const other = await startAppOnDatabase(t.config.databaseUrl);
+    try {
+      const first = await get('/api/models/list', bob);
+      const name = `renamed ${Date.now()}`;
+      const res = await modelApi(other, bob).update({ id: 'team/helper', name });
+      expect(res.status).toBe(200);
+      const after = await get('/api/models/list', bob, { 'If-None-Match': first.headers.etag });
+      expect(after.status).toBe(200);
+      expect(after.body.items.map((m: { name: string }) => m.name)).toContain(name);
+    } finally {
+      await other.close();
+    }
+  });
+
+  describe('through the SDKs', () => {
+    it('hands the ETag to an OpenAI client, whose If-None-Match then gets the 304', async () => {
+      const key = await createApiKey(t, alice);
+      const client = new OpenAI({ apiKey: key.key, baseURL: `${t.baseUrl}/v1`, maxRetries: 0 });
+      const { data, response } = await client.models.list().withResponse();
+      expect(data.data.map((m) => m.id)).toContain('gpt-4o');
+      const etag = response.headers.get('etag') as string;
+      expect(etag).toMatch(/^"/);
+      const revalidating = new OpenAI({
+        apiKey: key.key,
+        baseURL: `${t.baseUrl}/v1`,
+        maxRetries: 0,
+        defaultHeaders: { 'If-None-Match': etag },
+      });
+      // The SDK knows no 304: it raises it as an error without a body, which is the client's cue to keep its copy.
+      await expect(revalidating.models.list()).rejects.toMatchObject({ status: 304 });
+    });
+
+    it('hands the ETag to an Anthropic client, whose If-None-Match then gets the 304', async () => {
+      const key = await createApiKey(t, alice);
+      const client = new Anthropic({ apiKey: key.key, baseURL: t.baseUrl, maxRetries: 0 });
+      const { response } = await client.models.list().withResponse();
+      const etag = response.headers.get('etag') as string;
+      const revalidating = new Anthropic({
+        apiKey: key.key,
+        baseURL: t.baseUrl,
+        maxRetries: 0,
+        defaultHeaders: { 'If-None-Match': etag },
+      });
+      await expect(revalidating.models.list()).rejects.toMatchObject({ status: 304 });
+    });
+  });
+});

@@ -1,0 +1,64 @@
+import { answerKey, AnswerScope, answerTag, normalizedQuery, noneMatchHolds } from '../../src/common/answer-tag';
+import { makeCaller } from '../support/caller';
+
+const SCOPE: AnswerScope = {
+  changeVersion: '7',
+  caller: makeCaller(),
+  keyId: null,
+  path: '/v1/models',
+  query: '',
+  anthropicVersion: undefined,
+  googleKeyHeader: false,
+};
+
+describe('answer keys and tags', () => {
+  it('differ when any input of the answer differs', () => {
+    const variants: Array<Partial<AnswerScope>> = [
+      { changeVersion: '8' },
+      { caller: makeCaller({ userId: '22222222-2222-4222-8222-222222222222' }) },
+      { caller: makeCaller({ isAdmin: true }) },
+      { caller: makeCaller({ isAdmin: true, bypass: true }) },
+      { caller: makeCaller({ groupIds: ['g'] }) },
+      { caller: makeCaller({ keyGroupId: 'g' }) },
+      { caller: makeCaller({ keyModels: ['a'] }) },
+      { caller: makeCaller({ keyModels: [] }) },
+      { caller: makeCaller({ readOnly: true }) },
+      { keyId: 'k' },
+      { path: '/v1beta/models' },
+      { query: 'limit=1' },
+      { anthropicVersion: '2023-06-01' },
+      { googleKeyHeader: true },
+    ];
+    const keys = new Set([answerKey(SCOPE), ...variants.map((v) => answerKey({ ...SCOPE, ...v }))]);
+    expect(keys.size).toBe(variants.length + 1);
+  });
+
+  it('are the same for the same groups, allow-list and parameters in another order', () => {
+    const a = { ...SCOPE, caller: makeCaller({ groupIds: ['x', 'y'], keyModels: ['m', 'n'] }), query: 'a=1&b=2' };
+    const b = { ...SCOPE, caller: makeCaller({ groupIds: ['y', 'x'], keyModels: ['n', 'm'] }), query: 'b=2&a=1' };
+    expect(answerKey(a)).toBe(answerKey(b));
+  });
+
+  it('keep repeated parameters in their order and reduce a key= credential to its presence', () => {
+    expect(normalizedQuery('tag=b&page=2&tag=a')).toBe('page=2&tag=b&tag=a');
+    expect(normalizedQuery('key=sk-secret&alt=json')).toBe('alt=json&key=…');
+    expect(normalizedQuery('')).toBe('');
+  });
+
+  it('give each accepted encoding its own strong tag', () => {
+    const key = answerKey(SCOPE);
+    expect(answerTag(key, undefined)).toBe(`"${key}"`);
+    expect(answerTag(key, 'gzip')).not.toBe(answerTag(key, 'br'));
+    expect(answerTag(key, 'gzip')).toMatch(/^"[A-Za-z0-9_-]+"$/);
+  });
+
+  it('match If-None-Match as HTTP compares it', () => {
+    expect(noneMatchHolds('"a"', '"a"')).toBe(true);
+    expect(noneMatchHolds('W/"a"', '"a"')).toBe(true);
+    expect(noneMatchHolds('"x", "a"', '"a"')).toBe(true);
+    expect(noneMatchHolds('*', '"a"')).toBe(true);
+    expect(noneMatchHolds('"b"', '"a"')).toBe(false);
+    expect(noneMatchHolds('a', '"a"')).toBe(false);
+    expect(noneMatchHolds(undefined, '"a"')).toBe(false);
+  });
+});
