@@ -376,7 +376,7 @@ describe('import follows the rules of create', () => {
     const res = await modelApi(t, owner).importModels(models);
     const skipped = (mid: string) => ({ id: mid, status: 'skipped', reason: expect.any(String) });
     // A public grant a non-admin may not give, and a grant to someone unknown here, are left out
-    // with a warning (SPEC §7.7, docs/api.md "Import"): the model is still imported.
+    // with a warning (docs/api.md "Import"): the model is still imported.
     expect(res.body.results).toEqual([
       skipped('imp/private-base'),
       { id: 'imp/public', status: 'created', warnings: [expect.stringMatching(/public grant/)] },

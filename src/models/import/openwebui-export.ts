@@ -1,6 +1,6 @@
 /**
- * Open WebUI's export files (versions 0.6–0.11), read as this service's import items (SPEC §7.7,
- * docs/api.md "Import"). Up to 0.7 a model carries `access_control`: `null` = public, `{}` =
+ * Open WebUI's export files (versions 0.6–0.11), read as this service's import items
+ * (docs/api.md, "Import"). Up to 0.7 a model carries `access_control`: `null` = public, `{}` =
  * private, `{read: {group_ids, user_ids}, write: {group_ids, user_ids}}`; from 0.8 it carries
  * `access_grants`, each with its own `id`, `resource_type`, `resource_id` and `created_at`. This
  * service's own export carries `access_grants` in the shape it takes.
