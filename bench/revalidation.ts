@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchRaw, headerBytes, measure, Measured } from './revalidation/measure';
 import { readMemory, sampleMemory } from './run/memory';
+import { readFixtures } from './run/fixtures';
 import type { Credentials, Fixtures } from './run/scenarios';
 import { buildService, signInAll, startService } from './run/service';
 import { ServerProcess, startServer } from './run/server-process';
@@ -147,7 +148,7 @@ async function main(): Promise<void> {
   if (!url) throw new Error('give --database-url (a database seeded by npm run bench:seed)');
   const duration = Number(option('duration') ?? 5);
   if (!process.argv.includes('--no-build')) buildService();
-  const fixtures = JSON.parse(readFileSync(join(RESULTS, 'seed.json'), 'utf8')) as Fixtures;
+  const fixtures = await readFixtures(url);
   const off = await runService(url, fixtures, '0', duration);
   const on = await runService(url, fixtures, process.env.BENCH_ANSWER_CACHE_MB ?? '16', duration);
   const bare = await runBare(on.bodies, duration);

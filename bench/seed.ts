@@ -3,14 +3,17 @@ import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { EMBEDDED, displayUrl, migrate, openTarget, recreateDatabase } from './seed/database';
 import { deferIndexesAndForeignKeys } from './seed/deferred';
+import { storeFixtures } from './seed/fixture-store';
 import { makeFixtures } from './seed/fixtures';
+import { createIncumbentTables } from './seed/incumbent-tables';
 import { Loader } from './seed/loader';
 import { SeedOptions, USAGE, parseOptions } from './seed/options';
 import { BENCH_PASSWORD, Plan, allGrantRows, makePlan, modelRows } from './seed/plan';
 import * as tables from './seed/tables';
 import { Visibility } from './seed/visibility';
 
-export const SEED_FILE = join(__dirname, 'results', 'seed.json');
+/** The fixtures of a profile's last seed, for people to read (the run reads them from the database). */
+export const seedFile = (profile: string): string => join(__dirname, 'results', `seed-${profile}.json`);
 
 const log = (line: string): void => console.log(line);
 
@@ -24,16 +27,7 @@ async function loadAll(client: Client, loader: Loader, plan: Plan, options: Seed
   await loader.load('group_members', tables.MEMBER_COLUMNS, tables.memberRows(plan.people));
   await loader.load('models', tables.MODEL_COLUMNS, modelRows(plan));
   await loader.load('access_grants', tables.GRANT_COLUMNS, allGrantRows(plan));
-  const visibility = new Visibility(plan.models, plan.people, plan.groupGrants, plan.userGrants);
-  const { fixtures, apiKeyRow } = makeFixtures(plan.rng, {
-    people: plan.people,
-    plan: plan.models,
-    visibility,
-    matches: plan.matches,
-    baseIds: plan.context.baseIds,
-    password: BENCH_PASSWORD,
-    keyModels: options.keyModels,
-  });
+  const { fixtures, apiKeyRow } = planFixtures(plan, options);
   await loader.load('api_keys', tables.API_KEY_COLUMNS, [apiKeyRow]);
   await loader.parallel(`${deferred.length} indexes, keys`, deferred);
   // VACUUM sets the visibility map too, so index-only scans work as on a settled database.
@@ -41,6 +35,37 @@ async function loadAll(client: Client, loader: Loader, plan: Plan, options: Seed
     'vacuum analyze',
     TABLES.map((table) => `VACUUM (ANALYZE) ${table}`),
   );
+  await loader.step('incumbent copies', createIncumbentTables);
+  return fixtures;
+}
+
+/** The fixtures of a plan whose model rows have all been generated (they fill in ids and matches). */
+function planFixtures(plan: Plan, options: SeedOptions) {
+  return makeFixtures(plan.rng, {
+    people: plan.people,
+    plan: plan.models,
+    visibility: new Visibility(plan.models, plan.people, plan.groupGrants, plan.userGrants),
+    matches: plan.matches,
+    baseIds: plan.context.baseIds,
+    password: BENCH_PASSWORD,
+    keyModels: options.keyModels,
+  });
+}
+
+/**
+ * --fixtures-only: works the fixtures out again for a database this plan already filled (same
+ * profile, flags and seed), without reloading it: generates the rows in memory as the load did,
+ * so the PRNG is where it was, and replaces the API key (its allow-list comes from the fixtures).
+ */
+async function refreshFixtures(client: Client, loader: Loader, plan: Plan, options: SeedOptions) {
+  for (const row of modelRows(plan)) void row;
+  const ids = [plan.models.ids[0], plan.models.ids[plan.models.count - 1]];
+  const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM models WHERE id = ANY($1)', [ids]);
+  if (rows[0].n !== ids.length)
+    throw new Error("the database does not hold this plan's data: seed it without --fixtures-only");
+  const { fixtures, apiKeyRow } = planFixtures(plan, options);
+  await client.query('DELETE FROM api_keys');
+  await loader.load('api_keys', tables.API_KEY_COLUMNS, [apiKeyRow]);
   return fixtures;
 }
 
@@ -74,11 +99,21 @@ async function loadDatabase(url: string, plan: Plan, options: SeedOptions, start
   const clients = await connect(url, options.connections);
   try {
     const loader = new Loader(clients, options.batch, log);
-    const fixtures = await loadAll(clients[0], loader, plan, options);
+    const fixtures = options.fixturesOnly
+      ? await refreshFixtures(clients[0], loader, plan, options)
+      : await loadAll(clients[0], loader, plan, options);
     const totalMs = Math.round(performance.now() - started);
     log(`total ${(totalMs / 1000).toFixed(2)} s`);
     const counts = await countRows(clients[0]);
-    return { ...fixtures, counts, timings: { tables: loader.timings, total_ms: totalMs } };
+    const loaded = { ...fixtures, counts, timings: { tables: loader.timings, total_ms: totalMs } };
+    const content = {
+      profile: options.profile.name,
+      seed: options.seed,
+      options: { ...options, databaseUrl: undefined, profile: undefined },
+      ...loaded,
+    };
+    await storeFixtures(clients[0], content);
+    return content;
   } finally {
     await Promise.all(clients.map((client) => client.end()));
   }
@@ -88,24 +123,27 @@ async function seed(options: SeedOptions): Promise<void> {
   const started = performance.now();
   const plan = makePlan(options);
   log(`planned in ${((performance.now() - started) / 1000).toFixed(2)} s (seed ${options.seed})`);
-  const target = await openTarget(options.databaseUrl, log);
+  log(`profile ${options.profile.name}: ${options.profile.description}`);
+  const target = await openTarget(options.databaseUrl, log, options.profile.database);
   try {
-    log(`recreating ${displayUrl(target.url)} and applying migrations`);
-    await recreateDatabase(target.url, options.force);
-    await migrate(target.url);
+    if (!options.fixturesOnly) {
+      log(`recreating ${displayUrl(target.url)} and applying migrations`);
+      await recreateDatabase(target.url, options.force);
+      await migrate(target.url);
+    }
     const loaded = await loadDatabase(target.url, plan, options, started);
     log(JSON.stringify(loaded.counts, null, 2));
     const database = { url: displayUrl(target.url), embedded: target.embedded ? EMBEDDED : null };
-    writeSeedFile({ seed: options.seed, options: { ...options, databaseUrl: undefined }, database, ...loaded });
+    writeSeedFile(seedFile(options.profile.name), { ...loaded, database });
   } finally {
     await target.stop();
   }
 }
 
-function writeSeedFile(content: object): void {
-  mkdirSync(dirname(SEED_FILE), { recursive: true });
-  writeFileSync(SEED_FILE, JSON.stringify(content, null, 2) + '\n');
-  log(`fixtures written to ${SEED_FILE}`);
+function writeSeedFile(file: string, content: object): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(content, null, 2) + '\n');
+  log(`fixtures stored in bench.seed and written to ${file}`);
 }
 
 async function main(): Promise<void> {

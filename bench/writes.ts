@@ -1,12 +1,11 @@
 import autocannon from 'autocannon';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { randomBytes } from 'node:crypto';
 import { startServer } from './run/server-process';
 import { signIn } from './run/service';
-import type { Fixtures } from './run/scenarios';
+import { readFixtures } from './run/fixtures';
 
 /*
  * Write throughput: creates and updates through the real service on a seeded bench database
@@ -29,7 +28,6 @@ const databaseUrl = values['database-url'] ?? process.env.BENCH_DATABASE_URL;
 if (!databaseUrl) throw new Error(USAGE);
 const duration = Number(values.duration);
 const connections = Number(values.connections);
-const fixtures = JSON.parse(readFileSync(join(__dirname, 'results', 'seed.json'), 'utf8')) as Fixtures;
 
 async function targets(): Promise<{ base: string; ids: string[] }> {
   const client = new Client({ connectionString: databaseUrl });
@@ -69,6 +67,7 @@ function summary(name: string, result: autocannon.Result): string {
 }
 
 async function main(): Promise<void> {
+  const fixtures = await readFixtures(databaseUrl!);
   const { base, ids } = await targets();
   const env = {
     ...process.env,

@@ -8,6 +8,8 @@ export interface CapturedRequest {
   scenario: string;
   status: number;
   bytes: number;
+  /** The list's `total` as the service answered it (null for the gateway scenarios). */
+  total: number | null;
   steps: SqlStatement[][];
 }
 
@@ -42,7 +44,11 @@ class CaptureLog {
 async function send(baseUrl: string, scenario: Scenario, credentials: Credentials) {
   const response = await fetch(baseUrl + scenario.path, { headers: requestHeaders(scenario, credentials) });
   const body = await response.arrayBuffer();
-  return { status: response.status, bytes: body.byteLength };
+  let total: number | null = null;
+  if (scenario.list && response.ok) {
+    total = (JSON.parse(Buffer.from(body).toString('utf8')) as { total: number }).total;
+  }
+  return { status: response.status, bytes: body.byteLength, total };
 }
 
 /**
@@ -61,9 +67,9 @@ export async function captureRequests(
   for (const scenario of scenarios) {
     await send(baseUrl, scenario, credentials);
     log.next();
-    const { status, bytes } = await send(baseUrl, scenario, credentials);
+    const { status, bytes, total } = await send(baseUrl, scenario, credentials);
     if (status !== 200) throw new Error(`${scenario.name}: ${scenario.path} answered ${status}`);
-    requests.push({ scenario: scenario.name, status, bytes, steps: toSteps(log.next()) });
+    requests.push({ scenario: scenario.name, status, bytes, total, steps: toSteps(log.next()) });
   }
   return requests;
 }

@@ -20,6 +20,9 @@ export interface SqlComparison {
 export interface CompareOptions {
   databaseUrl: string;
   runs: number;
+  budgetSeconds: number;
+  /** Statement timeout of the sequential runs, ms. */
+  timeoutMs: number;
   connections: number;
   seconds: number;
 }
@@ -31,11 +34,6 @@ export function ourListSql(caller: Caller, scenario: Scenario): { count: SqlStat
     count: toStatement(listCountSql(caller, scenario.list)),
     page: toStatement(listPageSql(caller, scenario.list)),
   };
-}
-
-async function total(client: Client, count: SqlStatement): Promise<number> {
-  const { rows } = await client.query<{ total: number }>(count.text, count.values);
-  return Number(rows[0].total);
 }
 
 /**
@@ -55,10 +53,9 @@ export async function compareList(
     [ours.count, ours.page],
     [theirs.count, theirs.page],
   ];
-  const [oursTime, incumbentTime] = [
-    await timeSequential(client, sides[0], options.runs),
-    await timeSequential(client, sides[1], options.runs),
-  ];
+  const sequential = { runs: options.runs, budgetSeconds: options.budgetSeconds, timeoutMs: options.timeoutMs };
+  const { total: oursTotal, ...oursTime } = await timeSequential(client, sides[0], sequential);
+  const { total: incumbentTotal, ...incumbentTime } = await timeSequential(client, sides[1], sequential);
   const concurrent = (statements: SqlStatement[]) =>
     options.seconds > 0
       ? timeConcurrent(options.databaseUrl, statements, options.connections, options.seconds)
@@ -69,6 +66,6 @@ export async function compareList(
     incumbent: incumbentTime,
     oursConcurrent: await concurrent(sides[0]),
     incumbentConcurrent: await concurrent(sides[1]),
-    totals: { ours: await total(client, ours.count), incumbent: await total(client, theirs.count) },
+    totals: { ours: oursTotal, incumbent: incumbentTotal },
   };
 }

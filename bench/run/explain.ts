@@ -5,7 +5,8 @@ import type { SqlStatement } from '../../src/common/sql';
 import type { CapturedRequest } from './capture';
 import type { Scenario } from './scenarios';
 
-export const EXPLAIN_DIR = join(__dirname, '..', 'results', 'explain');
+/** Where a profile's plans go: bench/results/explain/<profile>/<scenario>.txt. */
+export const explainDir = (profile: string): string => join(__dirname, '..', 'results', 'explain', profile);
 
 /** Statements the list SQL builders produce for a scenario, to name the captured ones. */
 export type KnownStatements = Record<string, SqlStatement>;
@@ -48,9 +49,10 @@ export interface ExplainResult {
 
 /**
  * EXPLAIN (ANALYZE, BUFFERS) of every SELECT the service sent for one request of the scenario,
- * written to bench/results/explain/<scenario>.txt, with a warning for each Seq Scan on models.
+ * written to `dir`/<scenario>.txt, with a warning for each Seq Scan on models.
  */
 export async function explainScenario(
+  dir: string,
   client: Client,
   scenario: Scenario,
   request: CapturedRequest,
@@ -75,8 +77,8 @@ export async function explainScenario(
       sections.push(`${heading}\n${statement.text.trim()}\n-- values: ${showValues(statement.values)}\n\n${plan}\n`);
     }
   }
-  mkdirSync(EXPLAIN_DIR, { recursive: true });
-  const file = join(EXPLAIN_DIR, `${scenario.name}.txt`);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${scenario.name}.txt`);
   writeFileSync(file, sections.join('\n'));
   return { file, warnings };
 }

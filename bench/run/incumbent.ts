@@ -1,33 +1,14 @@
-import type { Client } from 'pg';
 import type { Caller } from '../../src/access/caller';
 import { escapeLike, Sql, sql, SqlStatement, toStatement } from '../../src/common/sql';
 import { ListParams, PAGE_SIZE } from '../../src/models/model-read.sql';
 
 /**
  * THE INCUMBENT: Open WebUI's workspace model list (v0.11, Models.search_models) written as SQL,
- * on copies of the tables in schema `incumbent` that keep only what Open WebUI indexes: primary
- * keys and a grants-by-principal index. No derived columns: search is ILIKE over the model and
- * its owner, tags are a LIKE over the meta JSON text, access is a correlated EXISTS over grants.
+ * on the copies of the tables in schema `incumbent` (bench/seed/incumbent-tables.ts) that keep
+ * only what Open WebUI indexes: primary keys and a grants-by-principal index. No derived columns:
+ * search is ILIKE over the model and its owner, tags are a LIKE over the meta JSON text, access is
+ * a correlated EXISTS over grants.
  */
-const SCHEMA_SQL = [
-  'DROP SCHEMA IF EXISTS incumbent CASCADE',
-  'CREATE SCHEMA incumbent',
-  `CREATE TABLE incumbent.model AS SELECT id, user_id, base_model_id, name, params, meta, is_active,
-     created_at, updated_at FROM public.models`,
-  'ALTER TABLE incumbent.model ADD PRIMARY KEY (id)',
-  `CREATE TABLE incumbent."user" AS SELECT id, name, email, username, role, created_at, updated_at FROM public.users`,
-  'ALTER TABLE incumbent."user" ADD PRIMARY KEY (id)',
-  `CREATE TABLE incumbent.access_grant AS SELECT model_id AS resource_id, principal_type, principal_id, permission
-     FROM public.access_grants`,
-  'ALTER TABLE incumbent.access_grant ADD PRIMARY KEY (resource_id, principal_type, principal_id)',
-  'CREATE INDEX access_grant_principal_idx ON incumbent.access_grant (principal_type, principal_id)',
-  'VACUUM (ANALYZE) incumbent.model, incumbent."user", incumbent.access_grant',
-];
-
-export async function createIncumbentSchema(client: Client): Promise<void> {
-  for (const statement of SCHEMA_SQL) await client.query(statement);
-}
-
 const SORT: Record<ListParams['orderBy'], Sql> = {
   name: sql`m.name`,
   created_at: sql`m.created_at`,

@@ -1,57 +1,64 @@
 import type { SqlComparison } from './compare';
+import type { SqlTiming } from './sql-timing';
+import type { LatencyResult } from './latency';
 import type { LoadResult } from './load';
 import type { Scenario } from './scenarios';
-
-export const TARGETS = { p99Ms: 50, floorShare: 0.5, memoryMb: 300 };
+import { incumbentSpeedup, missedTargets, Targets } from './targets';
 
 export interface ScenarioResult {
   scenario: Scenario;
+  /** Requests one at a time on one connection. */
+  latency: LatencyResult;
   service: LoadResult;
   floor: LoadResult;
   sql: SqlComparison | null;
   /** Bytes of one service response, as captured. */
   bytes: number;
+  /** The list's `total` in that response (null: not a list). */
+  total: number | null;
   /** Share of the machine's CPU used by processes outside the run during the scenario. */
   otherCpu: number;
 }
 
 export interface RunReport {
+  profile: string;
+  /** What the profile's data looks like (its seed counts). */
+  data: string;
   date: string;
   machine: string;
   load: string;
   settings: string;
+  targets: Targets;
   results: ScenarioResult[];
   serviceHwmMb: number;
   warnings: string[];
 }
 
-/** Which targets a scenario misses (empty: all met). */
-export function missedTargets(result: ScenarioResult): string[] {
-  const missed: string[] = [];
-  const { service, floor, sql, scenario } = result;
-  if (scenario.latencyTarget && !(service.p99 < TARGETS.p99Ms)) missed.push(`p99 ≥ ${TARGETS.p99Ms} ms`);
-  if (scenario.latencyTarget && !(service.rps >= TARGETS.floorShare * floor.rps)) missed.push('< 50 % of floor');
-  if (sql && !(sql.ours.median < sql.incumbent.median)) missed.push('slower than incumbent');
-  if (!(service.peakRssMb < TARGETS.memoryMb)) missed.push(`memory ≥ ${TARGETS.memoryMb} MB`);
-  const failed = [service, floor].some((side) => side.failures > 0 || side.completed === 0);
-  if (failed) missed.push('failed or no requests');
-  return missed;
+const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+/** "> " before a time cut by the statement timeout (a lower bound). */
+const bound = (timing: SqlTiming) => (timing.timedOut ? '> ' : '');
+
+function totalCell(result: ScenarioResult): string {
+  const { total, scenario } = result;
+  if (total === null) return '—';
+  if (scenario.expectedTotal === null || scenario.expectedTotal === total) return String(total);
+  return `${total} ≠ ${scenario.expectedTotal} expected`;
 }
 
-const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
-
-function loadRow(result: ScenarioResult): string {
-  const { service, floor, sql, scenario } = result;
-  const missed = missedTargets(result);
+function loadRow(result: ScenarioResult, targets: Targets): string {
+  const { service, floor, sql, scenario, latency } = result;
+  const missed = missedTargets(result, targets);
+  const speedup = incumbentSpeedup(result);
   const cells = [
     `${scenario.name} (${scenario.title})`,
+    `${fixed(latency.p50, 1)} / ${fixed(latency.p99, 1)}`,
     fixed(service.rps),
-    fixed(service.p50),
     fixed(service.p99),
     fixed(floor.rps),
-    fixed(floor.p99),
     fixed(service.rps / floor.rps, 2),
-    sql ? `${fixed(sql.incumbent.median, 1)} vs ${fixed(sql.ours.median, 1)}` : '—',
+    sql ? `${fixed(sql.ours.median, 1)} / ${bound(sql.incumbent)}${fixed(sql.incumbent.median, 1)}` : '—',
+    speedup === null ? '—' : `${sql?.incumbent.timedOut ? '> ' : ''}${fixed(speedup, 1)}×`,
+    totalCell(result),
     fixed(service.peakRssMb),
     fixed(result.otherCpu * 100),
     missed.length === 0 ? 'yes' : `no: ${missed.join(', ')}`,
@@ -59,11 +66,11 @@ function loadRow(result: ScenarioResult): string {
   return `| ${cells.join(' | ')} |`;
 }
 
-function loadTable(results: ScenarioResult[]): string[] {
+function loadTable(report: RunReport): string[] {
   return [
-    '| scenario | service rps | p50 ms | p99 ms | floor rps | floor p99 ms | ratio | incumbent ms vs ours ms | peak RSS MB | other CPU % | target met |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
-    ...results.map(loadRow),
+    '| scenario | 1 conn. p50 / p99 ms | 16 conn. rps | 16 conn. p99 ms | floor rps | × floor | count + page ms ours / incumbent | × incumbent | total | peak RSS MB | other CPU % | target met |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...report.results.map((result) => loadRow(result, report.targets)),
   ];
 }
 
@@ -74,12 +81,14 @@ function sqlRow(result: ScenarioResult): string | null {
     timing ? `${fixed(timing.runsPerSecond)} / ${fixed(timing.p99, 1)}` : '—';
   const cells = [
     scenario.name,
-    `${fixed(sql.incumbent.median, 1)} / ${fixed(sql.incumbent.p99, 1)}`,
-    `${fixed(sql.ours.median, 1)} / ${fixed(sql.ours.p99, 1)}`,
-    fixed(sql.incumbent.median / sql.ours.median, 1) + '×',
+    `${bound(sql.incumbent)}${fixed(sql.incumbent.median, 1)} / ${fixed(sql.incumbent.p99, 1)} (${sql.incumbent.runs})`,
+    `${fixed(sql.ours.median, 1)} / ${fixed(sql.ours.p99, 1)} (${sql.ours.runs})`,
+    `${bound(sql.incumbent)}${fixed(sql.incumbent.median / sql.ours.median, 1)}×`,
     c(sql.incumbentConcurrent),
     c(sql.oursConcurrent),
-    sql.totals.ours === sql.totals.incumbent ? String(sql.totals.ours) : `${sql.totals.ours} ≠ ${sql.totals.incumbent}`,
+    sql.totals.ours === sql.totals.incumbent || sql.incumbent.timedOut
+      ? String(sql.totals.ours)
+      : `${sql.totals.ours} ≠ ${sql.totals.incumbent}`,
   ];
   return `| ${cells.join(' | ')} |`;
 }
@@ -88,27 +97,35 @@ function sqlTable(results: ScenarioResult[]): string[] {
   const rows = results.map(sqlRow).filter((row): row is string => row !== null);
   if (rows.length === 0) return [];
   return [
-    '| scenario | incumbent median / p99 ms | ours median / p99 ms | speed-up | incumbent 16 conn. runs/s / p99 ms | ours 16 conn. runs/s / p99 ms | total |',
+    '| scenario | incumbent median / p99 ms (runs) | ours median / p99 ms (runs) | speed-up | incumbent 16 conn. runs/s / p99 ms | ours 16 conn. runs/s / p99 ms | total |',
     '|---|---:|---:|---:|---:|---:|---:|',
     ...rows,
   ];
 }
 
+function describeTargets(targets: Targets): string {
+  return (
+    `targets (issue 12): ≥ ${targets.incumbentSpeedup}× the incumbent (count + page), ≥ ${targets.floorShare} of the floor's rps, ` +
+    `1-connection p99 ≤ ${targets.latencyP99Ms} ms, peak RSS ≤ ${targets.memoryMb} MB, the seed's exact total, no failure`
+  );
+}
+
 export function renderReport(report: RunReport): string {
-  const met = report.results.filter((result) => missedTargets(result).length === 0).length;
+  const met = report.results.filter((result) => missedTargets(result, report.targets).length === 0).length;
   return [
-    `# Benchmark: ${report.date}`,
+    `# Benchmark, profile ${report.profile}: ${report.date}`,
     '',
+    `- data: ${report.data}`,
     `- machine: ${report.machine}`,
     `- load average: ${report.load}`,
     `- ${report.settings}`,
-    `- service peak memory over the whole run (VmHWM): ${fixed(report.serviceHwmMb)} MB`,
-    `- targets met: ${met} of ${report.results.length} scenarios`,
+    `- service peak memory over the whole load phase (VmHWM): ${fixed(report.serviceHwmMb)} MB (target ${report.targets.memoryMb} MB)`,
+    `- ${describeTargets(report.targets)}; met by ${met} of ${report.results.length} scenarios`,
     '- other CPU %: share of both cores used by processes outside this run while the scenario ran (noise)',
     '',
-    '## Service under load, against the floor (same SQL through bare pg + node:http)',
+    '## Service against the floor (same SQL through bare pg + node:http) and the incumbent',
     '',
-    ...loadTable(report.results),
+    ...loadTable(report),
     '',
     '## List SQL: count + page, ours against the incumbent (Open WebUI as SQL), on PostgreSQL directly',
     '',

@@ -13,17 +13,43 @@ export interface Scenario {
   headers: Record<string, string>;
   /** Workspace-list scenarios: the list parameters the service reads from `path`. */
   list: ListParams | null;
-  /** Held to the latency targets (p99 and share of the floor): a regular user's list, or a filtered list. */
-  latencyTarget: boolean;
+  /** The list's exact `total` as the seed worked it out in memory (null: not a list, or unknown). */
+  expectedTotal: number | null;
 }
 
-/** What the seed wrote to bench/results/seed.json, as far as the run needs it. */
+/** What the seed stored (bench.seed, bench/results/seed-<profile>.json), as far as the run needs it. */
 export interface Fixtures {
+  /** Absent in databases seeded before profiles: those are the bench profile. */
+  profile?: string;
   admin: { id: string; email: string; password: string };
-  typical_user: { id: string; email: string; password: string; readable_models: number };
+  typical_user: {
+    id: string;
+    email: string;
+    password: string;
+    readable_models: number;
+    shared_models: number;
+    matches?: Record<'query_common' | 'query_rare' | 'tag_common', number>;
+  };
   api_key: { key: string; models: number };
-  query: { common: { word: string }; rare: { word: string } };
+  query: { common: { word: string }; rare: { word: string; matches_admin: number } };
   tag: { common: { name: string } };
+  counts: Record<string, number>;
+}
+
+/** The exact totals the seed expects for each list scenario. */
+function expectedTotals(fixtures: Fixtures): Record<string, number | undefined> {
+  const user = fixtures.typical_user;
+  return {
+    'admin-page1': fixtures.counts.custom_models,
+    'user-page1': user.readable_models,
+    'user-query-common': user.matches?.query_common,
+    'user-query-rare': user.matches?.query_rare,
+    'admin-query-rare': fixtures.query.rare.matches_admin,
+    'user-tag': user.matches?.tag_common,
+    'user-shared': user.shared_models,
+    'admin-page1000': fixtures.counts.custom_models,
+    'user-name-asc': user.readable_models,
+  };
 }
 
 const FIRST_PAGE: ListParams = {
@@ -54,12 +80,12 @@ function listScenario(name: string, title: string, auth: 'admin' | 'user', param
     auth,
     headers: {},
     list,
-    latencyTarget: auth === 'user' || list.query !== null || list.tag !== null || list.viewOption !== null,
+    expectedTotal: null,
   };
 }
 
 function gatewayScenario(name: string, title: string, auth: Auth, path: string, headers = {}): Scenario {
-  return { name, title, path, auth, headers, list: null, latencyTarget: false };
+  return { name, title, path, auth, headers, list: null, expectedTotal: null };
 }
 
 /**
@@ -68,7 +94,8 @@ function gatewayScenario(name: string, title: string, auth: Auth, path: string, 
  */
 export function makeScenarios(fixtures: Fixtures, afterId: string): Scenario[] {
   const after = encodeURIComponent(afterId);
-  return [
+  const totals = expectedTotals(fixtures);
+  const scenarios = [
     listScenario('admin-page1', 'list page 1, admin', 'admin', {}),
     listScenario('user-page1', 'list page 1, typical user', 'user', {}),
     listScenario('user-query-common', `query=${fixtures.query.common.word}`, 'user', {
@@ -92,6 +119,7 @@ export function makeScenarios(fixtures: Fixtures, afterId: string): Scenario[] {
       ANTHROPIC_HEADERS,
     ),
   ];
+  return scenarios.map((scenario) => ({ ...scenario, expectedTotal: totals[scenario.name] ?? null }));
 }
 
 /** The scenarios whose name contains one of `only` (all when empty). */

@@ -38,12 +38,16 @@ function serviceEnv(databaseUrl: string): NodeJS.ProcessEnv {
 }
 
 /**
- * The real service, `node dist/main.js`. With `captureFile`, pg-capture.ts is preloaded and
+ * The real service, `node [nodeArgs] dist/main.js`. With `captureFile`, pg-capture.ts is preloaded and
  * every statement the service sends is appended to that file (used once, before the load).
  */
-export function startService(databaseUrl: string, captureFile?: string): Promise<ServerProcess> {
+export function startService(
+  databaseUrl: string,
+  nodeArgs: string[] = [],
+  captureFile?: string,
+): Promise<ServerProcess> {
   const env = serviceEnv(databaseUrl);
-  const args = [join(ROOT, 'dist', 'main.js')];
+  const args = [...nodeArgs, join(ROOT, 'dist', 'main.js')];
   if (captureFile) {
     env.BENCH_CAPTURE_FILE = captureFile;
     args.unshift('-r', 'ts-node/register/transpile-only', '-r', join(__dirname, 'pg-capture.ts'));

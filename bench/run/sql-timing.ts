@@ -11,6 +11,10 @@ export const SQL_SESSION_OPTIONS = '-c jit=off';
 export interface SqlTiming {
   median: number;
   p99: number;
+  /** How many runs the figures come from. */
+  runs: number;
+  /** Set when a run hit the statement timeout: then median and p99 are that timeout, a lower bound. */
+  timedOut?: boolean;
 }
 
 export interface ConcurrentTiming extends SqlTiming {
@@ -34,12 +38,50 @@ async function runOnce(db: Queryable, statements: SqlStatement[]): Promise<numbe
   return performance.now() - started;
 }
 
-/** `runs` runs of the statements in sequence on one connection, after two warm-up runs. */
-export async function timeSequential(client: Client, statements: SqlStatement[], runs: number): Promise<SqlTiming> {
-  for (let i = 0; i < 2; i++) await runOnce(client, statements);
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push(await runOnce(client, statements));
-  return { median: percentile(times, 50), p99: percentile(times, 99) };
+export interface SequentialOptions {
+  runs: number;
+  budgetSeconds: number;
+  /** Statement timeout of each statement, ms (0: none). */
+  timeoutMs: number;
+}
+
+const QUERY_CANCELED = '57014';
+
+/**
+ * `runs` runs of the statements in sequence on one connection, after a warm-up run; stops early
+ * once `budgetSeconds` have passed and at least three runs are in, or one when the warm-up alone
+ * took over a third of the budget (the incumbent's statements take seconds each on a million
+ * models: its tag filter ~15 s). A statement over `timeoutMs` ends the timing: the result is that
+ * timeout, flagged. Also returns the `total` the first statement answered (the count).
+ */
+export async function timeSequential(
+  client: Client,
+  statements: SqlStatement[],
+  options: SequentialOptions,
+): Promise<SqlTiming & { total: number }> {
+  await client.query(`SET statement_timeout = ${Math.max(0, Math.round(options.timeoutMs))}`);
+  try {
+    const total = await firstTotal(client, statements[0]);
+    const warmUp = await runOnce(client, statements);
+    const minimum = warmUp > (options.budgetSeconds * 1000) / 3 ? 1 : 3;
+    const times: number[] = [];
+    const deadline = performance.now() + options.budgetSeconds * 1000;
+    while (times.length < options.runs && (times.length < minimum || performance.now() < deadline)) {
+      times.push(await runOnce(client, statements));
+    }
+    return { median: percentile(times, 50), p99: percentile(times, 99), runs: times.length, total };
+  } catch (error) {
+    if ((error as { code?: string }).code !== QUERY_CANCELED) throw error;
+    const bound = options.timeoutMs;
+    return { median: bound, p99: bound, runs: 0, timedOut: true, total: NaN };
+  } finally {
+    await client.query('RESET statement_timeout');
+  }
+}
+
+async function firstTotal(client: Client, count: SqlStatement): Promise<number> {
+  const { rows } = await client.query<{ total?: number }>(count.text, count.values);
+  return Number(rows[0]?.total);
 }
 
 /** `connections` workers each running the statements in a loop for `seconds`. */
@@ -62,7 +104,12 @@ export async function timeConcurrent(
       }),
     );
     const elapsed = (performance.now() - started) / 1000;
-    return { median: percentile(times, 50), p99: percentile(times, 99), runsPerSecond: times.length / elapsed };
+    return {
+      median: percentile(times, 50),
+      p99: percentile(times, 99),
+      runs: times.length,
+      runsPerSecond: times.length / elapsed,
+    };
   } finally {
     await pool.end();
   }

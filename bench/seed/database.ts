@@ -12,10 +12,15 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-export async function openTarget(databaseUrl: string | null, log: (line: string) => void): Promise<Target> {
+/** The database at `databaseUrl`, or else `database` on the embedded server (started here). */
+export async function openTarget(
+  databaseUrl: string | null,
+  log: (line: string) => void,
+  database = EMBEDDED.database,
+): Promise<Target> {
   if (databaseUrl) return { url: databaseUrl, embedded: false, stop: () => Promise.resolve() };
-  log(`starting embedded PostgreSQL in ${EMBEDDED.dataDir} on port ${EMBEDDED.port}`);
-  const server = await startEmbeddedPostgres(EMBEDDED.dataDir, EMBEDDED.port, EMBEDDED.database);
+  log(`starting embedded PostgreSQL in ${EMBEDDED.dataDir} on port ${EMBEDDED.port} (database ${database})`);
+  const server = await startEmbeddedPostgres(EMBEDDED.dataDir, EMBEDDED.port, database);
   return { url: server.url, embedded: true, stop: () => server.stop() };
 }
 

@@ -51,12 +51,17 @@ export class Loader {
 
   /** Runs statements (index builds, VACUUM) on all connections at once, taking them in order. */
   async parallel(label: string, statements: readonly string[]): Promise<void> {
-    const started = performance.now();
     let next = 0;
     const worker = async (client: Client): Promise<void> => {
       while (next < statements.length) await client.query(statements[next++]);
     };
-    await Promise.all(this.clients.map(worker));
+    await this.step(label, () => Promise.all(this.clients.map(worker)));
+  }
+
+  /** Runs `work` on the loader's connections, timed and logged as `label`. */
+  async step(label: string, work: (clients: readonly Client[]) => Promise<unknown>): Promise<void> {
+    const started = performance.now();
+    await work(this.clients);
     this.record(label, 0, started);
   }
 

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
+import { Profile, PROFILE_NAMES, ProfileSeed, parseProfile, profileDatabaseUrl } from '../profiles';
 
 export interface SeedOptions {
+  profile: Profile;
   models: number;
   baseModels: number;
   users: number;
@@ -15,6 +17,8 @@ export interface SeedOptions {
   connections: number;
   databaseUrl: string | null;
   force: boolean;
+  /** Recompute and store the fixtures of an already seeded database, without reloading it. */
+  fixturesOnly: boolean;
 }
 
 const NUMBERS = {
@@ -36,15 +40,18 @@ type NumberOption = keyof typeof NUMBERS;
 const FRACTIONS = new Set<NumberOption>(['publicFraction', 'imageFraction']);
 
 export const USAGE = `Usage: npm run bench:seed -- [flags]
+  --profile        ${PROFILE_NAMES.join(' | ')} (default bench): the data set's shape; the flags below override it
 ${Object.values(NUMBERS)
   .map((spec) => `  --${spec.flag.padEnd(14)} default ${spec.default}`)
   .join('\n')}
-  --database-url   default $BENCH_DATABASE_URL, else $DATABASE_URL, else embedded PostgreSQL in .data/bench
-  --force          allow dropping a database whose name does not contain "bench"`;
+  --database-url   default $BENCH_DATABASE_URL, else $DATABASE_URL (with the profile's database
+                   name unless the profile is bench), else embedded PostgreSQL in .data/bench
+  --force          allow dropping a database whose name does not contain "bench"
+  --fixtures-only  work the fixtures out again for a database seeded with the same flags, without reloading it`;
 
-function parseNumber(key: NumberOption, raw: string | undefined): number {
+function parseNumber(key: NumberOption, raw: string | undefined, profile: Profile): number {
   const spec = NUMBERS[key];
-  if (raw === undefined) return spec.default;
+  if (raw === undefined) return profile.seed[key as keyof ProfileSeed] ?? spec.default;
   const value = Number(raw);
   const valid = FRACTIONS.has(key) ? Number.isFinite(value) : Number.isInteger(value);
   if (raw.trim() === '' || !valid || value < spec.min || value > spec.max) {
@@ -63,20 +70,29 @@ export function parseOptions(argv: string[]): SeedOptions | null {
     args: argv,
     options: {
       ...numberFlags,
+      profile: { type: 'string' },
       'database-url': { type: 'string' },
       force: { type: 'boolean', default: false },
+      'fixtures-only': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
   if (values.help) return null;
+  const profile = parseProfile(values.profile);
   const raw: Record<string, unknown> = values;
   const numbers = Object.fromEntries(
     (Object.keys(NUMBERS) as NumberOption[]).map((key) => [
       key,
-      parseNumber(key, raw[NUMBERS[key].flag] as string | undefined),
+      parseNumber(key, raw[NUMBERS[key].flag] as string | undefined, profile),
     ]),
   ) as Record<NumberOption, number>;
-  const databaseUrl = values['database-url'] || process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || null;
-  return { ...numbers, databaseUrl, force: values.force === true };
+  const databaseUrl = profileDatabaseUrl(values['database-url'], profile);
+  return {
+    profile,
+    ...numbers,
+    databaseUrl,
+    force: values.force === true,
+    fixturesOnly: values['fixtures-only'] === true,
+  };
 }

@@ -8,7 +8,9 @@ export class Visibility {
   private readonly toUser: number[][];
   private readonly toGroup: number[][];
   private readonly publicIds: number[] = [];
+  /** Per model, the call of privateReadable that last saw it (dedupes within one call). */
   private readonly stamp: Int32Array;
+  private calls = 0;
 
   constructor(
     private readonly plan: ModelPlan,
@@ -32,10 +34,13 @@ export class Visibility {
 
   /** Readable models that are not public: owned, or granted to the user or one of its groups. */
   privateReadable(user: number): number[] {
+    // A fresh mark per call: marking with the user's index would skip, on a second call for the
+    // same user, every model no other user visited since (undercounting its readable set).
+    const mark = ++this.calls;
     const found: number[] = [];
     const visit = (model: number): void => {
-      if (this.plan.isPublic[model] === 1 || this.stamp[model] === user) return;
-      this.stamp[model] = user;
+      if (this.plan.isPublic[model] === 1 || this.stamp[model] === mark) return;
+      this.stamp[model] = mark;
       found.push(model);
     };
     this.owned[user].forEach(visit);
