@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
+import { MIGRATIONS } from '../src/database/migrations';
 import { PROFILE_NAMES, PROFILES, Profile, ProfileName } from './profiles';
 import { readStoredFixtures } from './seed/fixture-store';
 
@@ -18,7 +19,8 @@ const USAGE = `Usage: npm run bench:all -- --server URL [flags]
   --server     a PostgreSQL URL; its database part is replaced by each profile's
                (registry_bench, registry_bench_company, registry_bench_million)
   --profiles   comma-separated, default ${PROFILE_NAMES.join(',')}
-  --reseed     seed every profile again even when its database is already seeded
+  --reseed     seed every profile again even when its database is already seeded (with the
+               same profile and the service's current migrations)
   --no-sweep   skip the sweep of the private share (on the bench profile)
   --no-build   use dist/ as it is`;
 
@@ -30,7 +32,11 @@ function databaseUrl(server: string, profile: Profile): string {
   return url.toString();
 }
 
-/** Whether the database exists and was seeded with this profile. */
+/**
+ * Whether the database exists, was seeded with this profile, and has exactly the service's
+ * migrations applied (a database seeded before a new migration is seeded again, so every profile
+ * runs on the schema a fresh seed gives).
+ */
 async function seededWith(url: string, profile: Profile): Promise<boolean> {
   const client = new Client({ connectionString: url });
   try {
@@ -40,7 +46,10 @@ async function seededWith(url: string, profile: Profile): Promise<boolean> {
   }
   try {
     const fixtures = await readStoredFixtures<{ profile?: string }>(client);
-    return fixtures?.profile === profile.name;
+    if (fixtures?.profile !== profile.name) return false;
+    const { rows } = await client.query<{ name: string }>('SELECT name FROM migrations ORDER BY name');
+    const expected = MIGRATIONS.map((migration) => migration.name).sort();
+    return JSON.stringify(rows.map((row) => row.name)) === JSON.stringify(expected);
   } finally {
     await client.end();
   }

@@ -69,7 +69,7 @@ async function analyse(url: string, fixtures: Fixtures, prepared: Prepared, opti
     const warnings: string[] = [];
     const dir = explainDir(prepared.profile);
     for (const scenario of prepared.scenarios) {
-      const known = scenario.list ? ourListSql(callerOf(scenario), scenario) : {};
+      const known = scenario.list ? await ourListSql(client, callerOf(scenario), scenario) : {};
       const explained = await explainScenario(dir, client, scenario, prepared.requests.get(scenario.name)!, known);
       warnings.push(...explained.warnings);
     }

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AnswerCache } from './common/answer-cache';
 import { RevalidationInterceptor } from './common/revalidation.interceptor';
@@ -30,6 +31,7 @@ export class AppModule {
         HealthModule,
         AuthModule,
         UsersModule,
+        AuditModule,
         GroupsModule,
         ApiKeysModule,
         ModelsModule,

@@ -155,6 +155,12 @@ describe('API keys never have more power than they say: every route × every cre
       expected: account(200),
     },
     'GET /api/keys': { make: () => ({ path: '/api/keys' }), expected: account(200) },
+    'GET /api/audit': {
+      make: () => ({ path: '/api/audit' }),
+      expected: read,
+      // The admin's full credentials see every record; a read-only or narrowed key is a reader: none.
+      check: (body, c) => expect(body.total > 0).toBe(!READ_ONLY.includes(c)),
+    },
     'POST /api/keys': { make: () => ({ path: '/api/keys', body: { name: 'escalated' } }), expected: account(201) },
     'DELETE /api/keys/{id}': {
       make: async () => ({ path: `/api/keys/${(await createApiKey(t, admin)).id}` }),

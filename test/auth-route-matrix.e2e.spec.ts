@@ -175,6 +175,8 @@ describe('who may call which users, groups, keys and auth route', () => {
       expected: [200, 403, 403, 401],
     },
     { method: 'get', route: '/api/keys', make: () => ({ path: '/api/keys' }), expected: [200, 200, 403, 401] },
+    // The audit log: admins read all of it, users the records of models they can write.
+    { method: 'get', route: '/api/audit', make: () => ({ path: '/api/audit' }), expected: [200, 200, 403, 401] },
     {
       method: 'post',
       route: '/api/keys',
@@ -224,7 +226,7 @@ describe('who may call which users, groups, keys and auth route', () => {
   it("lists every users, groups, keys and auth route the app serves, and Open WebUI's model routes", () => {
     const openWebUi = /^\/api\/(models(\/base)?|v1\/models\/.*)$/;
     const served = nestRoutes(t)
-      .filter((route) => /^\/api\/(users|groups|keys|auths)(\/|$)/.test(route.path) || openWebUi.test(route.path))
+      .filter((route) => /^\/api\/(users|groups|keys|auths|audit)(\/|$)/.test(route.path) || openWebUi.test(route.path))
       .map((route) => `${route.method} ${route.path}`);
     expect(routes.map((route) => `${route.method} ${route.route}`).sort()).toEqual(served.sort());
   });

@@ -107,6 +107,11 @@ describe('SIGTERM while requests are in flight', () => {
     // Each toggle was applied once, one after the other: an even number leaves the model active.
     const { rows } = await pg.query(`SELECT is_active FROM models WHERE id = 'load/m0'`);
     expect(rows).toEqual([{ is_active: REQUESTS % 2 === 0 }]);
+    // Each toggle that answered 200 left one version and one audit record.
+    const records = await pg.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_log WHERE target_id = 'load/m0' AND action = 'model.toggle'`,
+    );
+    expect(records.rows).toEqual([{ n: REQUESTS }]);
     expect(await service.exited).toEqual({ code: 0, signal: null });
     expect(await probe(service.port)).toBe('ECONNREFUSED');
   });
@@ -165,5 +170,10 @@ describe('a crash (kill -9) in the middle of an import', () => {
       `SELECT model_id FROM model_history WHERE model_id LIKE 'crash/%' AND version = 1 AND action = 'import' ORDER BY model_id`,
     );
     expect(history.rows.map((row) => row.model_id)).toEqual(rows.map((row) => row.id));
+    // The same for the audit log: one record per stored model, none for a model the crash lost.
+    const audited = await pg.query<{ target_id: string }>(
+      `SELECT target_id FROM audit_log WHERE target_id LIKE 'crash/%' AND action = 'model.import' ORDER BY target_id`,
+    );
+    expect(audited.rows.map((row) => row.target_id)).toEqual(rows.map((row) => row.id));
   });
 });

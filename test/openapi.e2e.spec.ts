@@ -191,6 +191,7 @@ function samples(): Sample[] {
     m('/api/models/model/toggle', 'post', 409, { url: '/api/models/model/toggle?id=acme%2Ftmp&version=1' }),
     m('/api/models/model/history', 'get', 200, { url: '/api/models/model/history?id=acme%2Ftmp' }),
     m('/api/models/model/restore', 'post', 200, { body: { id: 'acme/tmp', version: 1 } }),
+    m('/api/audit', 'get', 200, { url: '/api/audit?target_id=acme%2Ftmp' }),
     m('/api/models/export', 'get', 200),
     m('/api/models/import', 'post', 200, {
       body: { models: [{ id: 'acme/imported', name: 'Imported', base_model_id: BASE }, { id: 'acme/bad' }] },
@@ -261,6 +262,9 @@ describe('the documented answers are the real ones', () => {
         'AnthropicModelDto',
         'AnthropicModelListDto',
         'ApiErrorDto',
+        'AuditActorDto',
+        'AuditPageDto',
+        'AuditRecordDto',
         'ChangedByDto',
         'DeletedResponseDto',
         'GeminiErrorDetailDto',

@@ -126,7 +126,10 @@ describe('ETag, If-None-Match and 304 on every list and model read', () => {
       ['a model toggled', () => modelApi(t, bob).toggle('team/helper')],
       ['a grant removed', () => setGrants(t, bob, 'team/helper', [])],
       ['a grant added', () => setGrants(t, bob, 'team/helper', [groupGrant(teamId)])],
-      ['a model created', () => createCustomModel(t, admin, { id: 'admin/new', base_model_id: 'gpt-4o' })],
+      [
+        'a model created that the caller can read',
+        () => createCustomModel(t, admin, { id: 'admin/new', base_model_id: 'gpt-4o', access_grants: [publicGrant()] }),
+      ],
       ['a base model changed', () => modelApi(t, admin).update({ id: 'gpt-4o', context_length: 4096 })],
       [
         'an owner renamed',
@@ -150,6 +153,17 @@ describe('ETag, If-None-Match and 304 on every list and model read', () => {
       expect(after.status).toBe(200);
       expect(after.headers.etag).not.toBe(before);
     });
+  });
+
+  it('keeps the tag through changes the caller cannot see', async () => {
+    const tag = await tagOf('/api/models/list', bob);
+    await createCustomModel(t, admin, { id: 'admin/private', base_model_id: 'gpt-4o' });
+    await modelApi(t, admin).update({ id: 'admin/private', name: 'Still private' });
+    expect((await get('/api/models/list', bob, { 'If-None-Match': tag })).status).toBe(304);
+    // The admin sees every model: its tag moved.
+    const adminTag = await tagOf('/api/models/list', admin);
+    await modelApi(t, admin).remove('admin/private');
+    expect((await get('/api/models/list', admin, { 'If-None-Match': adminTag })).status).toBe(200);
   });
 
   it('keeps the tag while nothing changes', async () => {

@@ -1,7 +1,7 @@
 import type { Client } from 'pg';
 import type { Caller } from '../../src/access/caller';
 import { SqlStatement, toStatement } from '../../src/common/sql';
-import { listCountSql, listPageSql } from '../../src/models/model-read.sql';
+import { listCountSql, listPageSql, MAX_LISTED_OWNERS, searchOwnersSql } from '../../src/models/model-read.sql';
 import { incumbentListSql } from './incumbent';
 import type { Scenario } from './scenarios';
 import { ConcurrentTiming, SqlTiming, timeConcurrent, timeSequential } from './sql-timing';
@@ -27,13 +27,20 @@ export interface CompareOptions {
   seconds: number;
 }
 
-/** The service's count and page statements for a list scenario, from its own builders. */
-export function ourListSql(caller: Caller, scenario: Scenario): { count: SqlStatement; page: SqlStatement } {
+/** The service's count and page statements for a list scenario, from its own builders (owners looked up as ModelListService does). */
+export async function ourListSql(
+  client: Client,
+  caller: Caller,
+  scenario: Scenario,
+): Promise<{ count: SqlStatement; page: SqlStatement }> {
   if (!scenario.list) throw new Error(`${scenario.name} is not a list scenario`);
-  return {
-    count: toStatement(listCountSql(caller, scenario.list)),
-    page: toStatement(listPageSql(caller, scenario.list)),
-  };
+  const params = { ...scenario.list };
+  if (params.query) {
+    const owners = toStatement(searchOwnersSql(params.query));
+    const { rows } = await client.query<{ id: string }>(owners.text, owners.values);
+    if (rows.length <= MAX_LISTED_OWNERS) params.owners = rows.map((row) => row.id);
+  }
+  return { count: toStatement(listCountSql(caller, params)), page: toStatement(listPageSql(caller, params)) };
 }
 
 /**
@@ -47,7 +54,7 @@ export async function compareList(
   scenario: Scenario,
   options: CompareOptions,
 ): Promise<SqlComparison> {
-  const ours = ourListSql(caller, scenario);
+  const ours = await ourListSql(client, caller, scenario);
   const theirs = incumbentListSql(caller, scenario.list!);
   const sides = [
     [ours.count, ours.page],

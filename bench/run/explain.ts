@@ -15,6 +15,7 @@ export type KnownStatements = Record<string, SqlStatement>;
 const KINDS: Array<[RegExp, string]> = [
   [/FROM api_keys k JOIN users u/, 'caller by API key (AuthUserLoader.byApiKeyHash)'],
   [/FROM users u WHERE u\.id = \$1/, 'caller by token (AuthUserLoader.byUserId)'],
+  [/SELECT us\.id FROM users us WHERE us\.search LIKE/, 'owners the search matches (searchOwnersSql)'],
   [/FROM access_grants\s+WHERE model_id = ANY/, 'grants of the writable rows (ModelReader.toResponses)'],
   [
     /FROM models m LEFT JOIN models b ON b\.id = m\.base_model_id\s+WHERE m\.is_active/,

@@ -129,7 +129,10 @@ export class AccessGrantsService {
     }
   }
 
-  /** Replaces the model's grants and its is_public flag, inside the caller's transaction. */
+  /**
+   * Replaces the model's grants inside the caller's transaction. Triggers keep the model's
+   * readers, writers and is_public in step (migration ModelReaders).
+   */
   async replace(manager: EntityManager, modelId: string, grants: GrantRow[]): Promise<void> {
     await execute(manager, sql`DELETE FROM access_grants WHERE model_id = ${modelId}`);
     if (grants.length > 0) {
@@ -142,7 +145,6 @@ export class AccessGrantsService {
          SELECT ${modelId}, * FROM unnest(${types}::text[], ${ids}::text[], ${permissions}::text[])`,
       );
     }
-    await execute(manager, sql`UPDATE models SET is_public = ${grants.some(isPublic)} WHERE id = ${modelId}`);
   }
 
   /** Grants of each model, for writers' views. */

@@ -14,56 +14,57 @@ const MODELS = sql`m`;
  * can write: admin with bypass, owner, or a write grant to user:*, the caller, or its groups;
  *            never with a read-only credential (a narrowed key is always read-only).
  *
- * `is_public` mirrors "has a user:* grant", so the public part (most of what a user sees) needs
- * no grant lookup. The caller's grants are read once per statement (index-only scans).
- * Each returns a `Sql` fragment: the caller's ids travel as bound parameters.
+ * The grants are kept on the model row as principals (migration ModelReaders): `readers` ('*' for
+ * user:*, 'u:<id>', 'g:<id>') and `writers`, so the rule is a test of the row against the
+ * caller's few principals, whatever is shared with it (README, "Designs measured for the access
+ * rule"). `is_public` is '*' in `readers`. The caller's ids travel as bound parameters.
  */
 export function readablePredicate(caller: Caller, alias = MODELS): Sql {
   const narrowed = hasKeyNarrowing(caller);
   const scope = narrowed ? keyScopePredicate(caller, alias) : null;
   if (caller.bypass) return scope ?? sql`TRUE`;
-  const readable = sql`(${alias}.is_public OR ${privateSharePredicate(caller, 'probe', alias)})`;
+  const readable = sql`(${grantedToPredicate(caller, alias)} OR ${alias}.user_id = ${caller.userId}::uuid)`;
   return scope === null ? readable : sql`(${readable} AND ${scope})`;
-}
-
-/**
- * The readable set minus its `is_public` part and without the key's narrowing: models the caller
- * owns or holds a grant on. Lists count their public and private shares apart (and add
- * keyScopePredicate to both themselves). `lookup` says how the granted ids are used:
- * 'fetch' (`= ANY(ARRAY(...))`) lets PostgreSQL fetch those few rows by index, best when nothing
- * narrower is known; 'probe' (`IN (...)`, a hashed set) tests rows another index already found.
- */
-export function privateSharePredicate(caller: Caller, lookup: 'fetch' | 'probe', alias = MODELS): Sql {
-  const user = sql.param(caller.userId);
-  const granted = grantedIds(caller, user, false);
-  const match = lookup === 'fetch' ? sql`= ANY(ARRAY(${granted}))` : sql`IN (${granted})`;
-  return sql`(${alias}.user_id = ${user}::uuid OR ${alias}.id ${match})`;
 }
 
 export function writablePredicate(caller: Caller, alias = MODELS): Sql {
   // Keys with a narrowing are read-only, so writable needs no narrowing of its own.
   if (caller.readOnly) return sql`FALSE`;
   if (caller.bypass) return sql`TRUE`;
-  const user = sql.param(caller.userId);
-  return sql`(${alias}.user_id = ${user}::uuid OR ${alias}.id IN (${grantedIds(caller, user, true)}))`;
+  return sql`(${alias}.writers && ${callerPrincipals(caller)}::text[] OR ${alias}.user_id = ${caller.userId}::uuid)`;
+}
+
+/** The principals a grant to the caller names, as `readers` and `writers` hold them. */
+function callerPrincipals(caller: Caller): string[] {
+  return ['*', `u:${caller.userId}`, ...caller.groupIds.map((id) => `g:${id}`)];
 }
 
 /**
- * Ids of models granted to the caller directly or through its groups (and to user:* when
- * writing). One branch per principal kind, so each is an index-only scan of the principal index.
+ * The private custom models granted to the caller (to itself or its groups; not user:*), each
+ * counted once: at the first of the caller's principals it is granted to (readers_before holds
+ * the model's readers sorted before a grant's own). With the public custom models and the
+ * caller's own private ones they make exactly the custom models it can read, so an unfiltered
+ * list counts its private share here, from one partial index (access_grants_private_idx),
+ * without reading the models or collecting their ids.
  */
-function grantedIds(caller: Caller, user: Sql, writeOnly: boolean): Sql {
-  const permission = writeOnly ? sql` AND g.permission = 'write'` : sql``;
-  const users = writeOnly ? sql`g.principal_id IN ('*', ${user}::text)` : sql`g.principal_id = ${user}::text`;
-  const branches = [
-    sql`SELECT g.model_id FROM access_grants g WHERE g.principal_type = 'user' AND ${users}${permission}`,
+export function privateGrantCountSql(caller: Caller): Sql {
+  const firstHere = sql`NOT g.readers_before && ${callerPrincipals(caller)}::text[]`;
+  const counts = [
+    sql`(SELECT count(*) FROM access_grants g WHERE g.private_custom AND g.principal_type = 'user'
+           AND g.principal_id = ${caller.userId}::text AND ${firstHere})`,
   ];
   if (caller.groupIds.length > 0) {
-    branches.push(
-      sql`SELECT g.model_id FROM access_grants g WHERE g.principal_type = 'group' AND g.principal_id = ANY(${caller.groupIds}::text[])${permission}`,
+    counts.push(
+      sql`(SELECT count(*) FROM access_grants g WHERE g.private_custom AND g.principal_type = 'group'
+             AND g.principal_id = ANY(${caller.groupIds}::text[]) AND ${firstHere})`,
     );
   }
-  return sql.join(branches, sql` UNION ALL `);
+  return sql.join(counts, sql` + `);
+}
+
+/** The model names one of the caller's principals in readers (true for a public model too). */
+export function grantedToPredicate(caller: Caller, alias = MODELS): Sql {
+  return sql`${alias}.readers && ${callerPrincipals(caller)}::text[]`;
 }
 
 /**
@@ -74,9 +75,7 @@ function grantedIds(caller: Caller, user: Sql, writeOnly: boolean): Sql {
 export function keyScopePredicate(caller: Caller, alias = MODELS): Sql {
   const parts: Sql[] = [];
   if (caller.keyGroupId) {
-    parts.push(
-      sql`(${alias}.is_public OR ${alias}.id IN (SELECT g.model_id FROM access_grants g WHERE g.principal_type = 'group' AND g.principal_id = ${caller.keyGroupId}::text))`,
-    );
+    parts.push(sql`${alias}.readers && ${['*', `g:${caller.keyGroupId}`]}::text[]`);
   }
   if (caller.keyModels) parts.push(sql`${alias}.id = ANY(${caller.keyModels}::text[])`);
   return parts.length > 0 ? sql.join(parts, sql` AND `) : sql`TRUE`;

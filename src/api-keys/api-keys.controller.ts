@@ -33,6 +33,6 @@ export class ApiKeysController {
   @Delete(':id')
   @ApiOkResponse({ type: DeletedResponseDto })
   remove(@CurrentUser() caller: AuthUser, @Param('id', uuidParam('id')) id: string): Promise<DeletedResponseDto> {
-    return this.keys.remove(caller.id, id);
+    return this.keys.remove(caller, id);
   }
 }

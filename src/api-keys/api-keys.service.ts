@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { actorOfUser, recordAudit } from '../audit/audit';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import type { AuthUser } from '../common/auth-user';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { execute, sql } from '../common/sql';
@@ -11,6 +12,19 @@ import { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto } from './
 
 /** last_used_at is refreshed at most this often, so a busy key does not write on every request. */
 export const LAST_USED_RESOLUTION_SECONDS = 60;
+
+/** What an audit record keeps of a key: never its secret or hash. */
+function described(key: ApiKeyEntity): object {
+  return {
+    user_id: key.userId,
+    name: key.name,
+    key_prefix: key.keyPrefix,
+    group_id: key.groupId,
+    models: key.models,
+    read_only: key.readOnly,
+    expires_at: key.expiresAt,
+  };
+}
 
 @Injectable()
 export class ApiKeysService {
@@ -48,15 +62,34 @@ export class ApiKeysService {
       lastUsedAt: null,
       createdAt: now,
     });
-    await this.keys.insert(key);
+    await this.keys.manager.transaction(async (manager) => {
+      await manager.insert(ApiKeyEntity, key);
+      await this.audit(manager, caller, 'api_key.create', key, null, described(key));
+    });
     return CreatedApiKeyResponseDto.from(key, secret);
   }
 
   /** Another user's key is a 404 like a missing one: its existence is not the caller's business. */
-  async remove(userId: string, id: string): Promise<DeletedResponseDto> {
-    const result = await this.keys.delete({ id, userId });
-    if (!result.affected) throw new NotFoundException(`API key ${id} not found`);
+  async remove(caller: AuthUser, id: string): Promise<DeletedResponseDto> {
+    await this.keys.manager.transaction(async (manager) => {
+      const key = await manager.findOneBy(ApiKeyEntity, { id, userId: caller.id });
+      if (!key) throw new NotFoundException(`API key ${id} not found`);
+      await manager.delete(ApiKeyEntity, { id });
+      await this.audit(manager, caller, 'api_key.delete', key, described(key), null);
+    });
     return DeletedResponseDto.of(id);
+  }
+
+  private audit(
+    manager: EntityManager,
+    caller: AuthUser,
+    action: string,
+    key: ApiKeyEntity,
+    before: object | null,
+    after: object | null,
+  ): Promise<void> {
+    const event = { actor: actorOfUser(caller), action, targetType: 'api_key' as const, targetId: key.id };
+    return recordAudit(manager, { ...event, before, after });
   }
 
   /** Records a use unless one was recorded within the last minute (checked again in SQL for races). */

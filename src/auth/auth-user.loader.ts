@@ -4,7 +4,7 @@ import type { AuthUser } from '../common/auth-user';
 import { queryRows, sql } from '../common/sql';
 import type { UserRole } from '../common/user-role';
 import { isUuid } from '../common/uuid';
-import { CHANGE_VERSION } from '../database/change-tracking';
+import { changeVersionOf } from '../database/change-tracking';
 
 interface UserRow {
   id: string;
@@ -33,7 +33,7 @@ export interface ApiKeyCaller {
 
 const USER_COLUMNS = sql`u.id, u.name, u.email, u.username, u.role,
   ARRAY(SELECT gm.group_id::text FROM group_members gm WHERE gm.user_id = u.id ORDER BY gm.group_id) AS group_ids,
-  ${CHANGE_VERSION} AS change_version`;
+  ${changeVersionOf(sql`u`)} AS change_version`;
 
 function toAuthUser(row: UserRow): AuthUser {
   return {

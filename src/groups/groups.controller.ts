@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Caller, CurrentCaller } from '../access/caller';
 import { uuidParam } from '../common/uuid';
 import type { AuthUser } from '../common/auth-user';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
@@ -41,8 +42,8 @@ export class GroupsController {
   @Post()
   @ApiCreatedResponse({ type: GroupResponseDto })
   @Roles('admin')
-  create(@Body() body: CreateGroupDto): Promise<GroupResponseDto> {
-    return this.groups.create(body);
+  create(@CurrentCaller() caller: Caller, @Body() body: CreateGroupDto): Promise<GroupResponseDto> {
+    return this.groups.create(caller, body);
   }
 
   @Get(':id')
@@ -63,8 +64,8 @@ export class GroupsController {
   @ApiOkResponse({ type: DeletedResponseDto })
   @Roles('admin')
   @ApiOperation({ summary: 'Delete a group, its memberships and the grants made to it' })
-  remove(@Param('id', uuidParam('id')) id: string): Promise<DeletedResponseDto> {
-    return this.groups.remove(id);
+  remove(@CurrentCaller() caller: Caller, @Param('id', uuidParam('id')) id: string): Promise<DeletedResponseDto> {
+    return this.groups.remove(caller, id);
   }
 
   @Post(':id/members')
@@ -72,8 +73,12 @@ export class GroupsController {
   @Roles('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Add members; users already in the group are left as they are' })
-  addMembers(@Param('id', uuidParam('id')) id: string, @Body() body: GroupMembersDto): Promise<GroupResponseDto> {
-    return this.groups.addMembers(id, body.user_ids);
+  addMembers(
+    @CurrentCaller() caller: Caller,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: GroupMembersDto,
+  ): Promise<GroupResponseDto> {
+    return this.groups.addMembers(caller, id, body.user_ids);
   }
 
   @Delete(':id/members/:userId')
@@ -81,9 +86,10 @@ export class GroupsController {
   @Roles('admin')
   @ApiOperation({ summary: 'Remove a member (a no-op when the user is not in the group)' })
   removeMember(
+    @CurrentCaller() caller: Caller,
     @Param('id', uuidParam('id')) id: string,
     @Param('userId', uuidParam('userId')) userId: string,
   ): Promise<GroupResponseDto> {
-    return this.groups.removeMember(id, userId);
+    return this.groups.removeMember(caller, id, userId);
   }
 }

@@ -1,4 +1,6 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import type { Caller } from '../access/caller';
+import { actorOf, recordAudit } from '../audit/audit';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import type { AuthUser } from '../common/auth-user';
@@ -55,7 +57,7 @@ export class GroupsService {
     return this.response(group, await this.members(manager, [id], [id]));
   }
 
-  async create(dto: CreateGroupDto): Promise<GroupResponseDto> {
+  async create(caller: Caller, dto: CreateGroupDto): Promise<GroupResponseDto> {
     return this.dataSource.transaction(async (manager) => {
       const now = nowSeconds();
       const group = manager.create(GroupEntity, {
@@ -68,6 +70,8 @@ export class GroupsService {
         throw conflictOnUnique(error, UNIQUE_MESSAGES);
       });
       if (dto.user_ids?.length) await this.insertMembers(manager, group.id, dto.user_ids);
+      const after = { name: group.name, user_ids: await this.memberIds(manager, group.id) };
+      await this.audit(manager, caller, 'group.create', group.id, null, after);
       return this.get(group.id, manager);
     });
   }
@@ -82,30 +86,62 @@ export class GroupsService {
   }
 
   /** Deletes the group, its memberships (FK cascade) and every grant made to it. */
-  async remove(id: string): Promise<DeletedResponseDto> {
+  async remove(caller: Caller, id: string): Promise<DeletedResponseDto> {
     await this.dataSource.transaction(async (manager) => {
+      const group = await manager.findOneBy(GroupEntity, { id });
+      const before = group && { name: group.name, user_ids: await this.memberIds(manager, id) };
       const result = await manager.delete(GroupEntity, { id });
-      if (!result.affected) throw new NotFoundException(`group ${id} not found`);
+      if (!result.affected || !before) throw new NotFoundException(`group ${id} not found`);
+      await this.audit(manager, caller, 'group.delete', id, before, null);
       await execute(manager, sql`DELETE FROM access_grants WHERE principal_type = 'group' AND principal_id = ${id}`);
     });
     return DeletedResponseDto.of(id);
   }
 
   /** Adds users; ones already in the group are left as they are. */
-  async addMembers(id: string, userIds: string[]): Promise<GroupResponseDto> {
+  async addMembers(caller: Caller, id: string, userIds: string[]): Promise<GroupResponseDto> {
+    return this.changeMembers(caller, id, (manager) => this.insertMembers(manager, id, userIds));
+  }
+
+  async removeMember(caller: Caller, id: string, userId: string): Promise<GroupResponseDto> {
+    return this.changeMembers(caller, id, (manager) =>
+      execute(manager, sql`DELETE FROM group_members WHERE group_id = ${id} AND user_id = ${userId}`),
+    );
+  }
+
+  /** A membership change with its audit record (the member ids before and after), in one transaction. */
+  private async changeMembers(
+    caller: Caller,
+    id: string,
+    change: (manager: EntityManager) => Promise<void>,
+  ): Promise<GroupResponseDto> {
     return this.dataSource.transaction(async (manager) => {
       await this.touch(manager, id);
-      await this.insertMembers(manager, id, userIds);
+      const before = await this.memberIds(manager, id);
+      await change(manager);
+      const after = await this.memberIds(manager, id);
+      await this.audit(manager, caller, 'group.members', id, { user_ids: before }, { user_ids: after });
       return this.get(id, manager);
     });
   }
 
-  async removeMember(id: string, userId: string): Promise<GroupResponseDto> {
-    return this.dataSource.transaction(async (manager) => {
-      await this.touch(manager, id);
-      await execute(manager, sql`DELETE FROM group_members WHERE group_id = ${id} AND user_id = ${userId}`);
-      return this.get(id, manager);
-    });
+  private async memberIds(manager: EntityManager, id: string): Promise<string[]> {
+    const rows = await queryRows<{ user_id: string }>(
+      manager,
+      sql`SELECT user_id::text FROM group_members WHERE group_id = ${id} ORDER BY user_id`,
+    );
+    return rows.map((row) => row.user_id);
+  }
+
+  private audit(
+    manager: EntityManager,
+    caller: Caller,
+    action: string,
+    targetId: string,
+    before: object | null,
+    after: object | null,
+  ): Promise<void> {
+    return recordAudit(manager, { actor: actorOf(caller), action, targetType: 'group', targetId, before, after });
   }
 
   /** Bumps updated_at (membership is part of the group), and 404s a missing group. */

@@ -7,6 +7,14 @@ import { deriveModelColumns } from './model-search';
 import type { ModelEntity } from './model.entity';
 
 /**
+ * Create's answer (409) when the id is taken, whoever's model holds it. The import gives the same
+ * for an id it cannot read, so neither route tells a caller more about models it cannot see.
+ */
+export function idTakenMessage(id: string): string {
+  return `A model with id "${id}" already exists`;
+}
+
+/**
  * Who may create which model: admins anything; users custom models while USER_CAN_CREATE_MODELS
  * is on. Shared by create and import, so both refuse with the same words.
  */

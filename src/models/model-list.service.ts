@@ -28,6 +28,7 @@ export class ModelListService {
 
   async list(caller: Caller, dto: ListModelsQueryDto): Promise<{ items: ModelResponse[]; total: number }> {
     const params = toListParams(dto);
+    if (params.query) params.owners = await this.models.searchOwners(params.query);
     // Two statements on two pool connections: the count is the slower one (it visits every match).
     const [rows, total] = await Promise.all([
       this.models.listPage(caller, params),

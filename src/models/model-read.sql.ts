@@ -1,7 +1,7 @@
 import {
+  grantedToPredicate,
   hasKeyNarrowing,
-  keyScopePredicate,
-  privateSharePredicate,
+  privateGrantCountSql,
   readablePredicate,
   writablePredicate,
 } from '../access/access-rules';
@@ -159,6 +159,22 @@ export interface ListParams {
   orderBy: OrderBy;
   direction: 'asc' | 'desc';
   page: number;
+  /**
+   * Users whose name, email or username match `query` (searchOwnersSql), when looked up before:
+   * PostgreSQL then plans with the real owners (none, most often) instead of guessing how many a
+   * subquery returns, a guess that made it walk every model for a rare word. Without them the
+   * statement looks the owners up itself.
+   */
+  owners?: string[];
+}
+
+/** At most this many matching owners travel as a parameter; more and the statement looks them up. */
+export const MAX_LISTED_OWNERS = 1000;
+
+/** Ids of the users a list search matches through the owner (users_search_trgm_idx), one more than the cap. */
+export function searchOwnersSql(query: string): Sql {
+  const pattern = `%${escapeLike(query.toLowerCase())}%`;
+  return sql`SELECT us.id FROM users us WHERE us.search LIKE ${pattern} LIMIT ${MAX_LISTED_OWNERS + 1}`;
 }
 
 const SORT_COLUMN: Record<OrderBy, Sql> = {
@@ -169,40 +185,73 @@ const SORT_COLUMN: Record<OrderBy, Sql> = {
 
 const DIRECTION: Record<ListParams['direction'], Sql> = { asc: sql`ASC`, desc: sql`DESC` };
 
-/** The list's own filters (custom models, view, tag, query), without the access rule. */
+/** The list's own filters (custom models, view, then what narrows by content), without the access rule. */
 function listFilters(caller: Caller, params: ListParams): Sql {
+  return sql.join([...viewFilters(caller, params), ...contentFilters(params)], sql` AND `);
+}
+
+function viewFilters(caller: Caller, params: ListParams): Sql[] {
   const where = [sql`m.base_model_id IS NOT NULL`];
   if (params.viewOption === 'created') where.push(sql`m.user_id = ${caller.userId}::uuid`);
   if (params.viewOption === 'shared') where.push(sql`m.user_id IS DISTINCT FROM ${caller.userId}::uuid`);
+  return where;
+}
+
+/** Filters on what a model is (not whose): a list with any is counted from the models' indexes. */
+function contentFilters(params: ListParams): Sql[] {
+  const where: Sql[] = [];
   if (params.tag !== null) where.push(sql`m.tags @> ARRAY[${params.tag.trim().toLowerCase()}]::text[]`);
   if (params.query !== null && params.query !== '') {
     // Search columns hold lower-cased text (model-search.ts), so LIKE here is case-insensitive.
     // Owners are matched through their own trigram index; ANY(ARRAY(...)) lets PostgreSQL OR
     // that with the models' trigram index instead of scanning every model.
     const pattern = sql.param(`%${escapeLike(params.query.toLowerCase())}%`);
+    const owners =
+      params.owners === undefined
+        ? sql`ARRAY(SELECT us.id FROM users us WHERE us.search LIKE ${pattern})`
+        : sql`${params.owners}::uuid[]`;
     where.push(
-      sql`(m.search LIKE ${pattern} OR m.user_id = ANY(ARRAY(SELECT us.id FROM users us WHERE us.search LIKE ${pattern})))`,
+      params.owners?.length === 0
+        ? sql`m.search LIKE ${pattern}`
+        : sql`(m.search LIKE ${pattern} OR m.user_id = ANY(${owners}))`,
     );
   }
-  return sql.join(where, sql` AND `);
+  return where;
 }
 
 /**
- * Counts every match across all pages. For non-bypass callers the public and the private share
- * are counted apart: the public part from its partial index, the private part from the caller's
- * few owned and granted ids, fetched by id. Together they are exactly the readable set. Fetching
- * beat probing the granted set for common words and tags (figures: README, Performance).
- * An API key's narrowing applies to both shares; without one the statement is unchanged.
+ * Counts every match across all pages. A filtered list (tag, query) or a narrowed key counts
+ * its readable matches on the models, where the filter's index and `readers` meet in one bitmap.
+ * An unfiltered one (any view) adds the public share, counted from its partial index, and the
+ * private share, counted from the grants index (privateGrantedIdsSql) and the caller's own
+ * models: neither reads the models the caller was granted. Figures: README, Performance.
  */
 export function listCountSql(caller: Caller, params: ListParams): Sql {
-  const filters = hasKeyNarrowing(caller)
-    ? sql`${listFilters(caller, params)} AND ${keyScopePredicate(caller)}`
-    : listFilters(caller, params);
-  if (caller.bypass) return sql`SELECT count(*)::int AS total FROM models m WHERE ${filters}`;
+  const filters = listFilters(caller, params);
+  if (caller.bypass && !hasKeyNarrowing(caller))
+    return sql`SELECT count(*)::int AS total FROM models m WHERE ${filters}`;
+  if (caller.bypass || hasKeyNarrowing(caller) || contentFilters(params).length > 0) {
+    return sql`SELECT count(*)::int AS total FROM models m WHERE ${filters} AND ${readablePredicate(caller)}`;
+  }
   const publicCount = sql`SELECT count(*) FROM models m WHERE ${filters} AND m.is_public`;
-  const privateCount = sql`SELECT count(*) FROM models m
-    WHERE ${filters} AND NOT m.is_public AND ${privateSharePredicate(caller, 'fetch')}`;
-  return sql`SELECT ((${publicCount}) + (${privateCount}))::int AS total`;
+  return sql`SELECT ((${publicCount}) + (${privateCountSql(caller, params, filters)}))::int AS total`;
+}
+
+/**
+ * The unfiltered list's private share as the view keeps it: the granted models (each once) and
+ * the caller's own private ones, less those two have in common.
+ */
+function privateCountSql(caller: Caller, params: ListParams, filters: Sql): Sql {
+  // Owned models, whatever the view (for 'shared', those to take back out of the granted ones).
+  const owned = (granted: boolean) =>
+    sql`(SELECT count(*) FROM models m WHERE m.base_model_id IS NOT NULL AND NOT m.is_public AND m.user_id = ${caller.userId}::uuid
+         AND ${granted ? sql`` : sql`NOT `}${grantedToPredicate(caller)})`;
+  if (params.viewOption === 'created') {
+    return sql`SELECT count(*) FROM models m WHERE ${filters} AND NOT m.is_public`;
+  }
+  const granted = privateGrantCountSql(caller);
+  if (params.viewOption === 'shared') return sql`SELECT ${granted} - ${owned(true)}`;
+  return sql`SELECT ${granted} + ${owned(false)}`;
 }
 
 /**

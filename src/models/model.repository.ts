@@ -12,11 +12,13 @@ import {
   listCountSql,
   ListParams,
   listPageSql,
+  MAX_LISTED_OWNERS,
   modelAccessSql,
   ModelAccessRow,
   ModelRow,
   ModelSummaryRow,
   readableModelSql,
+  searchOwnersSql,
   tagsSql,
   writableModelsSql,
 } from './model-read.sql';
@@ -42,6 +44,12 @@ export class ModelRepository {
   async listCount(caller: Caller, params: ListParams): Promise<number> {
     const [row] = await queryRows<{ total: number }>(this.dataSource, listCountSql(caller, params));
     return row.total;
+  }
+
+  /** Owners a list search matches, or undefined when there are too many to pass along (listPage/listCount look them up then). */
+  async searchOwners(query: string): Promise<string[] | undefined> {
+    const rows = await queryRows<{ id: string }>(this.dataSource, searchOwnersSql(query));
+    return rows.length > MAX_LISTED_OWNERS ? undefined : rows.map((row) => row.id);
   }
 
   async findReadable(caller: Caller, id: string): Promise<ModelRow | null> {

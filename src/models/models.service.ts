@@ -4,14 +4,15 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AccessGrantsService } from '../access/access-grants.service';
 import type { Caller } from '../access/caller';
+import { execute, sql } from '../common/sql';
 import { nowSeconds } from '../common/time';
 import { isUniqueViolation } from '../common/unique-violation';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import type { RestoreModelDto } from './dto/model-history.dto';
 import type { CreateModelDto, UpdateAccessDto, UpdateModelDto } from './dto/model-requests.dto';
 import type { ModelFieldsDto } from './dto/model-fields.dto';
-import { HistoryAction, KEPT_VERSIONS, recordChange, snapshotOf } from './history/model-history';
-import { applyModelFields, assertMayCreate, assertSameKind, baseModelToCheck } from './model-fields';
+import { HistoryAction, KEPT_VERSIONS, modelDeletionAuditSql, recordChange, snapshotOf } from './history/model-history';
+import { applyModelFields, assertMayCreate, assertSameKind, baseModelToCheck, idTakenMessage } from './model-fields';
 import { ModelReader } from './model-reader.service';
 import type { ModelResponse } from './model-response';
 import { ModelEntity } from './model.entity';
@@ -60,7 +61,7 @@ export class ModelsService {
         await recordChange(manager, { modelId: model.id, action, caller, created: true, now });
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictException(`A model with id "${dto.id}" already exists`);
+      if (isUniqueViolation(error)) throw new ConflictException(idTakenMessage(dto.id));
       throw error;
     }
     return withWarnings(await this.reader.one(caller, dto.id), warnings);
@@ -136,6 +137,7 @@ export class ModelsService {
           throw new ConflictException(`Base model "${id}" has ${users} custom models built on it; disable it instead`);
         }
       }
+      await execute(manager, modelDeletionAuditSql(caller, sql`models m WHERE m.id = ${id}`));
       await manager.delete(ModelEntity, { id });
     });
     return { id, deleted: true };

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Caller } from '../access/caller';
 import { queryRows, sql } from '../common/sql';
+import { modelDeletionAuditSql } from './history/model-history';
 import { ModelReader } from './model-reader.service';
 import type { ModelResponse } from './model-response';
 import { ModelRepository } from './model.repository';
@@ -67,14 +68,17 @@ export class OpenWebUiModelsService {
   }
 
   /**
-   * Deletes every custom model (admins); base models stay. Each deleted id is logged with who
-   * deleted it, one line per model, so the deletion can be traced model by model.
+   * Deletes every custom model (admins); base models stay. Each deleted model gets its audit
+   * record (the model whole, as before) in the deleting statement itself, and a log line.
    */
   async deleteAll(caller: Caller): Promise<{ deleted: number }> {
-    // A CTE, so the driver answers the deleted rows as a SELECT's (grants go by ON DELETE CASCADE).
+    // One statement: the records are written from exactly the rows deleted, and commit with them.
+    // (Grants go by ON DELETE CASCADE after the statement, so the snapshots still see them.)
     const rows = await queryRows<{ id: string }>(
       this.dataSource,
-      sql`WITH gone AS (DELETE FROM models WHERE base_model_id IS NOT NULL RETURNING id) SELECT id FROM gone ORDER BY id`,
+      sql`WITH gone AS (DELETE FROM models WHERE base_model_id IS NOT NULL RETURNING *),
+        logged AS (${modelDeletionAuditSql(caller, sql`gone m`)})
+        SELECT id FROM gone ORDER BY id`,
     );
     const ids = rows.map((row) => row.id);
     for (const id of ids) this.logger.log(`model "${id}" deleted by ${caller.userId} (delete/all)`);

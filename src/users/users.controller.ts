@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Caller, CurrentCaller } from '../access/caller';
 import { uuidParam } from '../common/uuid';
 import { Roles } from '../common/decorators';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
@@ -38,14 +39,18 @@ export class UsersController {
   @Patch(':id')
   @ApiOkResponse({ type: UserResponseDto })
   @ApiOperation({ summary: 'Change name, email, username, role or password; the last admin cannot be demoted' })
-  update(@Param('id', uuidParam('id')) id: string, @Body() body: UpdateUserDto): Promise<UserResponseDto> {
-    return this.users.update(id, body);
+  update(
+    @CurrentCaller() caller: Caller,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: UpdateUserDto,
+  ): Promise<UserResponseDto> {
+    return this.users.update(id, body, caller);
   }
 
   @Delete(':id')
   @ApiOkResponse({ type: DeletedResponseDto })
   @ApiOperation({ summary: 'Delete an account and its grants; its models stay, without owner' })
-  remove(@Param('id', uuidParam('id')) id: string): Promise<DeletedResponseDto> {
-    return this.users.remove(id);
+  remove(@CurrentCaller() caller: Caller, @Param('id', uuidParam('id')) id: string): Promise<DeletedResponseDto> {
+    return this.users.remove(id, caller);
   }
 }

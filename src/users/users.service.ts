@@ -1,4 +1,6 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import type { Caller } from '../access/caller';
+import { actorOf, recordAudit } from '../audit/audit';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { escapeLike, execute, sql } from '../common/sql';
@@ -97,7 +99,8 @@ export class UsersService {
     });
   }
 
-  async update(id: string, dto: UpdateUserDto): Promise<UserResponseDto> {
+  /** A role change is audited (`user.role`) in the same transaction. */
+  async update(id: string, dto: UpdateUserDto, caller: Caller): Promise<UserResponseDto> {
     const passwordHash = dto.password === undefined ? undefined : await this.passwords.hash(dto.password);
     const user = await this.dataSource.transaction(async (manager) => {
       const user = await this.lockForChange(manager, id, dto.role !== undefined && dto.role !== 'admin');
@@ -115,15 +118,35 @@ export class UsersService {
       } catch (error) {
         throw conflictOnUnique(error, UNIQUE_MESSAGES);
       }
+      if (next.role !== user.role) {
+        const change = { before: { role: user.role }, after: { role: next.role } };
+        await recordAudit(manager, {
+          actor: actorOf(caller),
+          action: 'user.role',
+          targetType: 'user',
+          targetId: id,
+          ...change,
+        });
+      }
       return Object.assign(user, next);
     });
     return UserResponseDto.from(user);
   }
 
   /** Deletes the account and its grants; its models stay, owned by nobody (FK sets user_id NULL). */
-  async remove(id: string): Promise<DeletedResponseDto> {
+  async remove(id: string, caller: Caller): Promise<DeletedResponseDto> {
     await this.dataSource.transaction(async (manager) => {
-      await this.lockForChange(manager, id, true);
+      const user = await this.lockForChange(manager, id, true);
+      // Its grants and memberships go with it: the record keeps who it was.
+      const before = { name: user.name, email: user.email, role: user.role };
+      await recordAudit(manager, {
+        actor: actorOf(caller),
+        action: 'user.delete',
+        targetType: 'user',
+        targetId: id,
+        before,
+        after: null,
+      });
       await execute(manager, sql`DELETE FROM access_grants WHERE principal_type = 'user' AND principal_id = ${id}`);
       await manager.delete(UserEntity, { id });
     });

@@ -101,7 +101,7 @@ export async function buildWorld(t: TestApp): Promise<World> {
   return { t, people, groupIds, groupMembers };
 }
 
-function grantsOf(world: World, plan: ModelPlan): Grant[] {
+export function grantsOf(world: World, plan: ModelPlan): Grant[] {
   return plan.grants.map(({ principal, write }) => {
     const permission = write ? 'write' : 'read';
     return principal < 5

@@ -1,7 +1,7 @@
 import {
   hasKeyNarrowing,
   keyScopePredicate,
-  privateSharePredicate,
+  privateGrantCountSql,
   readablePredicate,
   writablePredicate,
 } from '../../src/access/access-rules';
@@ -21,38 +21,31 @@ describe('access rules as SQL', () => {
     expect(toStatement(writablePredicate(admin))).toEqual({ text: 'TRUE', values: [] });
   });
 
-  it('reads public models or the caller’s own and granted ones; without groups there is no group branch', () => {
-    const { text, values } = toStatement(readablePredicate(caller()));
-    expect(text).toBe(
-      "(m.is_public OR (m.user_id = $1::uuid OR m.id IN (SELECT g.model_id FROM access_grants g WHERE g.principal_type = 'user' AND g.principal_id = $1::text)))",
-    );
-    expect(values).toEqual([USER]);
-  });
-
-  it('adds one group branch, with the group ids as one array parameter', () => {
+  it('reads what the caller owns or what names one of its principals (user:*, itself, its groups) in readers', () => {
     const { text, values } = toStatement(readablePredicate(caller({ groupIds: [GROUP] })));
-    expect(text).toContain("UNION ALL SELECT g.model_id FROM access_grants g WHERE g.principal_type = 'group'");
-    expect(text).toContain('g.principal_id = ANY($2::text[])');
-    expect(values).toEqual([USER, [GROUP]]);
+    expect(text).toBe('(m.readers && $1::text[] OR m.user_id = $2::uuid)');
+    expect(values).toEqual([['*', `u:${USER}`, `g:${GROUP}`], USER]);
+    expect(toStatement(readablePredicate(caller())).values).toEqual([['*', `u:${USER}`], USER]);
   });
 
-  it('writes only through write grants, to the caller, user:* or its groups', () => {
+  it('writes only what it owns or what names one of its principals in writers', () => {
     const { text, values } = toStatement(writablePredicate(caller({ groupIds: [GROUP] })));
-    expect(text).toBe(
-      "(m.user_id = $1::uuid OR m.id IN (SELECT g.model_id FROM access_grants g WHERE g.principal_type = 'user' AND g.principal_id IN ('*', $1::text) AND g.permission = 'write' UNION ALL SELECT g.model_id FROM access_grants g WHERE g.principal_type = 'group' AND g.principal_id = ANY($2::text[]) AND g.permission = 'write'))",
-    );
-    expect(values).toEqual([USER, [GROUP]]);
+    expect(text).toBe('(m.writers && $1::text[] OR m.user_id = $2::uuid)');
+    expect(values).toEqual([['*', `u:${USER}`, `g:${GROUP}`], USER]);
   });
 
-  it('fetches the private share by id for counts and probes it otherwise', () => {
-    expect(toStatement(privateSharePredicate(caller(), 'fetch')).text).toContain('m.id = ANY(ARRAY(SELECT g.model_id');
-    expect(toStatement(privateSharePredicate(caller(), 'probe')).text).toContain('m.id IN (SELECT g.model_id');
-    expect(toStatement(privateSharePredicate(caller(), 'probe')).text).not.toContain('is_public');
+  it('counts the private grants from the private-grants index, each model at the first principal it names', () => {
+    expect(toStatement(privateGrantCountSql(caller())).text).not.toContain("'group'");
+    const { text, values } = toStatement(privateGrantCountSql(caller({ groupIds: [GROUP] })));
+    expect(text).toContain("g.private_custom AND g.principal_type = 'user'");
+    expect(text).toContain("g.principal_type = 'group'");
+    expect(text).toContain('NOT g.readers_before && $2::text[]');
+    expect(values).toEqual([USER, ['*', `u:${USER}`, `g:${GROUP}`], [GROUP]]);
   });
 
   it('applies the rule to another alias when given one', () => {
     const { text } = toStatement(readablePredicate(caller(), sql`base`));
-    expect(text).toMatch(/^\(base\.is_public OR \(base\.user_id = \$1::uuid OR base\.id IN/);
+    expect(text).toBe('(base.readers && $1::text[] OR base.user_id = $2::uuid)');
   });
 
   it('adds no narrowing for a sign-in token or a full key, so their SQL is unchanged', () => {
@@ -64,17 +57,15 @@ describe('access rules as SQL', () => {
   it('narrows to a key’s token group (public or granted to it) and its allow-list', () => {
     const scope = keyScopePredicate(caller({ keyGroupId: KEY_GROUP, keyModels: ['gpt-4o'] }));
     const { text, values } = toStatement(scope);
-    expect(text).toBe(
-      "(m.is_public OR m.id IN (SELECT g.model_id FROM access_grants g WHERE g.principal_type = 'group' AND g.principal_id = $1::text)) AND m.id = ANY($2::text[])",
-    );
-    expect(values).toEqual([KEY_GROUP, ['gpt-4o']]);
+    expect(text).toBe('m.readers && $1::text[] AND m.id = ANY($2::text[])');
+    expect(values).toEqual([['*', `g:${KEY_GROUP}`], ['gpt-4o']]);
   });
 
   it('makes the narrowing part of can-read, for users and bypassing admins alike', () => {
     const narrowed = { keyModels: ['gpt-4o'], readOnly: true };
     const { text, values } = toStatement(readablePredicate(caller(narrowed)));
-    expect(text).toMatch(/^\(\(m\.is_public OR \(m\.user_id = \$1::uuid .*\) AND m\.id = ANY\(\$2::text\[\]\)\)$/);
-    expect(values).toEqual([USER, ['gpt-4o']]);
+    expect(text).toBe('((m.readers && $1::text[] OR m.user_id = $2::uuid) AND m.id = ANY($3::text[]))');
+    expect(values).toEqual([['*', `u:${USER}`], USER, ['gpt-4o']]);
     const admin = caller({ ...narrowed, isAdmin: true, bypass: true });
     expect(toStatement(readablePredicate(admin))).toEqual({ text: 'm.id = ANY($1::text[])', values: [['gpt-4o']] });
   });
@@ -91,6 +82,11 @@ describe('access rules as SQL', () => {
       readablePredicate(caller({ userId: hostile, groupIds: [hostile], keyGroupId: hostile, keyModels: [hostile] })),
     );
     expect(statement.text).not.toContain(hostile);
-    expect(statement.values).toEqual([hostile, [hostile], hostile, [hostile]]);
+    expect(statement.values).toEqual([
+      ['*', `u:${hostile}`, `g:${hostile}`],
+      hostile,
+      ['*', `g:${hostile}`],
+      [hostile],
+    ]);
   });
 });

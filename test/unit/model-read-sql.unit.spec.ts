@@ -23,19 +23,28 @@ describe('model read SQL', () => {
     });
   });
 
-  it('counts a user’s public and private shares apart, sharing the filter parameters', () => {
+  it('counts a filtered list on the models, through the readable rule', () => {
     const { text, values } = toStatement(listCountSql(user, { ...list, tag: ' Vision ' }));
-    expect(text.match(/m\.tags @> ARRAY\[\$1\]::text\[\]/g)).toHaveLength(2);
-    expect(text).toContain('AND m.is_public) + (');
-    expect(text).toContain('NOT m.is_public AND (m.user_id = $2::uuid OR m.id = ANY(ARRAY(');
-    expect(values).toEqual(['vision', USER]);
+    expect(text).toBe(
+      'SELECT count(*)::int AS total FROM models m WHERE m.base_model_id IS NOT NULL AND m.tags @> ARRAY[$1]::text[] AND (m.readers && $2::text[] OR m.user_id = $3::uuid)',
+    );
+    expect(values).toEqual(['vision', ['*', `u:${USER}`], USER]);
   });
 
-  it('narrows both shares of the count, and a bypassing admin’s, by the API key', () => {
+  it('counts an unfiltered list’s private share from the grants index and the caller’s own models', () => {
+    const { text } = toStatement(listCountSql(user, list));
+    expect(text).toContain('AND m.is_public) + (SELECT (SELECT count(*) FROM access_grants g');
+    expect(text).toContain('AND NOT m.readers && $');
+    expect(toStatement(listCountSql(user, { ...list, viewOption: 'shared' })).text).toMatch(/\) - \(SELECT count/);
+    expect(toStatement(listCountSql(user, { ...list, viewOption: 'created' })).text).not.toContain('access_grants');
+  });
+
+  it('narrows the count, and a bypassing admin’s, by the API key', () => {
     const keyed = { ...user, keyModels: ['a/b'], readOnly: true };
     const { text, values } = toStatement(listCountSql(keyed, list));
-    expect(text.match(/m\.id = ANY\(\$1::text\[\]\)/g)).toHaveLength(2);
-    expect(values).toEqual([['a/b'], USER]);
+    expect(text).toContain('AND m.id = ANY($3::text[])');
+    expect(text).not.toContain('access_grants');
+    expect(values).toEqual([['*', `u:${USER}`], USER, ['a/b']]);
     expect(toStatement(listCountSql({ ...admin, keyModels: ['a/b'], readOnly: true }, list))).toEqual({
       text: 'SELECT count(*)::int AS total FROM models m WHERE m.base_model_id IS NOT NULL AND m.id = ANY($1::text[])',
       values: [['a/b']],
@@ -48,6 +57,13 @@ describe('model read SQL', () => {
       expect(toStatement(statement).text.match(/m\.id = ANY\(\$\d+::text\[\]\)/g)).toHaveLength(1);
     }
     expect(toStatement(listPageSql(keyed, list)).text).toContain('FALSE AS write_access');
+  });
+
+  it('matches owners from the ids looked up before, or by a subquery when there were none to pass', () => {
+    const looked = (owners?: string[]) => toStatement(listPageSql(user, { ...list, query: 'x', owners })).text;
+    expect(looked(undefined)).toContain('m.user_id = ANY(ARRAY(SELECT us.id FROM users us WHERE us.search LIKE $');
+    expect(looked([])).not.toContain('m.user_id = ANY(');
+    expect(looked([USER])).toMatch(/OR m\.user_id = ANY\(\$\d+::uuid\[\]\)\)/);
   });
 
   it('binds the search pattern, escaped, and the page offset; the page size is text', () => {

@@ -8,6 +8,9 @@ import { GroupNamesIgnoreCase1796034400000 } from './1796034400000-GroupNamesIgn
 import { UserDirectoryIndexes1796038402000 } from './1796038402000-UserDirectoryIndexes';
 import { ModelVersionsAndHistory1796044301915 } from './1796044301915-ModelVersionsAndHistory';
 import { ChangeTracking1796044313970 } from './1796044313970-ChangeTracking';
+import { ModelReaders1796044466221 } from './1796044466221-ModelReaders';
+import { ScopedChangeTracking1796048342849 } from './1796048342849-ScopedChangeTracking';
+import { AuditLog1796048624036 } from './1796048624036-AuditLog';
 
 /** Every migration, in order. Listed by class so they run the same from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -21,4 +24,7 @@ export const MIGRATIONS = [
   UserDirectoryIndexes1796038402000,
   ModelVersionsAndHistory1796044301915,
   ChangeTracking1796044313970,
+  ModelReaders1796044466221,
+  ScopedChangeTracking1796048342849,
+  AuditLog1796048624036,
 ];

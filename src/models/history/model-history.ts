@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { Caller } from '../../access/caller';
+import { actorOf, auditInsertSql, changedKeysSql } from '../../audit/audit';
 import type { GrantRow } from '../../access/grant-row';
-import { execute, Queryable, queryRows, sql } from '../../common/sql';
+import { execute, Queryable, queryRows, Sql, sql } from '../../common/sql';
 import type { EndpointType, ModelPricing } from '../model.entity';
 
 /** How many versions of a model history keeps, newest first (docs/history.md: what that costs). */
@@ -43,7 +44,7 @@ export interface ModelChange {
   modelId: string;
   action: HistoryAction;
   /** Who made the change; null for the system. */
-  caller: Pick<Caller, 'userId' | 'name'> | null;
+  caller: Pick<Caller, 'userId' | 'name' | 'via'> | null;
   /** The change created the model (its version stays 1); otherwise the version goes up by one. */
   created: boolean;
   now: number;
@@ -52,7 +53,8 @@ export interface ModelChange {
 /**
  * Records a change already applied to the model (fields and grants) inside the caller's
  * transaction: bumps its version unless it was just created, keeps the new state as that
- * version, and forgets versions older than the last KEPT_VERSIONS. Returns the new version.
+ * version, writes the audit record (the fields that changed since the previous version), and
+ * forgets versions older than the last KEPT_VERSIONS. Returns the new version.
  * Call it last, after every write of the change: the snapshot reads the model as it is now.
  */
 export async function recordChange(manager: EntityManager, change: ModelChange): Promise<number> {
@@ -67,6 +69,11 @@ export async function recordChange(manager: EntityManager, change: ModelChange):
       SELECT m.id, m.version, ${now}, ${caller?.userId ?? null}::uuid, ${caller?.name ?? null}, ${action}, ${SNAPSHOT}
       FROM m RETURNING version`,
   );
+  const changed = sql`SELECT h.model_id AS target_id, ${changedKeysSql(sql`p.snapshot`, sql`h.snapshot`)}
+    FROM model_history h LEFT JOIN model_history p ON p.model_id = h.model_id AND p.version = h.version - 1
+    WHERE h.model_id = ${modelId} AND h.version = ${version}`;
+  const actor = caller && actorOf(caller);
+  await execute(manager, auditInsertSql({ actor, action: `model.${action}`, targetType: 'model' }, changed));
   if (version > KEPT_VERSIONS) {
     await execute(
       manager,
@@ -79,7 +86,8 @@ export async function recordChange(manager: EntityManager, change: ModelChange):
 /**
  * recordChange for many models at once (the import writes a chunk of models in one transaction):
  * the models of `createdIds` stay at version 1, those of `updatedIds` go up by one; one history row
- * each, in one statement, then versions older than the last KEPT_VERSIONS are forgotten.
+ * and one audit record each, in one statement, then versions older than the last KEPT_VERSIONS are
+ * forgotten.
  */
 export async function recordChanges(
   manager: EntityManager,
@@ -87,13 +95,19 @@ export async function recordChanges(
 ): Promise<void> {
   const { createdIds, updatedIds, action, caller, now } = change;
   if (createdIds.length + updatedIds.length === 0) return;
+  // The audit records come from the history rows the same statement writes, each compared with
+  // the model's previous version (a statement sees the rows as they were before it: the old ones).
+  const changed = sql`SELECT h.model_id AS target_id, ${changedKeysSql(sql`p.snapshot`, sql`h.snapshot`)}
+    FROM h LEFT JOIN model_history p ON p.model_id = h.model_id AND p.version = h.version - 1`;
+  const actor = caller && actorOf(caller);
   await execute(
     manager,
     sql`WITH bumped AS (UPDATE models SET version = version + 1 WHERE id = ANY(${updatedIds}::text[]) RETURNING *),
-      m AS (SELECT * FROM bumped UNION ALL SELECT * FROM models WHERE id = ANY(${createdIds}::text[]))
-      INSERT INTO model_history (model_id, version, changed_at, changed_by, changed_by_name, action, snapshot)
-      SELECT m.id, m.version, ${now}, ${caller?.userId ?? null}::uuid, ${caller?.name ?? null}, ${action}, ${SNAPSHOT}
-      FROM m`,
+      m AS (SELECT * FROM bumped UNION ALL SELECT * FROM models WHERE id = ANY(${createdIds}::text[])),
+      h AS (INSERT INTO model_history (model_id, version, changed_at, changed_by, changed_by_name, action, snapshot)
+            SELECT m.id, m.version, ${now}, ${caller?.userId ?? null}::uuid, ${caller?.name ?? null}, ${action}, ${SNAPSHOT}
+            FROM m RETURNING model_id, version, snapshot)
+      ${auditInsertSql({ actor, action: `model.${action}`, targetType: 'model' }, changed)}`,
   );
   if (updatedIds.length === 0) return;
   await execute(
@@ -144,4 +158,15 @@ export async function historyPage(
     sql`SELECT count(*)::int AS total FROM model_history WHERE model_id = ${modelId}`,
   );
   return { rows, total };
+}
+
+/**
+ * The audit records of models about to go: `from` is a source of models rows (the models table
+ * with a condition, or a `DELETE ... RETURNING` CTE); each record keeps the model whole as before.
+ */
+export function modelDeletionAuditSql(caller: Pick<Caller, 'userId' | 'name' | 'via'>, from: Sql): Sql {
+  return auditInsertSql(
+    { actor: actorOf(caller), action: 'model.delete', targetType: 'model' },
+    sql`SELECT m.id AS target_id, ${SNAPSHOT} AS before, NULL::jsonb AS after FROM ${from}`,
+  );
 }

@@ -1,6 +1,6 @@
 import { BadRequestException, HttpException, Inject, Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { AccessGrantsService, checkRequestedGrants, hasPublicGrant } from '../../access/access-grants.service';
+import { AccessGrantsService, checkRequestedGrants } from '../../access/access-grants.service';
 import type { Caller } from '../../access/caller';
 import type { GrantRow } from '../../access/grant-row';
 import { describeError } from '../../common/describe-error';
@@ -8,7 +8,7 @@ import { execute, queryRows } from '../../common/sql';
 import { nowSeconds } from '../../common/time';
 import { APP_CONFIG, RuntimeConfig } from '../../config/app-config';
 import { recordChanges } from '../history/model-history';
-import { applyModelFields, assertMayCreate, assertSameKind, baseModelToCheck } from '../model-fields';
+import { applyModelFields, assertMayCreate, assertSameKind, baseModelToCheck, idTakenMessage } from '../model-fields';
 import { ModelEntity } from '../model.entity';
 import type { ImportItem, ImportResult } from './import-items';
 import { NOT_WRITABLE, withWarnings } from './import-items';
@@ -21,6 +21,11 @@ import {
   readableBaseModelsSql,
   updateModelsSql,
 } from './import.sql';
+
+/** The caller's access to an existing model, or undefined when it cannot read it (as if it did not exist). */
+export function visibleAccess(row: ImportAccessRow | undefined): ImportAccessRow | undefined {
+  return row?.can_read ? row : undefined;
+}
 
 /** What one chunk's statements read before anything is written. */
 interface ChunkState {
@@ -72,7 +77,7 @@ export class ChunkWriter {
       results.set(
         item.index,
         taken
-          ? { id: item.id, status: 'skipped', reason: `A model with id "${item.id}" already exists` }
+          ? { id: item.id, status: 'skipped', reason: idTakenMessage(item.id) }
           : withWarnings({ id: item.id, status: created ? 'created' : 'updated' }, item.warnings),
       );
     }
@@ -83,12 +88,12 @@ export class ChunkWriter {
     const ids = chunk.map((item) => item.id);
     const rows = await queryRows<ImportAccessRow>(manager, importAccessSql(caller, ids, { lock: true }));
     const access = new Map(rows.map((row) => [row.id, row]));
-    const writable = rows.filter((row) => row.can_write).map((row) => row.id);
+    const writable = rows.filter((row) => row.can_read && row.can_write).map((row) => row.id);
     const current = writable.length > 0 ? await manager.findBy(ModelEntity, { id: In(writable) }) : [];
     const baseIds = [...new Set(chunk.map((item) => item.dto.base_model_id).filter((id) => typeof id === 'string'))];
     const bases =
       baseIds.length > 0 ? await queryRows<{ id: string }>(manager, readableBaseModelsSql(caller, baseIds)) : [];
-    const regranted = chunk.filter((item) => item.grants && access.get(item.id)?.can_write).map((item) => item.id);
+    const regranted = chunk.filter((item) => item.grants && visibleAccess(access.get(item.id))?.can_write).map((item) => item.id);
     return {
       access,
       current: new Map(current.map((model) => [model.id, model])),
@@ -99,7 +104,9 @@ export class ChunkWriter {
 
   /** Create's or update's rules for one item, in memory; a refusal is thrown as the route would answer it. */
   private plan(caller: Caller, item: ImportItem, state: ChunkState, now: number): PlannedModel | ImportResult {
-    const access = state.access.get(item.id);
+    // An id the caller cannot read is planned as a create: the insert then finds it taken and the
+    // item gets create's 409 answer, after create's own checks, so nothing more is learnt of it.
+    const access = visibleAccess(state.access.get(item.id));
     if (access && !access.can_write) return { id: item.id, status: 'skipped', reason: NOT_WRITABLE };
     const existing = access ? state.current.get(item.id) : undefined;
     if (access && !existing) throw new Error(`model ${item.id} vanished under its lock`);
@@ -114,13 +121,12 @@ export class ChunkWriter {
     }
     const current = state.currentGrants.get(item.id) ?? [];
     const grants = item.grants ? checkRequestedGrants(item.grants, caller, current, item.warnings) : undefined;
-    if (grants) model.isPublic = hasPublicGrant(grants);
     return { item, model, grants: grants ?? (isNew ? [] : undefined), created: isNew };
   }
 
   private newModel(caller: Caller, item: ImportItem, now: number): ModelEntity {
     assertMayCreate(caller, item.dto.base_model_id ?? null, this.config.userCanCreateModels);
-    return Object.assign(new ModelEntity(), { id: item.id, userId: caller.userId, createdAt: now, isPublic: false });
+    return Object.assign(new ModelEntity(), { id: item.id, userId: caller.userId, createdAt: now });
   }
 
   /** The chunk's writes; answers the ids of the models created (an id taken meanwhile is not). */

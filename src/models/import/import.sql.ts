@@ -47,7 +47,6 @@ function rowOf(model: ModelEntity): Record<string, unknown> {
     tags: model.tags,
     search: model.search,
     name_sort: model.nameSort,
-    is_public: model.isPublic,
     created_at: model.createdAt,
     updated_at: model.updatedAt,
   };
@@ -55,11 +54,11 @@ function rowOf(model: ModelEntity): Record<string, unknown> {
 
 const RECORD = sql`x(id text, user_id uuid, base_model_id text, name text, params jsonb, meta jsonb,
   is_active boolean, owned_by text, supported_endpoint_types text[], pricing jsonb, context_length integer,
-  max_output_tokens integer, tags text[], search text, name_sort text, is_public boolean, created_at bigint,
+  max_output_tokens integer, tags text[], search text, name_sort text, created_at bigint,
   updated_at bigint)`;
 
 const COLUMNS = sql`id, user_id, base_model_id, name, params, meta, is_active, owned_by, supported_endpoint_types,
-  pricing, context_length, max_output_tokens, tags, search, name_sort, is_public, created_at, updated_at`;
+  pricing, context_length, max_output_tokens, tags, search, name_sort, created_at, updated_at`;
 
 function records(models: ModelEntity[]): Sql {
   return sql`jsonb_to_recordset(${JSON.stringify(models.map(rowOf))}::jsonb) AS ${RECORD}`;
@@ -76,7 +75,7 @@ export function updateModelsSql(models: ModelEntity[]): Sql {
   return sql`UPDATE models m SET base_model_id = x.base_model_id, name = x.name, params = x.params, meta = x.meta,
          is_active = x.is_active, owned_by = x.owned_by, supported_endpoint_types = x.supported_endpoint_types,
          pricing = x.pricing, context_length = x.context_length, max_output_tokens = x.max_output_tokens,
-         tags = x.tags, search = x.search, name_sort = x.name_sort, is_public = x.is_public, updated_at = x.updated_at
+         tags = x.tags, search = x.search, name_sort = x.name_sort, updated_at = x.updated_at
        FROM ${records(models)} WHERE m.id = x.id`;
 }
 
@@ -85,7 +84,10 @@ export function deleteGrantsSql(modelIds: string[]): Sql {
   return sql`DELETE FROM access_grants WHERE model_id = ANY(${modelIds}::text[])`;
 }
 
-/** Inserts every grant of the chunk in one statement. */
+/**
+ * Inserts every grant of the chunk in one statement. Its triggers (migration ModelReaders) set the
+ * models' readers, writers and is_public, which the import never writes itself.
+ */
 export function insertGrantsSql(grants: Array<GrantRow & { model_id: string }>): Sql {
   return sql`INSERT INTO access_grants (model_id, principal_type, principal_id, permission)
        SELECT * FROM unnest(${grants.map((g) => g.model_id)}::text[], ${grants.map((g) => g.principal_type)}::text[],

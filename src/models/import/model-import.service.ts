@@ -5,7 +5,7 @@ import { describeError } from '../../common/describe-error';
 import { queryRows } from '../../common/sql';
 import { ModelsService } from '../models.service';
 import { ImportAccessRow, importAccessSql } from './import.sql';
-import { ChunkWriter } from './import-chunk';
+import { ChunkWriter, visibleAccess } from './import-chunk';
 import { ImportItem, ImportResult, NOT_WRITABLE, prepareItems, withWarnings } from './import-items';
 
 export type { ImportResult } from './import-items';
@@ -43,7 +43,8 @@ export class ModelImportService {
   private async existingIds(caller: Caller, raw: Record<string, unknown>[]): Promise<Set<string>> {
     const ids = raw.map((item) => item.id).filter((id): id is string => typeof id === 'string');
     const rows = await queryRows<ImportAccessRow>(this.dataSource, importAccessSql(caller, ids, { lock: false }));
-    return new Set(rows.map((row) => row.id));
+    // Only models the caller can read are validated as updates: an unreadable id is a create's (import-chunk.ts).
+    return new Set(rows.filter((row) => visibleAccess(row)).map((row) => row.id));
   }
 
   private async importChunk(caller: Caller, chunk: ImportItem[]): Promise<Map<number, ImportResult>> {
@@ -64,7 +65,8 @@ export class ModelImportService {
     const dto = { ...item.dto, access_grants: item.grants };
     const warnings = [...item.warnings];
     try {
-      const [row] = await queryRows<ImportAccessRow>(this.dataSource, importAccessSql(caller, [id], { lock: false }));
+      const [found] = await queryRows<ImportAccessRow>(this.dataSource, importAccessSql(caller, [id], { lock: false }));
+      const row = visibleAccess(found);
       if (row && !row.can_write) return { id, status: 'skipped', reason: NOT_WRITABLE };
       if (row) {
         await this.models.update(caller, { ...dto, id }, warnings, 'import');
