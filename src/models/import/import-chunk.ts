@@ -93,7 +93,9 @@ export class ChunkWriter {
     const baseIds = [...new Set(chunk.map((item) => item.dto.base_model_id).filter((id) => typeof id === 'string'))];
     const bases =
       baseIds.length > 0 ? await queryRows<{ id: string }>(manager, readableBaseModelsSql(caller, baseIds)) : [];
-    const regranted = chunk.filter((item) => item.grants && visibleAccess(access.get(item.id))?.can_write).map((item) => item.id);
+    const regranted = chunk
+      .filter((item) => item.grants && visibleAccess(access.get(item.id))?.can_write)
+      .map((item) => item.id);
     return {
       access,
       current: new Map(current.map((model) => [model.id, model])),
