@@ -257,6 +257,18 @@ describe('API keys never have more power than they say: every route × every cre
       make: async () => ({ path: '/api/models/model/delete', body: { id: await freshModel() } }),
       expected: modelWrite(200),
     },
+    'POST /api/models/model/clone': {
+      make: () => ({ path: '/api/models/model/clone', body: { id: OUTSIDE, new_id: unique('m/clone') } }),
+      expected: modelWrite(201),
+    },
+    'POST /api/models/model/transfer': {
+      make: async () => ({ path: '/api/models/model/transfer', body: { id: await freshModel(), user_id: user.id } }),
+      expected: modelWrite(200),
+    },
+    'POST /api/models/bulk': {
+      make: async () => ({ path: '/api/models/bulk', body: { filter: { ids: [await freshModel()] }, action: 'hide' } }),
+      expected: modelWrite(200),
+    },
     'GET /api/models/export': {
       make: () => ({ path: '/api/models/export' }),
       expected: read,

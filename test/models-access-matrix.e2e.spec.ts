@@ -1,5 +1,6 @@
 import request, { type Response } from 'supertest';
-import { Actor, bearer } from './support/actors';
+import { bearer } from './support/actors';
+import { CALLERS, canRead, DENIED, type Caller } from './support/matrix-callers';
 import {
   buildWorld,
   canon,
@@ -21,53 +22,6 @@ import {
   World,
 } from './support/model-fixtures';
 import { startTestApp } from './support/test-app';
-
-type Access = 'write' | 'read' | 'none' | 'pending' | 'anon';
-interface Caller {
-  name: string;
-  world: 'bypass' | 'noBypass';
-  actor: (w: World) => Actor | null;
-  target: 'private' | 'public';
-  access: Access;
-  admin?: boolean;
-}
-
-const CALLERS: Caller[] = [
-  {
-    name: 'admin (bypass on)',
-    world: 'bypass',
-    actor: (w) => w.admin,
-    target: 'private',
-    access: 'write',
-    admin: true,
-  },
-  {
-    name: 'admin (bypass off)',
-    world: 'noBypass',
-    actor: (w) => w.admin,
-    target: 'private',
-    access: 'none',
-    admin: true,
-  },
-  { name: 'owner', world: 'bypass', actor: (w) => w.owner, target: 'private', access: 'write' },
-  { name: 'user with a read grant', world: 'bypass', actor: (w) => w.reader, target: 'private', access: 'read' },
-  { name: 'user with a write grant', world: 'bypass', actor: (w) => w.writer, target: 'private', access: 'write' },
-  { name: 'group member with read', world: 'bypass', actor: (w) => w.groupReader, target: 'private', access: 'read' },
-  { name: 'group member with write', world: 'bypass', actor: (w) => w.groupWriter, target: 'private', access: 'write' },
-  {
-    name: 'Json user on a public model',
-    world: 'bypass',
-    actor: (w) => w.publicUser,
-    target: 'public',
-    access: 'read',
-  },
-  { name: 'stranger', world: 'bypass', actor: (w) => w.stranger, target: 'private', access: 'none' },
-  { name: 'pending user', world: 'bypass', actor: (w) => w.pending, target: 'private', access: 'pending' },
-  { name: 'anonymous caller', world: 'bypass', actor: () => null, target: 'private', access: 'anon' },
-];
-
-const DENIED: Partial<Record<Access, number>> = { pending: 403, anon: 401 };
-const canRead = (c: Caller) => c.access === 'read' || c.access === 'write';
 
 let worlds: Record<Caller['world'], World>;
 const shared: Record<string, Json> = {};

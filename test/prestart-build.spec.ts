@@ -5,13 +5,14 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
 
-/** `npm start` compiles first (prestart): only what changed, and nothing when nothing did. */
+/** `npm start` compiles first (prestart), server and web app: only what changed, and nothing when nothing did. */
 describe('the build npm start runs first', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'registry-prestart-'));
     for (const file of ['package.json', 'tsconfig.json', 'tsconfig.build.json'])
       cpSync(join(ROOT, file), join(dir, file));
+    cpSync(join(ROOT, 'web'), join(dir, 'web'), { recursive: true });
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
     mkdirSync(join(dir, 'src'));
     writeFileSync(join(dir, 'src', 'main.ts'), "import { answer } from './answer';\nconsole.log(answer);\n");
@@ -36,5 +37,20 @@ describe('the build npm start runs first', () => {
     writeFileSync(join(dir, 'src', 'answer.ts'), 'export const answer = 42;\n');
     prestart();
     expect(built('answer.js').text).toContain('42');
+  });
+
+  it('builds the web app once, skips it while its sources are unchanged, and rebuilds a change', () => {
+    prestart();
+    const page = built('web/index.html');
+    expect(page.text).toMatch(/<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js">/);
+
+    prestart();
+    expect(built('web/index.html').mtime).toBe(page.mtime);
+
+    const styles = join(dir, 'web', 'src', 'styles.css');
+    writeFileSync(styles, readFileSync(styles, 'utf8') + '\n.prestart-probe { color: red; }\n');
+    prestart();
+    const css = /href="(\/assets\/[^"]+\.css)"/.exec(built('web/index.html').text)![1];
+    expect(built(`web${css}`).text).toContain('.prestart-probe');
   });
 });

@@ -90,6 +90,20 @@ describe('the global guard covers every route', () => {
     expect(leaks).toEqual([]);
   });
 
+  it("serves the web app's files without credentials, and nothing else outside the API", async () => {
+    // Deliberately public (src/web-app/web-app.ts): the page and its hashed scripts and styles hold
+    // no data; every API call the app makes is walked above like any other client's.
+    const page = await request(t.server).get('/?view=shared').expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const asset = /src="(\/assets\/[^"]+)"/.exec(page.text)?.[1];
+    expect(asset).toBeDefined();
+    await request(t.server).get(asset!).expect(200);
+    for (const path of ['/index.html', '/assets/other.js', '/dist/web/index.html', '/../package.json']) {
+      const res = await request(t.server).get(path);
+      expect([path, res.status, res.body.statusCode]).toEqual([path, 404, 404]);
+    }
+  });
+
   it('lets only deliberately public routes through without credentials', () => {
     const open = routes.filter((route) => route.isPublic).map((route) => `${route.method} ${route.path}`);
     // Public routes are the exception: fewer than a quarter of the API.

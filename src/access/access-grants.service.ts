@@ -15,7 +15,7 @@ function isPublic(grant: GrantRow): boolean {
 }
 
 /** One entry per principal, keeping the strongest permission (write implies read). */
-function mergeByPrincipal(requested: AccessGrantDto[]): GrantRow[] {
+export function mergeByPrincipal(requested: AccessGrantDto[]): GrantRow[] {
   const merged = new Map<string, GrantRow>();
   for (const grant of requested) {
     const principalType = grant.principal_type === 'anyone' ? 'user' : grant.principal_type;

@@ -185,12 +185,15 @@ const SORT_COLUMN: Record<OrderBy, Sql> = {
 
 const DIRECTION: Record<ListParams['direction'], Sql> = { asc: sql`ASC`, desc: sql`DESC` };
 
-/** The list's own filters (custom models, view, then what narrows by content), without the access rule. */
-function listFilters(caller: Caller, params: ListParams): Sql {
+/** What the list filters on (not how it sorts or pages); bulk changes take the same. */
+export type ListFilterParams = Pick<ListParams, 'query' | 'viewOption' | 'tag' | 'owners'>;
+
+/** The list's own filters (custom models, view, then what narrows by content), without the access rule; bulk changes reuse them. */
+export function listFilters(caller: Caller, params: ListFilterParams): Sql {
   return sql.join([...viewFilters(caller, params), ...contentFilters(params)], sql` AND `);
 }
 
-function viewFilters(caller: Caller, params: ListParams): Sql[] {
+function viewFilters(caller: Caller, params: ListFilterParams): Sql[] {
   const where = [sql`m.base_model_id IS NOT NULL`];
   if (params.viewOption === 'created') where.push(sql`m.user_id = ${caller.userId}::uuid`);
   if (params.viewOption === 'shared') where.push(sql`m.user_id IS DISTINCT FROM ${caller.userId}::uuid`);
@@ -198,7 +201,7 @@ function viewFilters(caller: Caller, params: ListParams): Sql[] {
 }
 
 /** Filters on what a model is (not whose): a list with any is counted from the models' indexes. */
-function contentFilters(params: ListParams): Sql[] {
+function contentFilters(params: ListFilterParams): Sql[] {
   const where: Sql[] = [];
   if (params.tag !== null) where.push(sql`m.tags @> ARRAY[${params.tag.trim().toLowerCase()}]::text[]`);
   if (params.query !== null && params.query !== '') {

@@ -3,6 +3,9 @@ import { AccessModule } from '../access/access.module';
 import { ModelHistoryService } from './history/model-history.service';
 import { ChunkWriter } from './import/import-chunk';
 import { ModelImportService } from './import/model-import.service';
+import { ModelBulkService } from './model-bulk.service';
+import { ModelLifecycleController } from './model-lifecycle.controller';
+import { ModelLifecycleService } from './model-lifecycle.service';
 import { ModelListService } from './model-list.service';
 import { ModelReader } from './model-reader.service';
 import { ModelRepository } from './model.repository';
@@ -13,7 +16,7 @@ import { OpenWebUiModelsService } from './openwebui-models.service';
 
 @Module({
   imports: [AccessModule],
-  controllers: [ModelsController, OpenWebUiModelsController, OpenWebUiV1ModelsController],
+  controllers: [ModelsController, ModelLifecycleController, OpenWebUiModelsController, OpenWebUiV1ModelsController],
   providers: [
     ModelsService,
     ModelListService,
@@ -23,6 +26,8 @@ import { OpenWebUiModelsService } from './openwebui-models.service';
     ChunkWriter,
     ModelHistoryService,
     OpenWebUiModelsService,
+    ModelLifecycleService,
+    ModelBulkService,
   ],
   exports: [ModelReader, ModelRepository],
 })

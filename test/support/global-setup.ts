@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
@@ -10,10 +12,13 @@ declare global {
 }
 
 /**
- * Finds the PostgreSQL server for this run (TEST_DATABASE_URL, DATABASE_URL, else a new embedded
+ * Builds the web app, finds the PostgreSQL server for this run (TEST_DATABASE_URL, DATABASE_URL, else a new embedded
  * one in the run's temporary folder), and builds a migrated template database the test files clone.
  */
 export default async function globalSetup(): Promise<void> {
+  // The service serves the built web app at `/`: build it once here (a no-op when up to date), so no
+  // two test files build it at the same time.
+  execFileSync(process.execPath, [join(__dirname, '..', '..', 'web', 'build.mjs')], { stdio: 'pipe' });
   const run = RunFolder.create();
   let serverUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
   let stopServer: () => Promise<void> = () => Promise.resolve();

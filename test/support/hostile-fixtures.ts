@@ -46,6 +46,9 @@ export function validBodies(w: HostileWorld): Record<string, ValidBody> {
     RestoreModelDto: { id: w.victimId, version: 1 },
     ModelIdDto: { id: w.victimId },
     ImportModelsDto: { models: [{ id: 'hostile/imported', name: 'n', base_model_id: w.baseId }] },
+    CloneModelDto: { id: w.victimId, new_id: 'hostile/clone', name: 'c' },
+    TransferModelDto: { id: w.victimId, user_id: w.userId },
+    BulkModelsDto: { filter: { ids: [w.victimId] }, action: 'share', grants: model.access_grants, dry_run: true },
   };
 }
 

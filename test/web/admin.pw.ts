@@ -1,0 +1,57 @@
+import { expect, test } from '@playwright/test';
+import { Api, expectAccessible, signIn } from './helpers';
+import { startService, type WebService } from './service';
+
+/** Admin pages: approve a pending account, change a role, groups and members, base models shared with everyone. */
+test.describe.configure({ mode: 'serial' });
+
+let service: WebService;
+test.beforeAll(async () => {
+  service = await startService();
+  await Api.signUp(service.baseUrl, 'Alex Admin', 'alex@example.test');
+  await Api.signUp(service.baseUrl, 'Pia Pending', 'pia@example.test');
+});
+test.afterAll(async () => {
+  await service?.stop();
+});
+
+test('approves a pending account, manages a group and shares a new base model with everyone', async ({ page }) => {
+  await page.goto(`${service.baseUrl}/?p=admin`);
+  await signIn(page, 'alex@example.test');
+  await expect(page.getByRole('heading', { name: 'Admin' })).toBeVisible();
+  const users = page.getByRole('table', { name: 'Users' });
+  await expect(users.getByLabel('Role of Pia Pending')).toHaveValue('pending');
+  await expectAccessible(page);
+  await users.getByRole('button', { name: 'Approve Pia Pending' }).click();
+  await expect(users.getByLabel('Role of Pia Pending')).toHaveValue('user');
+
+  await page.getByRole('link', { name: 'Groups' }).click();
+  await expect(page).toHaveURL(/tab=groups/);
+  await page.getByLabel('New group name').fill('Writers');
+  await page.getByRole('button', { name: 'Create group' }).click();
+  const group = page.getByRole('region', { name: 'Group Writers' });
+  await group.getByLabel('Add a member to Writers').fill('pia');
+  await group.getByRole('button', { name: /Add Pia Pending/ }).click();
+  await expect(group.getByRole('list', { name: 'Members of Writers' })).toContainText('Pia Pending');
+  await expect(group.getByRole('heading')).toContainText('1 members');
+  await expectAccessible(page);
+
+  await page.getByRole('link', { name: 'Base models' }).click();
+  await page.getByLabel('Base model id').fill('claude-x');
+  await page.getByLabel('Display name').fill('Claude X');
+  await page.getByLabel('Provider (owned_by)').fill('anthropic');
+  await page.getByLabel('Input price per million (USD)').fill('3');
+  await page.getByLabel('Output price per million (USD)').fill('15');
+  await page.getByRole('button', { name: 'Register base model' }).click();
+  const bases = page.getByRole('table', { name: 'Base models' });
+  await expect(bases.getByRole('row').filter({ hasText: 'claude-x' })).toContainText('3 / 15 USD');
+  await expectAccessible(page);
+
+  const pia = await Api.signIn(service.baseUrl, 'pia@example.test');
+  expect((await pia.call<unknown[]>('GET', '/api/v1/models/base')).length).toBe(0);
+  await bases.getByRole('button', { name: 'Share claude-x with everyone' }).click();
+  await expect(bases.getByRole('button', { name: 'Make claude-x private' })).toBeVisible();
+  expect(await pia.call<{ id: string }[]>('GET', '/api/v1/models/base')).toEqual([
+    expect.objectContaining({ id: 'claude-x' }),
+  ]);
+});

@@ -1,0 +1,105 @@
+import { useState } from 'preact/hooks';
+import { api, errorText } from '../api';
+import { Link } from '../link';
+import type { Model } from '../types';
+import { Dialog } from './dialog';
+import { ShareDialog } from './share-dialog';
+
+type Open = 'none' | 'share' | 'delete';
+
+/** What a writer can do with a model from its row: edit, share, activate, hide, delete (confirmed). */
+export function ModelActions({ model, onChanged }: { model: Model; onChanged: () => void }) {
+  const [open, setOpen] = useState<Open>('none');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const run = async (work: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await work();
+      setOpen('none');
+      onChanged();
+    } catch (caught) {
+      setError(errorText(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const id = encodeURIComponent(model.id);
+  const toggle = () => api(`/api/models/model/toggle?id=${id}`, { method: 'POST' });
+  // The list shows a served path for images: read the model itself so its meta goes back whole.
+  const hide = async () => {
+    const fresh = await api<Model>(`/api/models/model?id=${id}`);
+    const meta = { ...fresh.meta, hidden: !fresh.meta.hidden };
+    return api('/api/models/model/update', { method: 'POST', body: { id: model.id, meta } });
+  };
+  const remove = () => api('/api/models/model/delete', { method: 'POST', body: { id: model.id } });
+
+  return (
+    <div class="row-actions">
+      <Link to={{ p: 'edit', id: model.id }} class="button small" aria-label={`Edit ${model.name}`}>
+        Edit
+      </Link>
+      <button type="button" class="small" aria-label={`Share ${model.name}`} onClick={() => setOpen('share')}>
+        Share
+      </button>
+      <button
+        type="button"
+        class="small"
+        disabled={busy}
+        aria-label={`${model.is_active ? 'Deactivate' : 'Activate'} ${model.name}`}
+        onClick={() => void run(toggle)}
+      >
+        {model.is_active ? 'Deactivate' : 'Activate'}
+      </button>
+      <button
+        type="button"
+        class="small"
+        disabled={busy}
+        aria-label={`${model.meta.hidden ? 'Unhide' : 'Hide'} ${model.name}`}
+        onClick={() => void run(hide)}
+      >
+        {model.meta.hidden ? 'Unhide' : 'Hide'}
+      </button>
+      <button type="button" class="small danger" aria-label={`Delete ${model.name}`} onClick={() => setOpen('delete')}>
+        Delete
+      </button>
+      {error && open === 'none' ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {open === 'share' ? (
+        <ShareDialog
+          model={model}
+          onClose={() => setOpen('none')}
+          onSaved={() => {
+            setOpen('none');
+            onChanged();
+          }}
+        />
+      ) : null}
+      {open === 'delete' ? (
+        <Dialog title={`Delete ${model.name}?`} onClose={() => setOpen('none')}>
+          <p>
+            The model <code>{model.id}</code> and everyone's access to it are deleted. API clients asking for it get
+            “not found”. This cannot be undone.
+          </p>
+          {error ? (
+            <p class="error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          <div class="actions">
+            <button type="button" class="danger" disabled={busy} onClick={() => void run(remove)}>
+              Delete the model
+            </button>
+            <button type="button" onClick={() => setOpen('none')}>
+              Keep it
+            </button>
+          </div>
+        </Dialog>
+      ) : null}
+    </div>
+  );
+}

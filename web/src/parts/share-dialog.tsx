@@ -1,0 +1,217 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, errorText, query } from '../api';
+import { useSession } from '../session';
+import type { Grant, Model } from '../types';
+import { useLatest } from '../use-latest';
+import { Dialog } from './dialog';
+
+interface Principal {
+  type: 'user' | 'group';
+  id: string;
+  name: string;
+  detail: string;
+  permission: 'read' | 'write';
+}
+
+interface GroupItem {
+  id: string;
+  name: string;
+  member_count: number;
+}
+
+/** One entry per principal, the strongest permission (answers list a write grant as read + write). */
+function collapse(grants: Grant[]): Map<string, Grant> {
+  const byPrincipal = new Map<string, Grant>();
+  for (const grant of grants) {
+    const key = `${grant.principal_type}:${grant.principal_id}`;
+    if (byPrincipal.get(key)?.permission !== 'write') byPrincipal.set(key, grant);
+  }
+  return byPrincipal;
+}
+
+async function named(grants: Grant[], groups: GroupItem[]): Promise<{ people: Principal[]; isPublic: boolean }> {
+  const list = [...collapse(grants).values()];
+  const people = await Promise.all(
+    list
+      .filter((grant) => grant.principal_id !== '*' && grant.principal_type !== 'anyone')
+      .map(async (grant): Promise<Principal> => {
+        if (grant.principal_type === 'group') {
+          const group = groups.find((item) => item.id === grant.principal_id);
+          const detail = group ? `group, ${group.member_count} members` : 'group';
+          return {
+            type: 'group',
+            id: grant.principal_id,
+            name: group?.name ?? 'unknown group',
+            detail,
+            permission: grant.permission,
+          };
+        }
+        const user = await api<{ name: string; email: string }>(`/api/users/${grant.principal_id}/info`).catch(
+          () => null,
+        );
+        return {
+          type: 'user',
+          id: grant.principal_id,
+          name: user?.name ?? 'unknown user',
+          detail: user?.email ?? '',
+          permission: grant.permission,
+        };
+      }),
+  );
+  return { people, isPublic: list.some((grant) => grant.principal_id === '*' || grant.principal_type === 'anyone') };
+}
+
+/** Who has access to a model, by name; add people (searched) and groups, read or write; public for admins. */
+export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose: () => void; onSaved: () => void }) {
+  const { me } = useSession();
+  const [people, setPeople] = useState<Principal[]>();
+  const [isPublic, setPublic] = useState(false);
+  const [search, setSearch] = useState('');
+  const [error, setError] = useState<string>();
+  const groups = useLatest('share-groups', (signal) => api<GroupItem[]>('/api/groups?share=true', { signal }));
+  const found = useLatest(`people:${search}`, async (signal) => {
+    if (!search.trim()) return { users: [] };
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    return api<{ users: { id: string; name: string; email: string }[] }>(
+      `/api/users/search${query({ query: search })}`,
+      { signal },
+    );
+  });
+  useEffect(() => {
+    if (!groups.data) return;
+    api<Model>(`/api/models/model?id=${encodeURIComponent(model.id)}`)
+      .then((fresh) => named(fresh.access_grants, groups.data!))
+      .then(
+        (result) => {
+          setPeople(result.people);
+          setPublic(result.isPublic);
+        },
+        (caught: unknown) => setError(errorText(caught)),
+      );
+  }, [groups.data]);
+
+  const add = (principal: Omit<Principal, 'permission'>) =>
+    setPeople((now) =>
+      !now || now.some((p) => p.type === principal.type && p.id === principal.id)
+        ? now
+        : [...now, { ...principal, permission: 'read' }],
+    );
+  const save = async () => {
+    const grants: Grant[] = (people ?? []).flatMap((p) => {
+      const read = { principal_type: p.type, principal_id: p.id, permission: 'read' as const };
+      return p.permission === 'write' ? [read, { ...read, permission: 'write' as const }] : [read];
+    });
+    if (isPublic) grants.push({ principal_type: 'user', principal_id: '*', permission: 'read' });
+    try {
+      await api('/api/models/model/access/update', { method: 'POST', body: { id: model.id, access_grants: grants } });
+      onSaved();
+    } catch (caught) {
+      setError(errorText(caught));
+    }
+  };
+  const unused = (groups.data ?? []).filter((group) => !people?.some((p) => p.type === 'group' && p.id === group.id));
+
+  return (
+    <Dialog title={`Share ${model.name}`} onClose={onClose}>
+      <h3>Who has access</h3>
+      <p class="hint">Owner: {model.user?.name ?? 'nobody'}. Administrators can read and change every model.</p>
+      {people === undefined && !error ? <p role="status">Loading…</p> : null}
+      <ul class="grants" aria-label="Who has access">
+        {(people ?? []).map((p) => (
+          <li key={`${p.type}:${p.id}`}>
+            <span>
+              <strong>{p.name}</strong> <span class="hint">{p.detail}</span>
+            </span>
+            <select
+              aria-label={`Permission of ${p.name}`}
+              value={p.permission}
+              onChange={(e) =>
+                setPeople(
+                  people!.map((q) =>
+                    q === p ? { ...q, permission: e.currentTarget.value as Principal['permission'] } : q,
+                  ),
+                )
+              }
+            >
+              <option value="read">can read</option>
+              <option value="write">can edit</option>
+            </select>
+            <button
+              type="button"
+              class="ghost"
+              aria-label={`Remove ${p.name}`}
+              onClick={() => setPeople(people!.filter((q) => q !== p))}
+            >
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
+      {people?.length === 0 && !isPublic ? <p class="hint">Only the owner (and administrators) can see it.</p> : null}
+      {me.role === 'admin' ? (
+        <label class="check">
+          <input type="checkbox" checked={isPublic} onChange={(e) => setPublic(e.currentTarget.checked)} />
+          Everyone signed in can read it (public)
+        </label>
+      ) : isPublic ? (
+        <p class="hint">Everyone signed in can read it (public; only an administrator can change that).</p>
+      ) : null}
+      <div class="field">
+        <label for="share-people">Add people</label>
+        <input
+          disabled={people === undefined}
+          id="share-people"
+          type="search"
+          value={search}
+          placeholder="Name, username or email"
+          onInput={(e) => setSearch(e.currentTarget.value)}
+        />
+      </div>
+      <ul class="found" aria-label="People found">
+        {(found.data?.users ?? []).map((user) => (
+          <li key={user.id}>
+            <button
+              type="button"
+              onClick={() => add({ type: 'user', id: user.id, name: user.name, detail: user.email })}
+            >
+              Add {user.name} <span class="hint">{user.email}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      <div class="field">
+        <label for="share-group">Add a group</label>
+        <select
+          disabled={people === undefined}
+          id="share-group"
+          value=""
+          onChange={(e) => {
+            const group = unused.find((g) => g.id === e.currentTarget.value);
+            if (group)
+              add({ type: 'group', id: group.id, name: group.name, detail: `group, ${group.member_count} members` });
+          }}
+        >
+          <option value="">Choose a group…</option>
+          {unused.map((group) => (
+            <option key={group.id} value={group.id}>
+              {group.name} ({group.member_count})
+            </option>
+          ))}
+        </select>
+      </div>
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div class="actions">
+        <button type="button" class="primary" onClick={() => void save()} disabled={people === undefined}>
+          Save access
+        </button>
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+    </Dialog>
+  );
+}
