@@ -127,11 +127,28 @@ describe('the OpenAPI document', () => {
 
   it("documents only each gateway path's own parameters", () => {
     const params = (path: string) => (doc.paths[path].get.parameters ?? []).map((p) => `${p.in}:${p.name}`).sort();
-    expect(params('/v1beta/models')).toEqual(['query:key', 'query:pageSize', 'query:pageToken']);
+    const filters = ['capability', 'endpoint_type', 'max_input_price', 'min_context_length', 'owned_by'].map(
+      (name) => `query:${name}`,
+    );
+    expect(params('/v1beta/models')).toEqual([
+      ...filters.slice(0, 2),
+      'query:key',
+      ...filters.slice(2),
+      'query:pageSize',
+      'query:pageToken',
+    ]);
     expect(params('/v1beta/models/{id}')).toEqual(['path:id', 'query:key']);
     expect(params('/v1/models')).toEqual(
-      expect.arrayContaining(['header:anthropic-version', 'query:limit', 'query:after_id', 'query:pageSize']),
+      expect.arrayContaining([
+        'header:anthropic-version',
+        'query:limit',
+        'query:after_id',
+        'query:pageSize',
+        ...filters,
+      ]),
     );
+    // The workspace list documents the same filters (its DTO).
+    expect(params('/api/models/list')).toEqual(expect.arrayContaining(filters));
     expect(answerSchema(doc, '/v1beta/models', 'get', 200)).toEqual({
       $ref: '#/components/schemas/GeminiModelListDto',
     });

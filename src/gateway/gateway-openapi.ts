@@ -9,6 +9,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { ApiCallerAuth } from '../common/openapi';
+import { ENDPOINT_TYPES } from '../models/model.entity';
 import { AnthropicErrorDto, AnthropicModelDto, AnthropicModelListDto } from './dto/anthropic-model.dto';
 import { GeminiErrorDto, GeminiModelDto, GeminiModelListDto } from './dto/gemini-model.dto';
 import { OpenAiErrorDto, OpenAiModelDto, OpenAiModelListDto } from './dto/openai-model.dto';
@@ -35,7 +36,7 @@ function ApiFamilyChoice(): MethodDecorator {
 }
 
 const ERRORS: Record<number, string> = {
-  400: 'Bad paging parameter',
+  400: 'Bad paging or filter parameter',
   401: 'No or bad credentials',
   403: 'The account is pending, or the key no longer fits its group',
   404: 'No such model, or not one the caller may list',
@@ -66,11 +67,34 @@ const ALL_FAMILIES = [
   GeminiErrorDto,
 ];
 
+/** The content filters (docs/gateway.md, "Filters"), the same on every list and family. */
+function ApiModelFilters(): MethodDecorator {
+  const repeatable = { required: false, isArray: true } as const;
+  return applyDecorators(
+    ApiQuery({ name: 'endpoint_type', ...repeatable, enum: ENDPOINT_TYPES, description: 'Any of these (as shown)' }),
+    ApiQuery({ name: 'owned_by', ...repeatable, type: String, description: 'Any of these (as shown)' }),
+    ApiQuery({
+      name: 'capability',
+      ...repeatable,
+      type: String,
+      description: 'meta.capabilities keys that are true: all',
+    }),
+    ApiQuery({ name: 'min_context_length', required: false, schema: { type: 'integer', minimum: 0 } }),
+    ApiQuery({
+      name: 'max_input_price',
+      required: false,
+      schema: { type: 'number', minimum: 0 },
+      description: "pricing.input_per_million at most this, in the model's currency; unpriced models left out",
+    }),
+  );
+}
+
 /** GET /v1/models: one route, three shapes. */
 export function ApiAnyFamilyList(): MethodDecorator {
   return applyDecorators(
     ApiExtraModels(...ALL_FAMILIES),
     ApiFamilyChoice(),
+    ApiModelFilters(),
     ApiQuery({ name: 'limit', required: false, schema: pageSize(20), description: 'Anthropic: page size' }),
     ApiQuery({ name: 'after_id', required: false, type: String, description: 'Anthropic: the page after this model' }),
     ApiQuery({ name: 'before_id', required: false, type: String, description: 'Anthropic: the page before it' }),
@@ -107,6 +131,7 @@ function ApiGeminiKeyParam(): MethodDecorator {
 export function ApiGeminiList(): MethodDecorator {
   return applyDecorators(
     ApiGeminiKeyParam(),
+    ApiModelFilters(),
     ApiQuery({ name: 'pageSize', required: false, schema: pageSize(50), description: 'Page size' }),
     ApiQuery({ name: 'pageToken', required: false, type: String, description: "The previous page's nextPageToken" }),
     ApiOkResponse({ type: GeminiModelListDto }),

@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Caller } from '../access/caller';
+import { ModelFilters, parseModelFilters } from '../models/model-filters';
 import type { ModelSummaryRow } from '../models/model-read.sql';
 import { ModelRepository } from '../models/model.repository';
 import type { ClientFamily } from './client-family';
@@ -15,7 +16,9 @@ export class GatewayService {
   constructor(private readonly models: ModelRepository) {}
 
   list(family: ClientFamily, caller: Caller, query: GatewayQuery): Promise<GatewayModelList> {
-    return CLIENT_FORMATS[family].list(this.listableBy(caller), query);
+    // The same filters in every family; a bad one is a 400 in the family's error shape.
+    const filters = parseModelFilters(query);
+    return CLIENT_FORMATS[family].list(this.listableBy(caller, filters), query);
   }
 
   /** One model in the family's shape; 404 alike for absent models and ones the caller may not list. */
@@ -32,9 +35,9 @@ export class GatewayService {
     return this.models.findListable(caller, id.slice(GEMINI_NAME_PREFIX.length));
   }
 
-  private listableBy(caller: Caller): ListableModels {
+  private listableBy(caller: Caller, filters: ModelFilters): ListableModels {
     return {
-      list: (query) => this.models.listable(caller, query),
+      list: (query) => this.models.listable(caller, { ...query, filters }),
       find: (id) => this.models.findListable(caller, id),
     };
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '../access/caller';
 import type { ListModelsQueryDto } from './dto/list-models-query.dto';
+import { parseModelFilters } from './model-filters';
 import type { ListParams } from './model-read.sql';
 import { ModelReader } from './model-reader.service';
 import type { ModelResponse } from './model-response';
@@ -15,6 +16,7 @@ export function toListParams(dto: ListModelsQueryDto): ListParams {
     orderBy: dto.order_by ?? 'created_at',
     direction: dto.direction ?? 'desc',
     page: Math.max(1, dto.page ?? 1),
+    filters: parseModelFilters(dto as Record<string, unknown>),
   };
 }
 

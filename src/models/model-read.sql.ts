@@ -9,6 +9,7 @@ import type { Caller } from '../access/caller';
 import type { UserRole } from '../common/user-role';
 import { escapeLike, Sql, sql } from '../common/sql';
 import type { OrderBy } from './dto/list-models-query.dto';
+import { hasModelFilters, ModelFilters } from './model-filters';
 import type { EndpointType, ModelPricing } from './model.entity';
 
 /**
@@ -82,6 +83,41 @@ const MODEL_SUMMARY_COLUMNS = sql`m.id, m.base_model_id, m.name, ${INHERITED_COL
   jsonb_strip_nulls(jsonb_build_object('description', m.meta->'description')) AS meta`;
 
 const BASE_MODEL_JOIN = sql`LEFT JOIN models b ON b.id = m.base_model_id`;
+
+/**
+ * The content filters (model-filters.ts) as predicates on m and its base model b, on the values
+ * as shown (inherited ones included): the workspace list and the gateway lists both use these.
+ */
+export function modelFilterPredicates(filters: ModelFilters): Sql[] {
+  const where: Sql[] = [];
+  if (filters.endpointTypes.length > 0) {
+    where.push(
+      sql`COALESCE(m.supported_endpoint_types, b.supported_endpoint_types, '{chat}') && ${filters.endpointTypes}::text[]`,
+    );
+  }
+  if (filters.ownedBy.length > 0) where.push(sql`COALESCE(m.owned_by, b.owned_by) = ANY(${filters.ownedBy}::text[])`);
+  if (filters.capabilities.length > 0) {
+    // One containment for all of them, served by models_capabilities_idx.
+    const wanted = Object.fromEntries(filters.capabilities.map((name) => [name, true]));
+    where.push(sql`(m.meta->'capabilities') @> ${JSON.stringify(wanted)}::jsonb`);
+  }
+  if (filters.minContextLength !== null) {
+    where.push(sql`COALESCE(m.context_length, b.context_length) >= ${filters.minContextLength}`);
+  }
+  if (filters.maxInputPrice !== null) {
+    // Models without a price (or with a null input price) are left out; prices are stored as JSON numbers.
+    const price = sql`COALESCE(m.pricing, b.pricing)->'input_per_million'`;
+    where.push(
+      sql`(CASE WHEN jsonb_typeof(${price}) = 'number' THEN (${price})::numeric <= ${filters.maxInputPrice}::numeric ELSE false END)`,
+    );
+  }
+  return where;
+}
+
+/** The base-model join a filtered list needs for inherited values; none otherwise. */
+function filterJoin(filters: ModelFilters | undefined): Sql {
+  return hasModelFilters(filters) ? sql` ${BASE_MODEL_JOIN}` : sql.empty;
+}
 const MODEL_JOINS = sql`LEFT JOIN users u ON u.id = m.user_id ${BASE_MODEL_JOIN}`;
 
 /** Models matching `condition` that the caller can read, with write access, in id order. */
@@ -166,6 +202,8 @@ export interface ListParams {
    * statement looks the owners up itself.
    */
   owners?: string[];
+  /** The content filters; absent: none. */
+  filters?: ModelFilters;
 }
 
 /** At most this many matching owners travel as a parameter; more and the statement looks them up. */
@@ -185,8 +223,11 @@ const SORT_COLUMN: Record<OrderBy, Sql> = {
 
 const DIRECTION: Record<ListParams['direction'], Sql> = { asc: sql`ASC`, desc: sql`DESC` };
 
-/** What the list filters on (not how it sorts or pages); bulk changes take the same. */
-export type ListFilterParams = Pick<ListParams, 'query' | 'viewOption' | 'tag' | 'owners'>;
+/**
+ * What the list filters on (not how it sorts or pages); bulk changes take the same, less the
+ * content `filters` (those need the base-model join, which bulk statements do not make).
+ */
+export type ListFilterParams = Pick<ListParams, 'query' | 'viewOption' | 'tag' | 'owners' | 'filters'>;
 
 /** The list's own filters (custom models, view, then what narrows by content), without the access rule; bulk changes reuse them. */
 export function listFilters(caller: Caller, params: ListFilterParams): Sql {
@@ -219,6 +260,7 @@ function contentFilters(params: ListFilterParams): Sql[] {
         : sql`(m.search LIKE ${pattern} OR m.user_id = ANY(${owners}))`,
     );
   }
+  if (params.filters) where.push(...modelFilterPredicates(params.filters));
   return where;
 }
 
@@ -231,10 +273,11 @@ function contentFilters(params: ListFilterParams): Sql[] {
  */
 export function listCountSql(caller: Caller, params: ListParams): Sql {
   const filters = listFilters(caller, params);
+  const from = sql`models m${filterJoin(params.filters)}`;
   if (caller.bypass && !hasKeyNarrowing(caller))
-    return sql`SELECT count(*)::int AS total FROM models m WHERE ${filters}`;
+    return sql`SELECT count(*)::int AS total FROM ${from} WHERE ${filters}`;
   if (caller.bypass || hasKeyNarrowing(caller) || contentFilters(params).length > 0) {
-    return sql`SELECT count(*)::int AS total FROM models m WHERE ${filters} AND ${readablePredicate(caller)}`;
+    return sql`SELECT count(*)::int AS total FROM ${from} WHERE ${filters} AND ${readablePredicate(caller)}`;
   }
   const publicCount = sql`SELECT count(*) FROM models m WHERE ${filters} AND m.is_public`;
   return sql`SELECT ((${publicCount}) + (${privateCountSql(caller, params, filters)}))::int AS total`;
@@ -266,7 +309,7 @@ export function listPageSql(caller: Caller, params: ListParams): Sql {
   const direction = DIRECTION[params.direction];
   const order = sql`${SORT_COLUMN[params.orderBy]} ${direction}, m.id ${direction}`;
   return sql`SELECT ${MODEL_COLUMNS}, ${writablePredicate(caller)} AS write_access
-      FROM (SELECT m.id FROM models m WHERE ${where}
+      FROM (SELECT m.id FROM models m${filterJoin(params.filters)} WHERE ${where}
             ORDER BY ${order} LIMIT ${sql.raw(PAGE_SIZE)} OFFSET ${(params.page - 1) * PAGE_SIZE}) page
       JOIN models m ON m.id = page.id ${MODEL_JOINS}
       ORDER BY ${order}`;
@@ -290,6 +333,7 @@ export interface ListableQuery {
   olderThan?: ModelCursor | null;
   newerThan?: ModelCursor | null;
   limit?: number;
+  filters?: ModelFilters;
 }
 
 const LISTABLE_ORDER: Record<ListableQuery['order'], Sql> = {
@@ -313,6 +357,7 @@ export function listableSql(caller: Caller, query: ListableQuery): Sql {
   if (afterId != null) where.push(sql`m.id > ${afterId}`);
   if (olderThan) where.push(sql`(m.created_at, m.id) < (${olderThan.created_at}, ${olderThan.id})`);
   if (newerThan) where.push(sql`(m.created_at, m.id) > (${newerThan.created_at}, ${newerThan.id})`);
+  if (query.filters) where.push(...modelFilterPredicates(query.filters));
   const limit = query.limit === undefined ? sql`` : sql` LIMIT ${query.limit}`;
   return sql`SELECT ${MODEL_SUMMARY_COLUMNS} FROM models m ${BASE_MODEL_JOIN}
        WHERE ${sql.join(where, sql` AND `)} ORDER BY ${LISTABLE_ORDER[query.order]}${limit}`;

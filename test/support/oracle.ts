@@ -33,6 +33,54 @@ export interface OracleModel extends Shared {
   tags: string[];
   createdAt: number;
   updatedAt: number;
+  /** The values the filters read, as the model shows them (inherited ones included); absent: the test uses no filters. */
+  shown?: ShownValues;
+}
+
+/** What the content filters compare (docs/api.md, "Filters"), as a read shows the model. */
+export interface ShownValues {
+  endpointTypes: string[];
+  ownedBy: string | null;
+  /** The model's own meta.capabilities (not inherited). */
+  capabilities: Record<string, unknown>;
+  contextLength: number | null;
+  inputPrice: number | null;
+}
+
+/** The filter parameters; the repeatable ones as lists. */
+export interface FilterQuery {
+  endpoint_type?: string[];
+  owned_by?: string[];
+  capability?: string[];
+  min_context_length?: number;
+  max_input_price?: number;
+}
+
+/** endpoint_type and owned_by: any of; capability: all of; unpriced models fail max_input_price. */
+export function filterMatches(shown: ShownValues, q: FilterQuery): boolean {
+  const anyOf = (wanted: string[] | undefined, has: (value: string) => boolean) => !wanted?.length || wanted.some(has);
+  return (
+    anyOf(q.endpoint_type, (type) => shown.endpointTypes.includes(type)) &&
+    anyOf(q.owned_by, (owner) => shown.ownedBy === owner) &&
+    (q.capability ?? []).every((name) => shown.capabilities[name] === true) &&
+    (q.min_context_length === undefined || (shown.contextLength ?? -1) >= q.min_context_length) &&
+    (q.max_input_price === undefined || (shown.inputPrice !== null && shown.inputPrice <= q.max_input_price))
+  );
+}
+
+export function pickFilters(q: FilterQuery): FilterQuery {
+  const { endpoint_type, owned_by, capability, min_context_length, max_input_price } = q;
+  const all: FilterQuery = { endpoint_type, owned_by, capability, min_context_length, max_input_price };
+  return Object.fromEntries(Object.entries(all).filter(([, value]) => value !== undefined));
+}
+
+/** The query string of a filter query, repeated parameters repeated. */
+export function filterQueryString(q: FilterQuery): string {
+  return Object.entries(q)
+    .flatMap(([name, value]) =>
+      (Array.isArray(value) ? value : [value]).map((v) => `${name}=${encodeURIComponent(String(v))}`),
+    )
+    .join('&');
 }
 
 export interface ListQuery {
@@ -98,12 +146,17 @@ function searchMatches(model: OracleModel, query: string): boolean {
 }
 
 /** The workspace list (docs/api.md): does the model belong in the caller's list for these parameters? */
-export function listMatches(caller: OraclePerson, model: OracleModel, q: ListQuery): boolean {
+export function listMatches(caller: OraclePerson, model: OracleModel, q: ListQuery & FilterQuery): boolean {
   if (!canRead(caller, model)) return false;
   const own = model.owner !== null && model.owner.id === caller.id;
   if (q.view_option === 'created' && !own) return false;
   if (q.view_option === 'shared' && own) return false;
   if (q.tag !== undefined && !model.tags.some((tag) => lower(tag.trim()) === lower(q.tag!.trim()))) return false;
+  if (model.shown) {
+    if (!filterMatches(model.shown, q)) return false;
+  } else if (filterQueryString(pickFilters(q)) !== '') {
+    throw new Error(`oracle: model ${model.id} has no shown values to filter`);
+  }
   return q.query === undefined || q.query === '' || searchMatches(model, q.query);
 }
 
@@ -121,7 +174,7 @@ export function compareForList(a: OracleModel, b: OracleModel, q: ListQuery): nu
 }
 
 /** The ids every page of the list must yield, in order. */
-export function expectedList(caller: OraclePerson, models: OracleModel[], q: ListQuery): string[] {
+export function expectedList(caller: OraclePerson, models: OracleModel[], q: ListQuery & FilterQuery): string[] {
   return models
     .filter((model) => listMatches(caller, model, q))
     .sort((a, b) => compareForList(a, b, q))

@@ -87,6 +87,27 @@ describe('model read SQL', () => {
     expect(text).not.toMatch(/params|owner_|write_access|LEFT JOIN users/);
   });
 
+  it('filters on inherited values with the base model joined, values only as parameters', () => {
+    const filters = {
+      endpointTypes: ['chat' as const],
+      ownedBy: ["o'brien"],
+      capabilities: ['vision', 'tools'],
+      minContextLength: 8000,
+      maxInputPrice: 2.5,
+    };
+    const count = toStatement(listCountSql(user, { ...list, filters }));
+    expect(count.text).toContain('FROM models m LEFT JOIN models b ON b.id = m.base_model_id WHERE');
+    expect(count.text).not.toContain("o'brien");
+    expect(count.values).toEqual(
+      expect.arrayContaining([['chat'], ["o'brien"], '{"vision":true,"tools":true}', 8000, 2.5]),
+    );
+    expect(toStatement(listPageSql(user, { ...list, filters })).text).toContain(
+      'COALESCE(m.supported_endpoint_types, b.supported_endpoint_types',
+    );
+    // No filter, no join: the unfiltered list keeps its own plans.
+    expect(toStatement(listCountSql(user, list)).text).not.toContain('models b');
+  });
+
   it('locks the model row only when asked to', () => {
     expect(toStatement(modelAccessSql(user, 'm1', { lock: true })).text).toMatch(/FOR UPDATE$/);
     expect(toStatement(modelAccessSql(user, 'm1', { lock: false })).text).not.toContain('FOR UPDATE');

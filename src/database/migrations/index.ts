@@ -11,6 +11,7 @@ import { ChangeTracking1796044313970 } from './1796044313970-ChangeTracking';
 import { ModelReaders1796044466221 } from './1796044466221-ModelReaders';
 import { ScopedChangeTracking1796048342849 } from './1796048342849-ScopedChangeTracking';
 import { AuditLog1796048624036 } from './1796048624036-AuditLog';
+import { CapabilityIndex1796050561280 } from './1796050561280-CapabilityIndex';
 
 /** Every migration, in order. Listed by class so they run the same from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   ModelReaders1796044466221,
   ScopedChangeTracking1796048342849,
   AuditLog1796048624036,
+  CapabilityIndex1796050561280,
 ];

@@ -14,6 +14,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { ToInteger } from '../../common/query-number';
+import { ENDPOINT_TYPES } from '../model.entity';
 import { NO_CONTROL_CHARS } from '../../common/text-fields';
 
 export const ORDER_BY = ['name', 'created_at', 'updated_at'] as const;
@@ -54,6 +55,44 @@ export class ListModelsQueryDto {
   @Max(1_000_000_000)
   @IsInt() // checked first (decorators apply bottom-up): "abc" is not an integer, not "too large"
   page?: number;
+
+  // The content filters are read and checked by parseModelFilters (model-filters.ts), the same
+  // code the gateway lists use; here they are only declared (for the whitelist and OpenAPI).
+  @ApiPropertyOptional({
+    enum: ENDPOINT_TYPES,
+    isArray: true,
+    description: 'Models serving any of these endpoint types (inherited ones included); repeatable',
+  })
+  @IsOptional()
+  endpoint_type?: unknown;
+
+  @ApiPropertyOptional({ type: [String], description: 'Models whose owned_by (as shown) is any of these; repeatable' })
+  @IsOptional()
+  owned_by?: unknown;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Models whose meta.capabilities has this key set to true; repeatable: all must hold',
+  })
+  @IsOptional()
+  capability?: unknown;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    description: 'Models whose context length (as shown) is at least this',
+  })
+  @IsOptional()
+  min_context_length?: unknown;
+
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 0,
+    description:
+      "Models whose pricing.input_per_million (as shown, in the model's own currency) is at most this; unpriced models are left out",
+  })
+  @IsOptional()
+  max_input_price?: unknown;
 }
 
 export class ModelIdQueryDto {
