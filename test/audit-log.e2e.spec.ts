@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { bearer, createApiKey, createGroup, createUser, signUp, type Actor } from './support/actors';
+import { bearer, createApiKey, createGroup, createUser, type Actor } from './support/actors';
+import { startWithCast } from './support/cast';
 import {
   createBaseModel,
   createCustomModel,
@@ -9,7 +10,7 @@ import {
   userGrant,
   type Json,
 } from './support/model-fixtures';
-import { startTestApp, type TestApp } from './support/test-app';
+import type { TestApp } from './support/test-app';
 
 let t: TestApp;
 let admin: Actor;
@@ -18,11 +19,11 @@ let writer: Actor;
 let reader: Actor;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  admin = await signUp(t, 'Audit Admin');
-  owner = await createUser(t, admin, { name: 'Audit Owner' });
-  writer = await createUser(t, admin, { name: 'Audit Writer' });
-  reader = await createUser(t, admin, { name: 'Audit Reader' });
+  ({
+    t,
+    admin,
+    users: { owner, writer, reader },
+  } = await startWithCast('Audit', ['owner', 'writer', 'reader']));
   await createBaseModel(t, admin, { id: 'audit/base' });
 });
 afterAll(() => t?.close());

@@ -1,4 +1,4 @@
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, JSX } from 'preact';
 import { api, ApiError } from '../api';
 import { Link } from '../link';
 import { useLatest } from '../use-latest';
@@ -28,6 +28,38 @@ export function Field(props: {
         </span>
       ) : null}
     </div>
+  );
+}
+
+type InputAttributes = Pick<
+  JSX.InputHTMLAttributes<HTMLInputElement>,
+  'inputMode' | 'placeholder' | 'required' | 'maxLength'
+>;
+
+/**
+ * A Field around one text input with the same id. Only the attributes given reach the input
+ * (rest spread), so a left-out one is never set as empty.
+ */
+export function InputField({
+  id,
+  label,
+  error,
+  hint,
+  value,
+  onValue,
+  ...input
+}: {
+  id: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  value: string;
+  onValue: (value: string) => void;
+} & InputAttributes) {
+  return (
+    <Field id={id} label={label} error={error} hint={hint}>
+      <input id={id} {...input} value={value} onInput={(e) => onValue(e.currentTarget.value)} />
+    </Field>
   );
 }
 
