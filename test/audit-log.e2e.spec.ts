@@ -69,6 +69,27 @@ describe('what is recorded', () => {
     expect(records.every((r) => typeof r.id === 'number' && typeof r.at === 'number')).toBe(true);
   });
 
+  it('records an import: one record per model written, a creation whole, an overwrite only what changed', async () => {
+    const kept = 'audit/imp-kept';
+    await createCustomModel(t, owner, { id: kept, base_model_id: 'audit/base', params: { system: 'old' } });
+    const res = await modelApi(t, owner).importModels([
+      { id: kept, name: 'Kept', params: { system: 'new' } },
+      { id: 'audit/imp-new', base_model_id: 'audit/base', name: 'New', access_grants: [userGrant(reader.id)] },
+      { id: 'audit/imp-bad', name: 'No base' },
+    ]);
+    expect(res.body.results.map((r: Json) => r.status)).toEqual(['updated', 'created', 'skipped']);
+    const [overwrite] = await recordsOf(kept);
+    expect(overwrite).toMatchObject({ action: 'model.import', via: 'token', actor: { id: owner.id } });
+    expect(overwrite.before).toMatchObject({ params: { system: 'old' } });
+    expect(overwrite.after).toMatchObject({ params: { system: 'new' }, name: 'Kept' });
+    expect(Object.keys(overwrite.after as object)).not.toContain('base_model_id');
+    const [created, ...older] = await recordsOf('audit/imp-new');
+    expect(older).toEqual([]);
+    expect(created).toMatchObject({ action: 'model.import', before: null });
+    expect(created.after).toMatchObject({ id: 'audit/imp-new', access_grants: [userGrant(reader.id)] });
+    expect(await recordsOf('audit/imp-bad')).toEqual([]);
+  });
+
   it('records group membership, role changes, deleted users and API keys; never a key secret', async () => {
     const member = await createUser(t, admin, { name: 'Audit Member' });
     const groupId = await createGroup(t, admin, 'audit group', [member.id]);

@@ -36,6 +36,8 @@ export interface AppConfig {
    * whether a request came over HTTPS (the cookie's Secure flag) and which origin is the service's own.
    */
   trustProxy: TrustProxy;
+  /** Largest body `POST /api/models/import` accepts, in bytes (every other route: 1 MiB). */
+  importMaxBytes: number;
 }
 
 /** false (default: no proxy), true (any), a hop count, or addresses, subnets and names Express knows. */
@@ -195,6 +197,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     corsOrigins: corsOrigins(env),
     trustProxy: trustProxy(env),
+    importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 32 * 1024 * 1024, 1024 * 1024, 1024 * 1024 * 1024),
   };
 }
 

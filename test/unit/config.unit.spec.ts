@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       corsOrigins: [],
       trustProxy: false,
+      importMaxBytes: 32 * 1024 * 1024,
     };
     expect(loadConfig({})).toEqual(expected);
   });
@@ -70,6 +71,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       CORS_ORIGINS: ' https://App.example.com , http://localhost:3000/,https://b.example.com:443',
       TRUST_PROXY: 'loopback, 10.0.0.0/8,::1',
+      IMPORT_MAX_BYTES: '2097152',
     });
     expect(config).toEqual({
       port: 3000,
@@ -92,6 +94,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       corsOrigins: ['https://app.example.com', 'http://localhost:3000', 'https://b.example.com'],
       trustProxy: ['loopback', '10.0.0.0/8', '::1'],
+      importMaxBytes: 2097152,
     });
   });
 
@@ -161,6 +164,9 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', 'loopback,10.0.0.1/8/1'],
     ['TRUST_PROXY', '101'],
     ['TRUST_PROXY', ','],
+    ['IMPORT_MAX_BYTES', '1048575'],
+    ['IMPORT_MAX_BYTES', '32MiB'],
+    ['IMPORT_MAX_BYTES', '1073741825'],
   ])('rejects %s=%s with a ConfigError naming the variable', (name, value) => {
     expect(configError({ [name]: value }).message).toContain(name);
   });

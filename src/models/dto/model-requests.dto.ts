@@ -44,9 +44,14 @@ export class UpdateAccessDto extends IntersectionType(ModelIdDto, ReturnedModelF
 }
 
 export class ImportModelsDto {
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Models as exported (server fields ignored)' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    maxItems: 10000,
+    description: 'Models as exported, by this service or by Open WebUI 0.6–0.11 (server fields ignored)',
+  })
   @IsObject({ each: true })
-  @ArrayMaxSize(1000)
+  @ArrayMaxSize(10000)
   @IsArray()
   models!: Record<string, unknown>[];
 }
