@@ -18,6 +18,7 @@ import { requestLogger } from './logging/request-log';
 import { refuseInference } from './gateway/inference-paths';
 import { V1_ONLY_PATHS } from './api-v1-paths';
 import { setupOpenApi } from './openapi.setup';
+import { IMPORT_PATH, importJsonBody } from './models/import/import-body';
 import { serveWebApp } from './web-app/web-app';
 
 export const BODY_LIMIT = '1mb';
@@ -44,6 +45,7 @@ export function configureApp(app: NestExpressApplication, logger: AppLogger): vo
   app.use(refuseInference);
   serveWebApp(app);
   app.use(requireJsonBody(BODY_LIMIT));
+  app.use(IMPORT_PATH, importJsonBody(config.importMaxBytes));
   app.use(json({ limit: BODY_LIMIT, verify: verifyUtf8Body }));
   app.use(requestTextGuard);
   // After the body is read (its stream events would lose the context), before the routes: the

@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { bearer, createApiKey, createGroup, createUser, signUp, type Actor } from './support/actors';
+import { bearer, createApiKey, createGroup, createUser, type Actor } from './support/actors';
+import { startWithCast } from './support/cast';
 import {
   createBaseModel,
   createCustomModel,
@@ -8,7 +9,7 @@ import {
   publicGrant,
   userGrant,
 } from './support/model-fixtures';
-import { startTestApp, type TestApp } from './support/test-app';
+import type { TestApp } from './support/test-app';
 
 /** docs/access.md "Explaining access": who may ask, and what the answer says (the property test checks the rest). */
 describe('GET /api/models/model/access/explain', () => {
@@ -22,12 +23,11 @@ describe('GET /api/models/model/access/explain', () => {
   const MODEL = 'team/assistant';
 
   beforeAll(async () => {
-    t = await startTestApp();
-    admin = await signUp(t, 'Admin');
-    owner = await createUser(t, admin, { name: 'Owner' });
-    writer = await createUser(t, admin, { name: 'Writer' });
-    reader = await createUser(t, admin, { name: 'Reader' });
-    outsider = await createUser(t, admin, { name: 'Outsider' });
+    ({
+      t,
+      admin,
+      users: { owner, writer, reader, outsider },
+    } = await startWithCast('', ['owner', 'writer', 'reader', 'outsider']));
     groupId = await createGroup(t, admin, 'Research', [reader.id, writer.id]);
     await createBaseModel(t, admin, { id: 'acme/base' });
     await createCustomModel(t, owner, {

@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { bearer, createApiKey, createGroup, createUser, signUp, type Actor } from './support/actors';
+import { bearer, createApiKey, createGroup, createUser, type Actor } from './support/actors';
+import { startWithCast } from './support/cast';
 import {
   createBaseModel,
   createCustomModel,
@@ -9,7 +10,7 @@ import {
   userGrant,
   type Json,
 } from './support/model-fixtures';
-import { startTestApp, type TestApp } from './support/test-app';
+import type { TestApp } from './support/test-app';
 
 let t: TestApp;
 let admin: Actor;
@@ -18,11 +19,11 @@ let writer: Actor;
 let reader: Actor;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  admin = await signUp(t, 'Audit Admin');
-  owner = await createUser(t, admin, { name: 'Audit Owner' });
-  writer = await createUser(t, admin, { name: 'Audit Writer' });
-  reader = await createUser(t, admin, { name: 'Audit Reader' });
+  ({
+    t,
+    admin,
+    users: { owner, writer, reader },
+  } = await startWithCast('Audit', ['owner', 'writer', 'reader']));
   await createBaseModel(t, admin, { id: 'audit/base' });
 });
 afterAll(() => t?.close());
@@ -66,6 +67,27 @@ describe('what is recorded', () => {
     expect(deleted.after).toBeNull();
     expect(deleted.before).toMatchObject({ id, params: { system: 'one' }, is_active: true });
     expect(records.every((r) => typeof r.id === 'number' && typeof r.at === 'number')).toBe(true);
+  });
+
+  it('records an import: one record per model written, a creation whole, an overwrite only what changed', async () => {
+    const kept = 'audit/imp-kept';
+    await createCustomModel(t, owner, { id: kept, base_model_id: 'audit/base', params: { system: 'old' } });
+    const res = await modelApi(t, owner).importModels([
+      { id: kept, name: 'Kept', params: { system: 'new' } },
+      { id: 'audit/imp-new', base_model_id: 'audit/base', name: 'New', access_grants: [userGrant(reader.id)] },
+      { id: 'audit/imp-bad', name: 'No base' },
+    ]);
+    expect(res.body.results.map((r: Json) => r.status)).toEqual(['updated', 'created', 'skipped']);
+    const [overwrite] = await recordsOf(kept);
+    expect(overwrite).toMatchObject({ action: 'model.import', via: 'token', actor: { id: owner.id } });
+    expect(overwrite.before).toMatchObject({ params: { system: 'old' } });
+    expect(overwrite.after).toMatchObject({ params: { system: 'new' }, name: 'Kept' });
+    expect(Object.keys(overwrite.after as object)).not.toContain('base_model_id');
+    const [created, ...older] = await recordsOf('audit/imp-new');
+    expect(older).toEqual([]);
+    expect(created).toMatchObject({ action: 'model.import', before: null });
+    expect(created.after).toMatchObject({ id: 'audit/imp-new', access_grants: [userGrant(reader.id)] });
+    expect(await recordsOf('audit/imp-bad')).toEqual([]);
   });
 
   it('records group membership, role changes, deleted users and API keys; never a key secret', async () => {

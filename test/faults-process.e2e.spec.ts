@@ -5,7 +5,8 @@ import { modelApi } from './support/model-fixtures';
 import { createTestDatabase } from './support/test-database';
 
 const REQUESTS = 20;
-const IMPORTED = 400;
+// The import writes 500 models per transaction: enough chunks that a crash lands between two.
+const IMPORTED = 4000;
 
 interface Started {
   db: { url: string; drop: () => Promise<void> };

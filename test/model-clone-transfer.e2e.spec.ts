@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { bearer, createApiKey, createGroup, createUser, signUp, type Actor } from './support/actors';
+import { startWithCast } from './support/cast';
 import { snapshotTables } from './support/hostile-http';
 import {
   createBaseModel,
@@ -27,12 +28,11 @@ describe('clone and transfer', () => {
   const fresh = () => `team/source-${(serial += 1)}`;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    admin = await signUp(t, 'Admin');
-    owner = await createUser(t, admin, { name: 'Owner' });
-    writer = await createUser(t, admin, { name: 'Writer' });
-    reader = await createUser(t, admin, { name: 'Reader' });
-    stranger = await createUser(t, admin, { name: 'Stranger' });
+    ({
+      t,
+      admin,
+      users: { owner, writer, reader, stranger },
+    } = await startWithCast('', ['owner', 'writer', 'reader', 'stranger']));
     groupId = await createGroup(t, admin, 'Team', [reader.id]);
     await createBaseModel(t, admin, { id: 'acme/base', context_length: 8000 });
   });

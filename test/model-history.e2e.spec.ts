@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { bearer, createApiKey, createGroup, createUser, signUp, type Actor } from './support/actors';
+import { bearer, createApiKey, createGroup, createUser, type Actor } from './support/actors';
+import { startWithCast } from './support/cast';
 import {
   answeredGrants,
   createBaseModel,
@@ -14,7 +15,7 @@ import {
   userGrant,
   type Json,
 } from './support/model-fixtures';
-import { startTestApp, type TestApp } from './support/test-app';
+import type { TestApp } from './support/test-app';
 
 let t: TestApp;
 let admin: Actor;
@@ -24,12 +25,11 @@ let reader: Actor;
 let stranger: Actor;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  admin = await signUp(t, 'History Admin');
-  owner = await createUser(t, admin, { name: 'History Owner' });
-  writer = await createUser(t, admin, { name: 'History Writer' });
-  reader = await createUser(t, admin, { name: 'History Reader' });
-  stranger = await createUser(t, admin, { name: 'History Stranger' });
+  ({
+    t,
+    admin,
+    users: { owner, writer, reader, stranger },
+  } = await startWithCast('History', ['owner', 'writer', 'reader', 'stranger']));
   await createBaseModel(t, admin, { id: 'hist/base' });
 });
 afterAll(() => t?.close());

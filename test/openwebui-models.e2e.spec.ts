@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { bearer, createApiKey, createGroup, createUser, signUp, type Actor } from './support/actors';
+import { bearer, createApiKey, createGroup, type Actor } from './support/actors';
+import { startWithCast } from './support/cast';
 import {
   createBaseModel,
   createCustomModel,
@@ -12,7 +13,7 @@ import {
   userGrant,
   type Json,
 } from './support/model-fixtures';
-import { startTestApp, type TestApp } from './support/test-app';
+import type { TestApp } from './support/test-app';
 
 /**
  * What Open WebUI's own pages send to and read from /api/models (docs/api.md, docs/access.md).
@@ -25,10 +26,11 @@ let friend: Actor;
 let groupId: string;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  admin = await signUp(t, 'OWUI Admin');
-  owner = await createUser(t, admin, { name: 'OWUI Owner' });
-  friend = await createUser(t, admin, { name: 'OWUI Friend' });
+  ({
+    t,
+    admin,
+    users: { owner, friend },
+  } = await startWithCast('OWUI', ['owner', 'friend']));
   groupId = await createGroup(t, admin, 'owui group', [friend.id]);
   await createBaseModel(t, admin, { id: 'owui/base' });
 });

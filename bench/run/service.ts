@@ -28,6 +28,10 @@ function serviceEnv(databaseUrl: string): NodeJS.ProcessEnv {
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
     DB_POOL_SIZE: String(poolSize()),
+    // The list scenarios measure what a list costs (every keystroke of a search is a new query):
+    // the exact answer cache would turn each repeated request into a hit. bench:revalidation
+    // measures the cache; BENCH_ANSWER_CACHE_MB turns it on here for an A/B.
+    ANSWER_CACHE_MB: process.env.BENCH_ANSWER_CACHE_MB ?? '0',
     JWT_SECRET,
     // Its own data dir, so the run never touches the developer's .data/.
     DATA_DIR: mkdtempSync(join(tmpdir(), 'registry-bench-')),

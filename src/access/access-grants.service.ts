@@ -34,6 +34,38 @@ export function mergeByPrincipal(requested: AccessGrantDto[]): GrantRow[] {
   return [...merged.values()];
 }
 
+/**
+ * The requested grant set normalised (one per principal, the strongest), with the public-grant
+ * rule applied: only admins may add a `user:*` grant (403); a non-admin may keep one an admin
+ * already gave. With `warnings` a public grant a non-admin may not give is left out and noted
+ * there instead. Whether the principals exist is for the caller to check (resolve does).
+ */
+export function checkRequestedGrants(
+  requested: AccessGrantDto[],
+  caller: Caller,
+  current: GrantRow[] = [],
+  warnings?: string[],
+): GrantRow[] {
+  let grants = mergeByPrincipal(requested);
+  const currentPublic = current.find(isPublic);
+  for (const grant of grants.filter(isPublic)) {
+    const widening = !currentPublic || RANK[grant.permission] > RANK[currentPublic.permission];
+    if (caller.isAdmin || !widening) continue;
+    if (!warnings) throw new ForbiddenException('Only admins may share a model with every user (user:*)');
+    warnings.push('The public grant (user:*) was left out: only admins may share a model with every user');
+    grants = grants.filter((g) => !isPublic(g));
+  }
+  if (grants.some((g) => g.principal_type === 'group' && g.principal_id === '*')) {
+    throw new BadRequestException('access_grants: "*" is only valid with principal_type user');
+  }
+  return grants;
+}
+
+/** Whether a grant set makes its model public (`user:*`). */
+export function hasPublicGrant(grants: GrantRow[]): boolean {
+  return grants.some(isPublic);
+}
+
 /** Validation and storage of a model's grant set. Who may read/write is in access-rules.ts. */
 @Injectable()
 export class AccessGrantsService {
@@ -54,15 +86,7 @@ export class AccessGrantsService {
     manager: EntityManager = this.dataSource.manager,
     warnings?: string[],
   ): Promise<GrantRow[]> {
-    let grants = mergeByPrincipal(requested);
-    const currentPublic = current.find(isPublic);
-    for (const grant of grants.filter(isPublic)) {
-      const widening = !currentPublic || RANK[grant.permission] > RANK[currentPublic.permission];
-      if (caller.isAdmin || !widening) continue;
-      if (!warnings) throw new ForbiddenException('Only admins may share a model with every user (user:*)');
-      warnings.push('The public grant (user:*) was left out: only admins may share a model with every user');
-      grants = grants.filter((g) => !isPublic(g));
-    }
+    const grants = checkRequestedGrants(requested, caller, current, warnings);
     await this.assertPrincipalsExist(grants, manager);
     return grants;
   }
@@ -92,9 +116,6 @@ export class AccessGrantsService {
   private async assertPrincipalsExist(grants: GrantRow[], manager: EntityManager): Promise<void> {
     for (const type of ['user', 'group'] as const) {
       const ids = grants.filter((g) => g.principal_type === type && g.principal_id !== '*').map((g) => g.principal_id);
-      if (type === 'group' && grants.some((g) => g.principal_type === 'group' && g.principal_id === '*')) {
-        throw new BadRequestException('access_grants: "*" is only valid with principal_type user');
-      }
       const malformed = ids.find((id) => !isUuid(id));
       if (malformed !== undefined) throw new BadRequestException(`access_grants: no ${type} with id "${malformed}"`);
       if (ids.length === 0) continue;

@@ -42,6 +42,8 @@ export interface AppConfig {
   databaseReadUrls: string[];
   /** A replica further behind the primary than this many seconds is skipped. */
   readReplicaMaxLagSeconds: number;
+  /** Largest body `POST /api/models/import` accepts, in bytes (every other route: 1 MiB). */
+  importMaxBytes: number;
 }
 
 /** false (default: no proxy), true (any), a hop count, or addresses, subnets and names Express knows. */
@@ -228,6 +230,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisUrl: redisUrl(env),
     databaseReadUrls: databaseReadUrls(env),
     readReplicaMaxLagSeconds: int(env, 'READ_REPLICA_MAX_LAG', 5, 1, 3600),
+    importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 32 * 1024 * 1024, 1024 * 1024, 1024 * 1024 * 1024),
   };
 }
 

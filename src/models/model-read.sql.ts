@@ -37,8 +37,12 @@ export interface ModelSummaryRow {
   updated_at: number;
 }
 
-/** A model as the workspace routes read it: all of it, its owner, and whether the caller may write it. */
-export interface ModelRow extends ModelSummaryRow {
+/**
+ * A model as the workspace routes read it: all of it, its owner, and whether the caller may write
+ * it. Exports read the model's own values: there an inherited field is null (endpoint types too).
+ */
+export interface ModelRow extends Omit<ModelSummaryRow, 'supported_endpoint_types'> {
+  supported_endpoint_types: EndpointType[] | null;
   user_id: string | null;
   version: number;
   params: Record<string, unknown>;
@@ -63,9 +67,16 @@ const INHERITED_COLUMNS = sql`COALESCE(m.owned_by, b.owned_by) AS owned_by,
   COALESCE(m.pricing, b.pricing) AS pricing, COALESCE(m.context_length, b.context_length) AS context_length,
   COALESCE(m.max_output_tokens, b.max_output_tokens) AS max_output_tokens`;
 
-const MODEL_COLUMNS = sql`m.id, m.user_id, m.base_model_id, m.name, m.is_active, ${INHERITED_COLUMNS},
+/** A custom model's own values, null where it inherits: what an export carries, so that importing it changes nothing. */
+const OWN_COLUMNS = sql`m.owned_by, m.supported_endpoint_types, m.pricing, m.context_length, m.max_output_tokens`;
+
+function modelColumns(inheritable: Sql): Sql {
+  return sql`m.id, m.user_id, m.base_model_id, m.name, m.is_active, ${inheritable},
   m.created_at, m.updated_at, m.version, m.params, m.meta,
   u.id AS owner_id, u.name AS owner_name, u.email AS owner_email, u.username AS owner_username, u.role AS owner_role`;
+}
+
+const MODEL_COLUMNS = modelColumns(INHERITED_COLUMNS);
 
 /** No params, no owner, and of meta only the description: a list of hundreds of models carries no system prompts or inline images. */
 const MODEL_SUMMARY_COLUMNS = sql`m.id, m.base_model_id, m.name, ${INHERITED_COLUMNS}, m.created_at, m.updated_at,
@@ -110,8 +121,8 @@ function filterJoin(filters: ModelFilters | undefined): Sql {
 const MODEL_JOINS = sql`LEFT JOIN users u ON u.id = m.user_id ${BASE_MODEL_JOIN}`;
 
 /** Models matching `condition` that the caller can read, with write access, in id order. */
-function readableModelsSql(caller: Caller, condition: Sql): Sql {
-  return sql`SELECT ${MODEL_COLUMNS}, ${writablePredicate(caller)} AS write_access
+function readableModelsSql(caller: Caller, condition: Sql, columns = MODEL_COLUMNS): Sql {
+  return sql`SELECT ${columns}, ${writablePredicate(caller)} AS write_access
        FROM models m ${MODEL_JOINS}
        WHERE ${condition} AND ${readablePredicate(caller)}
        ORDER BY m.id`;
@@ -149,11 +160,14 @@ export function customModelsSql(caller: Caller): Sql {
   return readableModelsSql(caller, sql`m.base_model_id IS NOT NULL`);
 }
 
-/** The export: every model the caller can write, or only those of `ids` among them. */
+/**
+ * The export: every model the caller can write, or only those of `ids` among them, with their own
+ * values (an inherited field null), so that importing the export changes nothing.
+ */
 export function writableModelsSql(caller: Caller, ids?: string[]): Sql {
   const where =
     ids === undefined ? writablePredicate(caller) : sql`m.id = ANY(${ids}::text[]) AND ${writablePredicate(caller)}`;
-  return readableModelsSql(caller, where);
+  return readableModelsSql(caller, where, modelColumns(OWN_COLUMNS));
 }
 
 /** What the caller may do with one model; `lock` holds its row until the transaction ends. */

@@ -11,7 +11,9 @@ export interface ModelOwner {
 }
 
 /** The workspace routes' model: the summary fields (base-model defaults applied in SQL) and the rest. */
-export interface ModelResponse extends ModelSummaryRow {
+export interface ModelResponse extends Omit<ModelSummaryRow, 'supported_endpoint_types'> {
+  /** null only in exports, where a custom model inherits them. */
+  supported_endpoint_types: ModelRow['supported_endpoint_types'];
   user_id: string | null;
   version: number;
   params: Record<string, unknown>;

@@ -25,7 +25,7 @@ import {
   ModelResponseDto,
 } from './dto/model-response.dto';
 import { profileImageOf } from './model-image';
-import { ModelImportService } from './model-import.service';
+import { ModelImportService } from './import/model-import.service';
 import { ModelListService } from './model-list.service';
 import { ModelReader } from './model-reader.service';
 import { ModelsService } from './models.service';

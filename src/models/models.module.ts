@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
 import { ModelHistoryService } from './history/model-history.service';
+import { ChunkWriter } from './import/import-chunk';
+import { ModelImportService } from './import/model-import.service';
 import { ModelBulkService } from './model-bulk.service';
-import { ModelImportService } from './model-import.service';
 import { ModelLifecycleController } from './model-lifecycle.controller';
 import { ModelLifecycleService } from './model-lifecycle.service';
 import { ModelListService } from './model-list.service';
@@ -22,6 +23,7 @@ import { OpenWebUiModelsService } from './openwebui-models.service';
     ModelReader,
     ModelRepository,
     ModelImportService,
+    ChunkWriter,
     ModelHistoryService,
     OpenWebUiModelsService,
     ModelLifecycleService,

@@ -12,11 +12,9 @@ import type { RestoreModelDto } from './dto/model-history.dto';
 import type { CreateModelDto, UpdateAccessDto, UpdateModelDto } from './dto/model-requests.dto';
 import type { ModelFieldsDto } from './dto/model-fields.dto';
 import { HistoryAction, KEPT_VERSIONS, modelDeletionAuditSql, recordChange, snapshotOf } from './history/model-history';
-import { keepStoredImage } from './model-image';
-import { checkParams, normaliseMeta, normalisePricing } from './model-input';
+import { applyModelFields, assertMayCreate, assertSameKind, baseModelToCheck, idTakenMessage } from './model-fields';
 import { ModelReader } from './model-reader.service';
 import type { ModelResponse } from './model-response';
-import { deriveModelColumns } from './model-search';
 import { ModelEntity } from './model.entity';
 import { ModelRepository } from './model.repository';
 
@@ -44,12 +42,7 @@ export class ModelsService {
     dto: CreateModelDto,
     action: HistoryAction = 'create',
   ): Promise<ModelResponse & { warnings?: string[] }> {
-    const baseModelId = dto.base_model_id ?? null;
-    if (!caller.isAdmin && (baseModelId === null || !this.config.userCanCreateModels)) {
-      throw new ForbiddenException(
-        baseModelId === null ? 'Only admins may create base models' : 'Only admins may create models',
-      );
-    }
+    assertMayCreate(caller, dto.base_model_id ?? null, this.config.userCanCreateModels);
     const warnings: string[] = [];
     const grants = await this.grants.resolve(dto.access_grants ?? [], caller, [], undefined, warnings);
     try {
@@ -68,7 +61,7 @@ export class ModelsService {
         await recordChange(manager, { modelId: model.id, action, caller, created: true, now });
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictException(`A model with id "${dto.id}" already exists`);
+      if (isUniqueViolation(error)) throw new ConflictException(idTakenMessage(dto.id));
       throw error;
     }
     return withWarnings(await this.reader.one(caller, dto.id), warnings);
@@ -176,9 +169,7 @@ export class ModelsService {
     dto: ModelFieldsDto & { name?: string },
     options: { warnings?: string[]; action: HistoryAction },
   ): Promise<void> {
-    if (dto.base_model_id !== undefined && (dto.base_model_id === null) !== (model.baseModelId === null)) {
-      throw new BadRequestException('base_model_id cannot turn a base model into a custom model or back');
-    }
+    assertSameKind(model, dto.base_model_id);
     const current = dto.access_grants ? (await this.grants.grantsOf([model.id], manager)).get(model.id) : undefined;
     const grants = dto.access_grants
       ? await this.grants.resolve(dto.access_grants, caller, current, manager, options.warnings)
@@ -190,7 +181,7 @@ export class ModelsService {
     await recordChange(manager, { modelId: model.id, action: options.action, caller, created: false, now });
   }
 
-  /** Applies the fields the client sent (left-out fields keep their value) and refreshes derived columns. */
+  /** Applies the fields the client sent (model-fields.ts) after checking a new or changed base model. */
   private async applyFields(
     manager: EntityManager,
     caller: Caller,
@@ -199,31 +190,9 @@ export class ModelsService {
     now: number,
   ): Promise<void> {
     const isNew = model.updatedAt === undefined;
-    if (isNew) model.baseModelId = dto.base_model_id ?? null;
-    else if (dto.base_model_id) model.baseModelId = dto.base_model_id;
-    if (model.baseModelId !== null && (isNew || dto.base_model_id)) {
-      await this.assertBaseModel(manager, caller, model.baseModelId);
-    }
-    if (dto.name !== undefined) model.name = dto.name;
-    if (dto.params !== undefined || isNew) model.params = checkParams(dto.params ?? {});
-    if (dto.meta !== undefined || isNew) {
-      model.meta = normaliseMeta(keepStoredImage(dto.meta ?? {}, isNew ? undefined : model.meta, model.id));
-    }
-    if (dto.is_active !== undefined || isNew) model.isActive = dto.is_active ?? true;
-    if (dto.owned_by !== undefined) model.ownedBy = dto.owned_by;
-    if (dto.supported_endpoint_types !== undefined) model.supportedEndpointTypes = dto.supported_endpoint_types;
-    if (dto.pricing !== undefined) model.pricing = normalisePricing(dto.pricing);
-    if (dto.context_length !== undefined) model.contextLength = dto.context_length;
-    if (dto.max_output_tokens !== undefined) model.maxOutputTokens = dto.max_output_tokens;
-    if (model.baseModelId === null) this.applyBaseModelDefaults(model);
-    Object.assign(model, deriveModelColumns(model));
-    model.updatedAt = now;
-  }
-
-  /** Base models have no model to inherit from: owned_by is required, endpoint types default to chat. */
-  private applyBaseModelDefaults(model: ModelEntity): void {
-    if (!model.ownedBy) throw new BadRequestException('owned_by is required for base models');
-    model.supportedEndpointTypes ??= ['chat'];
+    applyModelFields(model, dto, now);
+    const baseModelId = baseModelToCheck(model, dto, isNew);
+    if (baseModelId !== null) await this.assertBaseModel(manager, caller, baseModelId);
   }
 
   private async assertBaseModel(manager: EntityManager, caller: Caller, baseModelId: string): Promise<void> {

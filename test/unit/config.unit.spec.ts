@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       redisUrl: null,
       databaseReadUrls: [],
       readReplicaMaxLagSeconds: 5,
+      importMaxBytes: 32 * 1024 * 1024,
     };
     expect(loadConfig({})).toEqual(expected);
   });
@@ -76,6 +77,7 @@ describe('loadConfig', () => {
       REDIS_URL: 'redis://:secret@cache:6379/2',
       DATABASE_READ_URLS: 'postgres://r:p@replica1:5432/registry, postgresql://replica2/registry',
       READ_REPLICA_MAX_LAG: '30',
+      IMPORT_MAX_BYTES: '2097152',
     });
     expect(config).toEqual({
       port: 3000,
@@ -101,6 +103,7 @@ describe('loadConfig', () => {
       redisUrl: 'redis://:secret@cache:6379/2',
       databaseReadUrls: ['postgres://r:p@replica1:5432/registry', 'postgresql://replica2/registry'],
       readReplicaMaxLagSeconds: 30,
+      importMaxBytes: 2097152,
     });
   });
 
@@ -176,6 +179,9 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', 'loopback,10.0.0.1/8/1'],
     ['TRUST_PROXY', '101'],
     ['TRUST_PROXY', ','],
+    ['IMPORT_MAX_BYTES', '1048575'],
+    ['IMPORT_MAX_BYTES', '32MiB'],
+    ['IMPORT_MAX_BYTES', '1073741825'],
   ])('rejects %s=%s with a ConfigError naming the variable', (name, value) => {
     expect(configError({ [name]: value }).message).toContain(name);
   });

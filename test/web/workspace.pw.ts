@@ -72,7 +72,7 @@ test('the admin creates a custom model with an image in the editor and shares it
   await page.getByRole('button', { name: 'Create model' }).click();
   // The API's own validation error, shown at the field it names.
   await expect(page.getByLabel('Model id')).toHaveAttribute('aria-invalid', 'true');
-  await expect(page.locator('#model-id-error')).toContainText('id');
+  await expect(page.locator('#model-id-error')).toContainText('id may contain only letters');
   await page.getByLabel('Model id').fill('team/code-reviewer');
   await expect(page.locator('#model-id-error')).toBeHidden();
   await expectAccessible(page);

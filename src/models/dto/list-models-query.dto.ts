@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -20,23 +21,41 @@ import { NO_CONTROL_CHARS } from '../../common/text-fields';
 export const ORDER_BY = ['name', 'created_at', 'updated_at'] as const;
 export type OrderBy = (typeof ORDER_BY)[number];
 
+/*
+ * The list's filters as composite decorators, shared with the bulk route's filter (model-lifecycle).
+ * applyDecorators registers the checks in the order listed, the order class-validator runs them in
+ * (stopAtFirstError): the type check first.
+ */
+
+/** Substring filter, printable, ≤ 500 characters; `field` names it in the message. */
+export const ListQuery = (description: string, field = 'query'): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ description }),
+    IsString(),
+    MaxLength(500),
+    Matches(NO_CONTROL_CHARS, { message: `${field} must not contain control characters` }),
+    IsOptional(),
+  );
+
+export const ListViewOption = (): PropertyDecorator =>
+  applyDecorators(ApiPropertyOptional({ enum: ['created', 'shared'] }), IsIn(['created', 'shared']), IsOptional());
+
+export const ListTag = (): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ description: 'Whole tag, case-insensitive' }),
+    IsString(),
+    MaxLength(256),
+    IsOptional(),
+  );
+
 export class ListModelsQueryDto {
-  @ApiPropertyOptional({ description: 'Case-insensitive substring of name, id, base model, description or owner' })
-  @IsOptional()
-  @Matches(NO_CONTROL_CHARS, { message: 'query must not contain control characters' })
-  @MaxLength(500)
-  @IsString()
+  @ListQuery('Case-insensitive substring of name, id, base model, description or owner')
   query?: string;
 
-  @ApiPropertyOptional({ enum: ['created', 'shared'] })
-  @IsOptional()
-  @IsIn(['created', 'shared'])
+  @ListViewOption()
   view_option?: 'created' | 'shared';
 
-  @ApiPropertyOptional({ description: 'Whole tag, case-insensitive' })
-  @IsOptional()
-  @MaxLength(256)
-  @IsString()
+  @ListTag()
   tag?: string;
 
   @ApiPropertyOptional({ enum: ORDER_BY, default: 'created_at' })

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -24,6 +25,33 @@ import { ENDPOINT_TYPES, EndpointType } from '../model.entity';
 
 /** Letters, digits and / : . - _ only; no whitespace or control characters (docs/resources.md). */
 export const MODEL_ID_PATTERN = /^[\p{L}\p{N}/:._-]+$/u;
+
+/*
+ * Composite field decorators for the id a new model gets and a model's name (create, clone,
+ * update). applyDecorators registers the checks in the order listed, the order class-validator
+ * runs them in (stopAtFirstError): the type check first, so a wrong type is reported as such.
+ */
+
+/** The id of a new model; `field` names it in the message (id, new_id). */
+export const NewModelId = (field: string, description: string): PropertyDecorator =>
+  applyDecorators(
+    ApiProperty({ description }),
+    IsString(),
+    Length(1, 256),
+    Matches(MODEL_ID_PATTERN, { message: `${field} may contain only letters, digits and / : . - _` }),
+  );
+
+/** A model's name: 1–256 printable characters; optional = may be left out (IsOptional). */
+export const ModelName = (optional = false, description?: string): PropertyDecorator =>
+  applyDecorators(
+    optional
+      ? ApiPropertyOptional({ minLength: 1, maxLength: 256, ...(description ? { description } : {}) })
+      : ApiProperty({ minLength: 1, maxLength: 256 }),
+    IsString(),
+    Length(1, 256),
+    Matches(NO_CONTROL_CHARS, { message: 'name must not contain control characters' }),
+    ...(optional ? [IsOptional()] : []),
+  );
 
 export class PricingDto {
   @ApiPropertyOptional({ nullable: true, minimum: 0 })
@@ -170,10 +198,6 @@ export class ModelIdDto {
 }
 
 export class OptionalNameDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 256 })
-  @IsOptional()
-  @Matches(NO_CONTROL_CHARS, { message: 'name must not contain control characters' })
-  @Length(1, 256)
-  @IsString()
+  @ModelName(true)
   name?: string;
 }

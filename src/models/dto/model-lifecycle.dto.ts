@@ -10,28 +10,19 @@ import {
   IsOptional,
   IsString,
   Length,
-  Matches,
-  MaxLength,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import type { Permission } from '../../access/access-grant.entity';
 import type { RequestedPrincipalType } from '../../access/dto/access-grant.dto';
-import { NO_CONTROL_CHARS } from '../../common/text-fields';
-import { MODEL_ID_PATTERN, ModelIdDto } from './model-fields.dto';
+import { ListQuery, ListTag, ListViewOption } from './list-models-query.dto';
+import { ModelIdDto, ModelName, NewModelId } from './model-fields.dto';
 
 export class CloneModelDto extends ModelIdDto {
-  @ApiProperty({ description: 'Id of the new model: letters, digits, / : . - _ (1–256)' })
-  @Matches(MODEL_ID_PATTERN, { message: 'new_id may contain only letters, digits and / : . - _' })
-  @Length(1, 256)
-  @IsString()
+  @NewModelId('new_id', 'Id of the new model: letters, digits, / : . - _ (1–256)')
   new_id!: string;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 256, description: "The source's name when left out" })
-  @IsOptional()
-  @Matches(NO_CONTROL_CHARS, { message: 'name must not contain control characters' })
-  @Length(1, 256)
-  @IsString()
+  @ModelName(true, "The source's name when left out")
   name?: string;
 }
 
@@ -55,22 +46,13 @@ export class BulkFilterDto {
   @IsArray()
   ids?: string[];
 
-  @ApiPropertyOptional({ description: 'As the list: substring of name, id, base model, description or owner' })
-  @IsOptional()
-  @Matches(NO_CONTROL_CHARS, { message: 'filter.query must not contain control characters' })
-  @MaxLength(500)
-  @IsString()
+  @ListQuery('As the list: substring of name, id, base model, description or owner', 'filter.query')
   query?: string;
 
-  @ApiPropertyOptional({ enum: ['created', 'shared'] })
-  @IsOptional()
-  @IsIn(['created', 'shared'])
+  @ListViewOption()
   view_option?: 'created' | 'shared';
 
-  @ApiPropertyOptional({ description: 'Whole tag, case-insensitive' })
-  @IsOptional()
-  @MaxLength(256)
-  @IsString()
+  @ListTag()
   tag?: string;
 }
 

@@ -1,40 +1,21 @@
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  Allow,
-  ArrayMaxSize,
-  IsArray,
-  IsInt,
-  IsObject,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { Allow, ArrayMaxSize, IsArray, IsInt, IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { AccessGrantDto } from '../../access/dto/access-grant.dto';
-import { NO_CONTROL_CHARS } from '../../common/text-fields';
 import {
-  MODEL_ID_PATTERN,
   ModelFieldsDto,
   ModelIdDto,
+  ModelName,
+  NewModelId,
   OptionalNameDto,
   ReturnedModelFieldsDto,
 } from './model-fields.dto';
 
 export class CreateModelDto extends ModelFieldsDto {
-  @ApiProperty({ description: 'API model id: letters, digits, / : . - _ (1–256)' })
-  @Matches(MODEL_ID_PATTERN, { message: 'id may contain only letters, digits and / : . - _' })
-  @Length(1, 256)
-  @IsString()
+  @NewModelId('id', 'API model id: letters, digits, / : . - _ (1–256)')
   id!: string;
 
-  @ApiProperty({ minLength: 1, maxLength: 256 })
-  @Matches(NO_CONTROL_CHARS, { message: 'name must not contain control characters' })
-  @Length(1, 256)
-  @IsString()
+  @ModelName()
   name!: string;
 }
 
@@ -63,9 +44,14 @@ export class UpdateAccessDto extends IntersectionType(ModelIdDto, ReturnedModelF
 }
 
 export class ImportModelsDto {
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Models as exported (server fields ignored)' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    maxItems: 10000,
+    description: 'Models as exported, by this service or by Open WebUI 0.6–0.11 (server fields ignored)',
+  })
   @IsObject({ each: true })
-  @ArrayMaxSize(1000)
+  @ArrayMaxSize(10000)
   @IsArray()
   models!: Record<string, unknown>[];
 }

@@ -109,8 +109,13 @@ export class ModelResponseDto {
   @ApiProperty({ type: String, nullable: true, description: "Custom models: the base model's unless set" })
   owned_by!: string | null;
 
-  @ApiProperty({ enum: ENDPOINT_TYPES, isArray: true, description: "Custom models: the base model's unless set" })
-  supported_endpoint_types!: EndpointType[];
+  @ApiProperty({
+    enum: ENDPOINT_TYPES,
+    isArray: true,
+    nullable: true,
+    description: "Custom models: the base model's unless set (null only in exports, where it is inherited)",
+  })
+  supported_endpoint_types!: EndpointType[] | null;
 
   @ApiProperty({ type: ModelPricingDto, nullable: true, description: "Custom models: the base model's unless set" })
   pricing!: ModelPricingDto | null;

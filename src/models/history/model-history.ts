@@ -83,6 +83,40 @@ export async function recordChange(manager: EntityManager, change: ModelChange):
   return version;
 }
 
+/**
+ * recordChange for many models at once (the import writes a chunk of models in one transaction):
+ * the models of `createdIds` stay at version 1, those of `updatedIds` go up by one; one history row
+ * and one audit record each, in one statement, then versions older than the last KEPT_VERSIONS are
+ * forgotten.
+ */
+export async function recordChanges(
+  manager: EntityManager,
+  change: Omit<ModelChange, 'modelId' | 'created'> & { createdIds: string[]; updatedIds: string[] },
+): Promise<void> {
+  const { createdIds, updatedIds, action, caller, now } = change;
+  if (createdIds.length + updatedIds.length === 0) return;
+  // The audit records come from the history rows the same statement writes, each compared with
+  // the model's previous version (a statement sees the rows as they were before it: the old ones).
+  const changed = sql`SELECT h.model_id AS target_id, ${changedKeysSql(sql`p.snapshot`, sql`h.snapshot`)}
+    FROM h LEFT JOIN model_history p ON p.model_id = h.model_id AND p.version = h.version - 1`;
+  const actor = caller && actorOf(caller);
+  await execute(
+    manager,
+    sql`WITH bumped AS (UPDATE models SET version = version + 1 WHERE id = ANY(${updatedIds}::text[]) RETURNING *),
+      m AS (SELECT * FROM bumped UNION ALL SELECT * FROM models WHERE id = ANY(${createdIds}::text[])),
+      h AS (INSERT INTO model_history (model_id, version, changed_at, changed_by, changed_by_name, action, snapshot)
+            SELECT m.id, m.version, ${now}, ${caller?.userId ?? null}::uuid, ${caller?.name ?? null}, ${action}, ${SNAPSHOT}
+            FROM m RETURNING model_id, version, snapshot)
+      ${auditInsertSql({ actor, action: `model.${action}`, targetType: 'model' }, changed)}`,
+  );
+  if (updatedIds.length === 0) return;
+  await execute(
+    manager,
+    sql`DELETE FROM model_history h USING models m
+      WHERE m.id = ANY(${updatedIds}::text[]) AND h.model_id = m.id AND h.version <= m.version - ${KEPT_VERSIONS}`,
+  );
+}
+
 /** The model as the given kept version left it, or null when that version is not kept. */
 export async function snapshotOf(
   manager: EntityManager,

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, errorText } from '../api';
-import { Field } from '../parts/form-parts';
+import { Field, InputField } from '../parts/form-parts';
 import type { Model } from '../types';
 import { useLatest } from '../use-latest';
 
@@ -56,43 +56,43 @@ export function BaseModelsTab() {
               onInput={(e) => set({ id: e.currentTarget.value })}
             />
           </Field>
-          <Field id="base-name" label="Display name">
-            <input id="base-name" value={form.name} required onInput={(e) => set({ name: e.currentTarget.value })} />
-          </Field>
-          <Field id="base-owned-by" label="Provider (owned_by)">
-            <input
-              id="base-owned-by"
-              value={form.owned_by}
-              required
-              onInput={(e) => set({ owned_by: e.currentTarget.value })}
-            />
-          </Field>
+          <InputField
+            id="base-name"
+            label="Display name"
+            required
+            value={form.name}
+            onValue={(name) => set({ name })}
+          />
+          <InputField
+            id="base-owned-by"
+            label="Provider (owned_by)"
+            required
+            value={form.owned_by}
+            onValue={(owned_by) => set({ owned_by })}
+          />
         </div>
         <div class="row">
-          <Field id="base-context" label="Context length">
-            <input
-              id="base-context"
-              inputMode="numeric"
-              value={form.context_length}
-              onInput={(e) => set({ context_length: e.currentTarget.value })}
-            />
-          </Field>
-          <Field id="base-input" label="Input price per million (USD)">
-            <input
-              id="base-input"
-              inputMode="decimal"
-              value={form.input}
-              onInput={(e) => set({ input: e.currentTarget.value })}
-            />
-          </Field>
-          <Field id="base-output" label="Output price per million (USD)">
-            <input
-              id="base-output"
-              inputMode="decimal"
-              value={form.output}
-              onInput={(e) => set({ output: e.currentTarget.value })}
-            />
-          </Field>
+          <InputField
+            id="base-context"
+            label="Context length"
+            inputMode="numeric"
+            value={form.context_length}
+            onValue={(context_length) => set({ context_length })}
+          />
+          <InputField
+            id="base-input"
+            label="Input price per million (USD)"
+            inputMode="decimal"
+            value={form.input}
+            onValue={(input) => set({ input })}
+          />
+          <InputField
+            id="base-output"
+            label="Output price per million (USD)"
+            inputMode="decimal"
+            value={form.output}
+            onValue={(output) => set({ output })}
+          />
         </div>
         {error ? (
           <p class="error" role="alert">

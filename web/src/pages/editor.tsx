@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, errorText } from '../api';
-import { described, Field, Message, useIdClash, type Errors } from '../parts/form-parts';
+import { described, Field, InputField, Message, useIdClash, type Errors } from '../parts/form-parts';
 import { Link } from '../link';
 import { ImagePicker } from '../parts/image-picker';
 import { navigate } from '../route';
@@ -236,37 +236,29 @@ export function EditorPage({ id }: { id?: string }) {
             : null}
         </fieldset>
         <div class="row">
-          <Field
+          <InputField
             id="model-context_length"
             label="Context length"
             error={errors.context_length}
             hint={form.context_length ? '' : inherited(base?.context_length)}
-          >
-            <input
-              id="model-context_length"
-              inputMode="numeric"
-              value={form.context_length}
-              placeholder={base?.context_length ? String(base.context_length) : ''}
-              onInput={(e) => set({ context_length: e.currentTarget.value })}
-            />
-          </Field>
-          <Field
+            inputMode="numeric"
+            value={form.context_length}
+            placeholder={base?.context_length ? String(base.context_length) : ''}
+            onValue={(context_length) => set({ context_length })}
+          />
+          <InputField
             id="model-max_output_tokens"
             label="Max output tokens"
             error={errors.max_output_tokens}
             hint={form.max_output_tokens ? '' : inherited(base?.max_output_tokens)}
-          >
-            <input
-              id="model-max_output_tokens"
-              inputMode="numeric"
-              value={form.max_output_tokens}
-              placeholder={base?.max_output_tokens ? String(base.max_output_tokens) : ''}
-              onInput={(e) => set({ max_output_tokens: e.currentTarget.value })}
-            />
-          </Field>
+            inputMode="numeric"
+            value={form.max_output_tokens}
+            placeholder={base?.max_output_tokens ? String(base.max_output_tokens) : ''}
+            onValue={(max_output_tokens) => set({ max_output_tokens })}
+          />
         </div>
         <div class="row">
-          <Field
+          <InputField
             id="model-input_per_million"
             label="Input price per million tokens"
             error={errors.input_per_million}
@@ -279,35 +271,26 @@ export function EditorPage({ id }: { id?: string }) {
                       : null,
                   )
             }
-          >
-            <input
-              id="model-input_per_million"
-              inputMode="decimal"
-              value={form.input_price}
-              onInput={(e) => set({ input_price: e.currentTarget.value })}
-            />
-          </Field>
-          <Field
+            inputMode="decimal"
+            value={form.input_price}
+            onValue={(input_price) => set({ input_price })}
+          />
+          <InputField
             id="model-output_per_million"
             label="Output price per million tokens"
             error={errors.output_per_million}
-          >
-            <input
-              id="model-output_per_million"
-              inputMode="decimal"
-              value={form.output_price}
-              onInput={(e) => set({ output_price: e.currentTarget.value })}
-            />
-          </Field>
-          <Field id="model-currency" label="Currency">
-            <input
-              id="model-currency"
-              value={form.currency}
-              placeholder="USD"
-              maxLength={8}
-              onInput={(e) => set({ currency: e.currentTarget.value })}
-            />
-          </Field>
+            inputMode="decimal"
+            value={form.output_price}
+            onValue={(output_price) => set({ output_price })}
+          />
+          <InputField
+            id="model-currency"
+            label="Currency"
+            placeholder="USD"
+            maxLength={8}
+            value={form.currency}
+            onValue={(currency) => set({ currency })}
+          />
         </div>
         {errors.form ? (
           <p class="error" role="alert">

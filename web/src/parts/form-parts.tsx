@@ -1,4 +1,4 @@
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, JSX } from 'preact';
 import { api, ApiError } from '../api';
 import { Link } from '../link';
 import { useLatest } from '../use-latest';
@@ -31,6 +31,38 @@ export function Field(props: {
   );
 }
 
+type InputAttributes = Pick<
+  JSX.InputHTMLAttributes<HTMLInputElement>,
+  'inputMode' | 'placeholder' | 'required' | 'maxLength'
+>;
+
+/**
+ * A Field around one text input with the same id. Only the attributes given reach the input
+ * (rest spread), so a left-out one is never set as empty.
+ */
+export function InputField({
+  id,
+  label,
+  error,
+  hint,
+  value,
+  onValue,
+  ...input
+}: {
+  id: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  value: string;
+  onValue: (value: string) => void;
+} & InputAttributes) {
+  return (
+    <Field id={id} label={label} error={error} hint={hint}>
+      <input id={id} {...input} value={value} onInput={(e) => onValue(e.currentTarget.value)} />
+    </Field>
+  );
+}
+
 /** The attributes that tie an input to its error message. */
 export const described = (id: string, error: string | undefined) =>
   ({ 'aria-invalid': error ? true : undefined, 'aria-describedby': error ? `${id}-error` : undefined }) as const;
@@ -49,7 +81,8 @@ export function useIdClash(id: string, enabled: boolean): string | undefined {
       throw error;
     }
   });
-  return check.data;
+  // While the check of a new id runs, the answer for the previous id says nothing about this one.
+  return check.loading ? undefined : check.data;
 }
 
 /** A page that only says something (a model not found, or not editable). */
