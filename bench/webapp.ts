@@ -1,8 +1,10 @@
 import { chromium, type Browser } from '@playwright/test';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from '../test/web/browser';
+import { readFixtures } from './run/fixtures';
 import { buildService, signIn, startService } from './run/service';
 import { openTarget } from './seed/database';
 
@@ -101,28 +103,28 @@ async function main(): Promise<void> {
   const runs = Number(option('runs', '10'));
   if (!process.argv.includes('--no-build')) buildService();
   const bundle = bundleSizes();
-  const fixtures = JSON.parse(readFileSync(join(RESULTS, 'seed.json'), 'utf8')) as {
-    admin: { email: string; password: string };
-    typical_user: { email: string; password: string; readable_models: number };
-    counts: { custom_models: number };
-  };
   const target = await openTarget(option('database-url', process.env.BENCH_DATABASE_URL ?? '') || null, console.log);
+  // The accounts the seed made: stored in the database itself (bench.seed), else the old seed.json.
+  const fixtures = await readFixtures(target.url);
   const service = await startService(target.url);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
+    const loadBefore = loadavg()[0];
     const loads = [];
     for (const who of ['typical_user', 'admin'] as const) {
       const token = await signIn(service.baseUrl, fixtures[who].email, fixtures[who].password);
       loads.push({ who, ...(await firstLoads(browser, service.baseUrl, token, runs)) });
     }
-    const report = { at: new Date().toISOString(), models: fixtures.counts.custom_models, runs, bundle, loads };
+    const load = { before: loadBefore, after: loadavg()[0] };
+    const report = { at: new Date().toISOString(), models: fixtures.counts.custom_models, runs, load, bundle, loads };
     writeFileSync(join(RESULTS, 'webapp.json'), JSON.stringify(report, null, 2));
     console.log(
       `\nWeb app files (dist/web): ${bundle.total.raw} B raw, ${bundle.total.gzip} B gzip -9, ${bundle.total.brotli} B brotli`,
     );
     for (const row of bundle.rows) console.log(`  ${row.file}: ${row.raw} B raw, ${row.gzip} B gzip`);
     console.log(
-      `\nFirst load of the workspace page (${fixtures.counts.custom_models} models), ms to the first row, ${runs} runs:`,
+      `\nFirst load of the workspace page (${fixtures.counts.custom_models} models), ms to the first row, ${runs} runs, ` +
+        `load average ${load.before.toFixed(1)} before, ${load.after.toFixed(1)} after:`,
     );
     console.log('| caller | cold median | cold max | warm median | warm max |\n|---|---|---|---|---|');
     for (const load of loads)

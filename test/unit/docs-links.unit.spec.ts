@@ -106,6 +106,19 @@ describe('links in the README and docs/', () => {
     expect(problems).toEqual([]);
   });
 
+  it('show only screenshots the browser tests make (so each run redraws them from the app as built)', () => {
+    const shown = [
+      ...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/!\[[^\]]*\]\(docs\/screenshots\/([\w-]+)\.png\)/g),
+    ].map((match) => match[1]);
+    const web = join(ROOT, 'test', 'web');
+    const made = readdirSync(web)
+      .filter((name) => name.endsWith('.pw.ts'))
+      .flatMap((name) => [...readFileSync(join(web, name), 'utf8').matchAll(/screenshot\(page, '([\w-]+)'/g)])
+      .map((match) => match[1]);
+    expect(shown.length).toBeGreaterThanOrEqual(3);
+    expect(shown.filter((name) => !made.includes(name))).toEqual([]);
+  });
+
   it('never send the reader outside the repository, linked or not', () => {
     const outside = markdownFiles().filter((file) => readFileSync(file, 'utf8').includes('../shared'));
     expect(outside.map((file) => relative(ROOT, file))).toEqual([]);
