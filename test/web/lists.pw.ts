@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { Api, expectAccessible, modelRows, signIn } from './helpers';
+import { Api, expectAccessible, modelRows, screenshot, signIn } from './helpers';
 import { startService, type WebService } from './service';
 
 /** The workspace list's selection, bulk changes, export and import, as a non-admin writer uses them. */
@@ -121,4 +121,153 @@ test('an import reports what it refused, with the reason', async ({ page }) => {
   await dialog.getByRole('button', { name: 'Done' }).click();
   await expect(modelRows(page).filter({ hasText: 'una/new' })).toHaveCount(1);
   await una.call('POST', '/api/models/model/delete', { id: 'una/new' });
+});
+
+const isHidden = async (id: string) =>
+  (await una.call<{ meta: { hidden?: boolean } }>('GET', `/api/models/model?id=${encodeURIComponent(id)}`)).meta
+    .hidden === true;
+
+test('selected models are hidden in bulk after a dry-run preview', async ({ page }) => {
+  await page.goto(service.baseUrl);
+  await signIn(page, 'una@example.test');
+  await checkbox(page, 'una/alpha').check();
+  await checkbox(page, 'una/gamma').check();
+  await page.getByRole('button', { name: 'Bulk change…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Bulk change' });
+  await expect(dialog.getByLabel('The 2 selected')).toBeChecked();
+  await expect(dialog.getByLabel('Action')).toHaveValue('hide');
+  await dialog.getByRole('button', { name: 'Preview' }).click();
+  const preview = dialog.getByRole('list', { name: 'Preview' });
+  await expect(preview.locator(':scope > li')).toHaveText(['una/alpha would change', 'una/gamma would change']);
+  await expect(dialog.getByText('2 models matched. Nothing has changed yet.')).toBeVisible();
+  await expectAccessible(page);
+  expect(await isHidden('una/alpha')).toBe(false);
+
+  await dialog.getByRole('button', { name: 'Hide 2 models' }).click();
+  const report = dialog.getByRole('list', { name: 'Bulk report' });
+  await expect(report.locator(':scope > li')).toHaveText(['una/alpha changed', 'una/gamma changed']);
+  await expectAccessible(page);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(modelRows(page).filter({ hasText: 'una/alpha' }).getByText('hidden')).toBeVisible();
+  await expect(modelRows(page).filter({ hasText: 'una/gamma' }).getByText('hidden')).toBeVisible();
+  await expect(modelRows(page).filter({ hasText: 'una/beta' }).getByText('hidden')).toHaveCount(0);
+  expect(await isHidden('una/alpha')).toBe(true);
+
+  // The same again changes nothing, and the preview says so.
+  await page.getByRole('button', { name: 'Bulk change…' }).click();
+  await dialog.getByRole('button', { name: 'Preview' }).click();
+  await expect(preview.locator(':scope > li').first()).toHaveText('una/alpha unchanged (already so)');
+  await expect(dialog.getByRole('button', { name: 'Hide 0 models' })).toBeDisabled();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+});
+
+test('everything a filter matches is shared with a group; the read-only model is skipped, shown in the report', async ({
+  page,
+}) => {
+  await page.goto(service.baseUrl);
+  await signIn(page, 'una@example.test');
+  await checkbox(page, 'una/alpha').check();
+  await expect(page.getByText('1 selected')).toBeVisible();
+  // A new filter starts with an empty selection.
+  await page.getByLabel('Tag', { exact: true }).selectOption('batch');
+  await expect(page).toHaveURL(/tag=batch/);
+  await expect(page.getByText('No models selected')).toBeVisible();
+  await expect(modelRows(page)).toHaveCount(5);
+
+  await page.getByRole('button', { name: 'Bulk change…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Bulk change' });
+  await expect(dialog.getByLabel('The 0 selected')).toBeDisabled();
+  await expect(dialog.getByLabel('Everything this list matches: tag “batch” (5 models)')).toBeChecked();
+  await dialog.getByLabel('Action').selectOption({ label: 'Share with people or groups' });
+  await expect(dialog.getByRole('button', { name: 'Preview' })).toBeDisabled();
+  await dialog.getByLabel('Add a group').selectOption({ label: 'Team (1)' });
+  await expect(dialog.getByLabel('Permission of Team')).toHaveValue('read');
+  await dialog.getByRole('button', { name: 'Preview' }).click();
+  const preview = dialog.getByRole('list', { name: 'Preview' });
+  await expect(preview.locator(':scope > li').filter({ hasText: 'ada/shared' })).toHaveText(
+    'ada/shared skipped read only',
+  );
+  await expect(dialog.getByText('5 models matched.')).toBeVisible();
+  await expectAccessible(page);
+  await dialog.getByRole('button', { name: 'Share 4 models' }).click();
+  const report = dialog.getByRole('list', { name: 'Bulk report' });
+  await expect(report.locator(':scope > li').filter({ hasText: 'ada/shared' })).toHaveText(
+    'ada/shared skipped read only',
+  );
+  await expect(report.locator(':scope > li').filter({ hasText: 'changed' })).toHaveCount(4);
+  await expect(dialog.getByText('4 changed, 1 skipped')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(dialog).toBeHidden();
+});
+
+test('a member of the group now sees the shared models', async ({ page }) => {
+  await page.goto(`${service.baseUrl}/?view=shared`);
+  await signIn(page, 'mia@example.test');
+  await expect(page.getByLabel('View', { exact: true })).toHaveValue('shared');
+  await expect(modelRows(page)).toHaveCount(5);
+  for (const id of OWN) await expect(modelRows(page).filter({ hasText: id })).toContainText('read only');
+});
+
+test('the selection lasts across pages; more than 1,000 models to change is refused with its reason', async ({
+  page,
+}) => {
+  const many = Array.from({ length: 1001 }, (_, n) => ({
+    id: `una/many-${String(n).padStart(4, '0')}`,
+    base_model_id: 'base-l',
+    name: `Many ${n}`,
+    meta: { tags: [{ name: 'many' }] },
+  }));
+  await una.call('POST', '/api/models/import', { models: many });
+  await page.goto(`${service.baseUrl}/?tag=many`);
+  await signIn(page, 'una@example.test');
+  await expect(page.getByText('1001 models · page 1 of 34')).toBeVisible();
+  await page.getByLabel('Select all on this page').check();
+  await expect(page.getByText('30 selected')).toBeVisible();
+  await page.getByRole('link', { name: 'Page 2', exact: true }).click();
+  await expect(page).toHaveURL(/page=2/);
+  await expect(page.getByLabel('Select all on this page')).not.toBeChecked();
+  await page.getByLabel('Select all on this page').check();
+  await expect(page.getByText('60 selected')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Bulk change…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Bulk change' });
+  await dialog.getByRole('button', { name: 'Preview' }).click();
+  await expect(dialog.getByRole('button', { name: 'Hide 60 models' })).toBeEnabled();
+  await dialog.getByLabel('Everything this list matches: tag “many” (1001 models)').check();
+  await expect(dialog.getByRole('list', { name: 'Preview' })).toHaveCount(0);
+  await dialog.getByRole('button', { name: 'Preview' }).click();
+  await expect(dialog.getByRole('alert')).toHaveText(
+    'This would change 1001 models; at most 1000 a call: narrow the filter or send ids in batches',
+  );
+  await expectAccessible(page);
+});
+
+test('at 390 px in the dark theme, the bulk dialog is used by keyboard and fits the screen', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${service.baseUrl}/?tag=batch`);
+  await signIn(page, 'una@example.test');
+  await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await checkbox(page, 'una/beta').focus();
+  await page.keyboard.press('Space');
+  await expect(page.getByText('1 selected')).toBeVisible();
+  const opener = page.getByRole('button', { name: 'Bulk change…' });
+  await opener.focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Bulk change' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel('Action').focus();
+  await page.keyboard.press('ArrowDown'); // unhide
+  await expect(dialog.getByLabel('Action')).toHaveValue('unhide');
+  await dialog.getByRole('button', { name: 'Preview' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByRole('list', { name: 'Preview' })).toHaveText('una/beta unchanged (already so)');
+  await expectAccessible(page);
+  const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+  expect(overflow).toBeLessThanOrEqual(0);
+  await screenshot(page, 'bulk-dialog');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(opener).toBeFocused();
 });

@@ -61,3 +61,12 @@ export function bulkFilter(state: ListState): Record<string, string> {
   if (state.view) filter.view_option = state.view;
   return filter;
 }
+
+/** The list's filters in words, for the bulk dialog: "search “review”, tag “coding”". */
+export function describeFilter(state: ListState): string {
+  const parts: string[] = [];
+  if (state.query) parts.push(`search “${state.query}”`);
+  if (state.tag) parts.push(`tag “${state.tag}”`);
+  if (state.view) parts.push(state.view === 'created' ? 'created by you' : 'shared with you');
+  return parts.length > 0 ? parts.join(', ') : 'every model you can see';
+}

@@ -9,7 +9,7 @@ import { useSelection } from '../parts/selection';
 import { navigate, type Params } from '../route';
 import { useLatest } from '../use-latest';
 import type { ModelPage } from '../types';
-import { apiQuery, filterKey, readState, toParams, type ListState } from './list-state';
+import { apiQuery, bulkFilter, describeFilter, filterKey, readState, toParams, type ListState } from './list-state';
 
 export const PAGE_SIZE = 30;
 
@@ -56,7 +56,13 @@ export function ModelsPage({ params }: { params: Params }) {
           ? `${list.data.total} ${list.data.total === 1 ? 'model' : 'models'}${last > 1 ? ` · page ${state.page} of ${last}` : ''}`
           : 'Loading models…'}
       </p>
-      <ListTools models={list.data?.items ?? []} selection={selection} onChanged={changed} />
+      <ListTools
+        models={list.data?.items ?? []}
+        selection={selection}
+        filter={bulkFilter(state)}
+        filterText={`${describeFilter(state)}${list.data ? ` (${list.data.total} ${list.data.total === 1 ? 'model' : 'models'})` : ''}`}
+        onChanged={changed}
+      />
       {list.error ? (
         <p class="error" role="alert">
           {list.error}

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorText } from '../api';
 import type { Model } from '../types';
+import { BulkDialog } from './bulk-dialog';
 import { ImportDialog } from './import-dialog';
 import type { Selection } from './selection';
 import { downloadJson, exportFileName, exportModels } from './transfer';
@@ -9,6 +10,9 @@ interface ToolsProps {
   /** The models on the page shown now. */
   models: Model[];
   selection: Selection;
+  /** The list's filters as the bulk route takes them, and in words with the list's total. */
+  filter: Record<string, string>;
+  filterText: string;
   /** After an import or a bulk change: reload the list (and tags). */
   onChanged: () => void;
 }
@@ -42,10 +46,10 @@ function SelectPage({ models, selection }: Pick<ToolsProps, 'models' | 'selectio
 
 /**
  * Above the list: the selection (select the page, how many are selected, clear) and what can be
- * done with it or with the whole list: export (selected or all), import.
+ * done with it or with the whole list: bulk changes, export (selected or all), import.
  */
-export function ListTools({ models, selection, onChanged }: ToolsProps) {
-  const [open, setOpen] = useState<'none' | 'import'>('none');
+export function ListTools({ models, selection, filter, filterText, onChanged }: ToolsProps) {
+  const [open, setOpen] = useState<'none' | 'import' | 'bulk'>('none');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ text: string; error?: boolean }>();
   const count = selection.ids.length;
@@ -84,6 +88,9 @@ export function ListTools({ models, selection, onChanged }: ToolsProps) {
         ) : null}
       </div>
       <div class="tool-buttons">
+        <button type="button" onClick={() => setOpen('bulk')}>
+          Bulk change…
+        </button>
         <button type="button" disabled={busy || count === 0} onClick={() => void exportNow(selection.ids)}>
           Export selected
         </button>
@@ -103,6 +110,23 @@ export function ListTools({ models, selection, onChanged }: ToolsProps) {
           {message?.text}
         </p>
       )}
+      {open === 'bulk' ? (
+        <BulkDialog
+          selected={selection.ids}
+          filter={filter}
+          filterText={filterText}
+          onClose={() => setOpen('none')}
+          onApplied={(action, answer) => {
+            // Deleted models cannot stay selected; after any other change the selection stays.
+            if (action === 'delete')
+              selection.set(
+                answer.results.filter((result) => result.status === 'changed').map((result) => result.id),
+                false,
+              );
+            onChanged();
+          }}
+        />
+      ) : null}
       {open === 'import' ? <ImportDialog onClose={() => setOpen('none')} onImported={onChanged} /> : null}
     </div>
   );
