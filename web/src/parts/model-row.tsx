@@ -60,7 +60,7 @@ export function ModelRow({ model, onTag, onChanged }: RowProps) {
             ))}
           </ul>
         ) : null}
-        {model.write_access ? <ModelActions model={model} onChanged={onChanged} /> : null}
+        <ModelActions model={model} onChanged={onChanged} />
       </div>
     </li>
   );

@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorText, query } from '../api';
+import { api, ApiError, errorText } from '../api';
+import { AccessExplain } from './access-explain';
 import { useSession } from '../session';
 import type { Grant, Model } from '../types';
 import { useLatest } from '../use-latest';
 import { Dialog } from './dialog';
+import { UserPicker } from './user-picker';
 
 interface Principal {
   type: 'user' | 'group';
@@ -66,21 +68,19 @@ export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose
   const { me } = useSession();
   const [people, setPeople] = useState<Principal[]>();
   const [isPublic, setPublic] = useState(false);
-  const [search, setSearch] = useState('');
+  const [version, setVersion] = useState<number>();
   const [error, setError] = useState<string>();
+  const [stale, setStale] = useState(false);
   const groups = useLatest('share-groups', (signal) => api<GroupItem[]>('/api/groups?share=true', { signal }));
-  const found = useLatest(`people:${search}`, async (signal) => {
-    if (!search.trim()) return { users: [] };
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    return api<{ users: { id: string; name: string; email: string }[] }>(
-      `/api/users/search${query({ query: search })}`,
-      { signal },
-    );
-  });
+  const [round, setRound] = useState(0);
   useEffect(() => {
     if (!groups.data) return;
     api<Model>(`/api/models/model?id=${encodeURIComponent(model.id)}`)
-      .then((fresh) => named(fresh.access_grants, groups.data!))
+      .then((fresh) => {
+        // Saving sends this version back: a change made meanwhile by someone else is a 409, not overwritten.
+        setVersion(fresh.version);
+        return named(fresh.access_grants, groups.data!);
+      })
       .then(
         (result) => {
           setPeople(result.people);
@@ -88,7 +88,7 @@ export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose
         },
         (caught: unknown) => setError(errorText(caught)),
       );
-  }, [groups.data]);
+  }, [groups.data, round]);
 
   const add = (principal: Omit<Principal, 'permission'>) =>
     setPeople((now) =>
@@ -103,10 +103,14 @@ export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose
     });
     if (isPublic) grants.push({ principal_type: 'user', principal_id: '*', permission: 'read' });
     try {
-      await api('/api/models/model/access/update', { method: 'POST', body: { id: model.id, access_grants: grants } });
+      await api('/api/models/model/access/update', {
+        method: 'POST',
+        body: { id: model.id, access_grants: grants, version },
+      });
       onSaved();
     } catch (caught) {
       setError(errorText(caught));
+      setStale(caught instanceof ApiError && caught.status === 409);
     }
   };
   const unused = (groups.data ?? []).filter((group) => !people?.some((p) => p.type === 'group' && p.id === group.id));
@@ -156,29 +160,14 @@ export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose
       ) : isPublic ? (
         <p class="hint">Everyone signed in can read it (public; only an administrator can change that).</p>
       ) : null}
-      <div class="field">
-        <label for="share-people">Add people</label>
-        <input
-          disabled={people === undefined}
-          id="share-people"
-          type="search"
-          value={search}
-          placeholder="Name, username or email"
-          onInput={(e) => setSearch(e.currentTarget.value)}
-        />
-      </div>
-      <ul class="found" aria-label="People found">
-        {(found.data?.users ?? []).map((user) => (
-          <li key={user.id}>
-            <button
-              type="button"
-              onClick={() => add({ type: 'user', id: user.id, name: user.name, detail: user.email })}
-            >
-              Add {user.name} <span class="hint">{user.email}</span>
-            </button>
-          </li>
-        ))}
-      </ul>
+      <UserPicker
+        id="share-people"
+        label="Add people"
+        verb="Add"
+        results="People found"
+        disabled={people === undefined}
+        onPick={(user) => add({ type: 'user', id: user.id, name: user.name, detail: user.email })}
+      />
       <div class="field">
         <label for="share-group">Add a group</label>
         <select
@@ -201,8 +190,22 @@ export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose
       </div>
       {error ? (
         <p class="error" role="alert">
+          {stale ? 'Not saved: someone else changed this model meanwhile. ' : ''}
           {error}
         </p>
+      ) : null}
+      {stale ? (
+        <button
+          type="button"
+          onClick={() => {
+            setStale(false);
+            setError(undefined);
+            setPeople(undefined);
+            setRound((n) => n + 1);
+          }}
+        >
+          Reload who has access (discards the changes made here)
+        </button>
       ) : null}
       <div class="actions">
         <button type="button" class="primary" onClick={() => void save()} disabled={people === undefined}>
@@ -212,6 +215,7 @@ export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose
           Cancel
         </button>
       </div>
+      <AccessExplain model={model} />
     </Dialog>
   );
 }
