@@ -3,9 +3,8 @@ import { api, ApiError, errorText } from '../api';
 import { AccessExplain } from './access-explain';
 import { useSession } from '../session';
 import type { Grant, Model } from '../types';
-import { useLatest } from '../use-latest';
 import { Dialog } from './dialog';
-import { UserPicker } from './user-picker';
+import { groupDetail, PrincipalPicker, useShareGroups, type GroupItem, type PickedPrincipal } from './principal-picker';
 
 interface Principal {
   type: 'user' | 'group';
@@ -13,12 +12,6 @@ interface Principal {
   name: string;
   detail: string;
   permission: 'read' | 'write';
-}
-
-interface GroupItem {
-  id: string;
-  name: string;
-  member_count: number;
 }
 
 /** One entry per principal, the strongest permission (answers list a write grant as read + write). */
@@ -39,7 +32,7 @@ async function named(grants: Grant[], groups: GroupItem[]): Promise<{ people: Pr
       .map(async (grant): Promise<Principal> => {
         if (grant.principal_type === 'group') {
           const group = groups.find((item) => item.id === grant.principal_id);
-          const detail = group ? `group, ${group.member_count} members` : 'group';
+          const detail = group ? groupDetail(group) : 'group';
           return {
             type: 'group',
             id: grant.principal_id,
@@ -68,11 +61,11 @@ export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose
   const { me } = useSession();
   const [people, setPeople] = useState<Principal[]>();
   const [isPublic, setPublic] = useState(false);
-  const [version, setVersion] = useState<number>();
   const [error, setError] = useState<string>();
+  const [version, setVersion] = useState<number>();
   const [stale, setStale] = useState(false);
-  const groups = useLatest('share-groups', (signal) => api<GroupItem[]>('/api/groups?share=true', { signal }));
   const [round, setRound] = useState(0);
+  const groups = useShareGroups();
   useEffect(() => {
     if (!groups.data) return;
     api<Model>(`/api/models/model?id=${encodeURIComponent(model.id)}`)
@@ -90,7 +83,7 @@ export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose
       );
   }, [groups.data, round]);
 
-  const add = (principal: Omit<Principal, 'permission'>) =>
+  const add = (principal: PickedPrincipal) =>
     setPeople((now) =>
       !now || now.some((p) => p.type === principal.type && p.id === principal.id)
         ? now
@@ -113,7 +106,6 @@ export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose
       setStale(caught instanceof ApiError && caught.status === 409);
     }
   };
-  const unused = (groups.data ?? []).filter((group) => !people?.some((p) => p.type === 'group' && p.id === group.id));
 
   return (
     <Dialog title={`Share ${model.name}`} onClose={onClose}>
@@ -160,34 +152,13 @@ export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose
       ) : isPublic ? (
         <p class="hint">Everyone signed in can read it (public; only an administrator can change that).</p>
       ) : null}
-      <UserPicker
-        id="share-people"
-        label="Add people"
-        verb="Add"
-        results="People found"
+      <PrincipalPicker
+        idPrefix="share"
+        groups={groups.data ?? []}
+        chosen={people ?? []}
         disabled={people === undefined}
-        onPick={(user) => add({ type: 'user', id: user.id, name: user.name, detail: user.email })}
+        onAdd={add}
       />
-      <div class="field">
-        <label for="share-group">Add a group</label>
-        <select
-          disabled={people === undefined}
-          id="share-group"
-          value=""
-          onChange={(e) => {
-            const group = unused.find((g) => g.id === e.currentTarget.value);
-            if (group)
-              add({ type: 'group', id: group.id, name: group.name, detail: `group, ${group.member_count} members` });
-          }}
-        >
-          <option value="">Choose a group…</option>
-          {unused.map((group) => (
-            <option key={group.id} value={group.id}>
-              {group.name} ({group.member_count})
-            </option>
-          ))}
-        </select>
-      </div>
       {error ? (
         <p class="error" role="alert">
           {stale ? 'Not saved: someone else changed this model meanwhile. ' : ''}
