@@ -181,6 +181,8 @@ test('everything a filter matches is shared with a group; the read-only model is
   await expect(dialog.getByLabel('Everything this list matches: tag “batch” (5 models)')).toBeChecked();
   await dialog.getByLabel('Action').selectOption({ label: 'Share with people or groups' });
   await expect(dialog.getByRole('button', { name: 'Preview' })).toBeDisabled();
+  // Public access is given by admins only.
+  await expect(dialog.getByLabel('Everyone signed in (public)')).toHaveCount(0);
   await dialog.getByLabel('Add a group').selectOption({ label: 'Team (1)' });
   await expect(dialog.getByLabel('Permission of Team')).toHaveValue('read');
   await dialog.getByRole('button', { name: 'Preview' }).click();
@@ -207,6 +209,39 @@ test('a member of the group now sees the shared models', async ({ page }) => {
   await expect(page.getByLabel('View', { exact: true })).toHaveValue('shared');
   await expect(modelRows(page)).toHaveCount(5);
   for (const id of OWN) await expect(modelRows(page).filter({ hasText: id })).toContainText('read only');
+});
+
+test('stopping sharing removes the group; a bulk delete takes the deleted models out of the list and the selection', async ({
+  page,
+}) => {
+  await page.goto(`${service.baseUrl}/?tag=batch`);
+  await signIn(page, 'una@example.test');
+  await checkbox(page, 'una/alpha').check();
+  await checkbox(page, 'una/delta').check();
+  await page.getByRole('button', { name: 'Bulk change…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Bulk change' });
+  await dialog.getByLabel('Action').selectOption({ label: 'Stop sharing with people or groups' });
+  await dialog.getByLabel('Add a group').selectOption({ label: 'Team (1)' });
+  await expect(dialog.getByLabel('Permission of Team')).toHaveCount(0);
+  await dialog.getByRole('button', { name: 'Preview' }).click();
+  await dialog.getByRole('button', { name: 'Stop sharing 2 models' }).click();
+  await expect(dialog.getByText('2 changed')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  const alpha = await una.call<{ access_grants: unknown[] }>('GET', '/api/models/model?id=una%2Falpha');
+  expect(alpha.access_grants).toEqual([]);
+
+  await checkbox(page, 'una/alpha').uncheck();
+  await expect(page.getByText('1 selected')).toBeVisible();
+  await page.getByRole('button', { name: 'Bulk change…' }).click();
+  await dialog.getByLabel('Action').selectOption('delete');
+  await dialog.getByRole('button', { name: 'Preview' }).click();
+  await expect(dialog.getByRole('list', { name: 'Preview' })).toHaveText('una/delta would change');
+  await dialog.getByRole('button', { name: 'Delete 1 model' }).click();
+  await expect(dialog.getByRole('list', { name: 'Bulk report' })).toHaveText('una/delta changed');
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(page.getByText('No models selected')).toBeVisible();
+  await expect(modelRows(page).filter({ hasText: 'una/delta' })).toHaveCount(0);
+  await expect(modelRows(page)).toHaveCount(4);
 });
 
 test('the selection lasts across pages; more than 1,000 models to change is refused with its reason', async ({
@@ -270,4 +305,20 @@ test('at 390 px in the dark theme, the bulk dialog is used by keyboard and fits 
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
   await expect(opener).toBeFocused();
+});
+
+test('an admin makes the selected models public in bulk', async ({ page }) => {
+  await page.goto(`${service.baseUrl}/?query=una%2Fbeta`);
+  await signIn(page, 'ada@example.test');
+  await checkbox(page, 'una/beta').check();
+  await page.getByRole('button', { name: 'Bulk change…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Bulk change' });
+  await dialog.getByLabel('Action').selectOption('share');
+  await dialog.getByLabel('Everyone signed in (public)').check();
+  await expect(dialog.getByRole('list', { name: 'Share with' })).toContainText('Everyone signed in');
+  await dialog.getByRole('button', { name: 'Preview' }).click();
+  await dialog.getByRole('button', { name: 'Share 1 model' }).click();
+  await expect(dialog.getByRole('list', { name: 'Bulk report' })).toHaveText('una/beta changed');
+  const beta = await una.call<{ access_grants: { principal_id: string }[] }>('GET', '/api/models/model?id=una%2Fbeta');
+  expect(beta.access_grants.map((grant) => grant.principal_id)).toContain('*');
 });

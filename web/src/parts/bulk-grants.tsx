@@ -1,8 +1,19 @@
+import { useSession } from '../session';
 import { PrincipalPicker, useShareGroups, type PickedPrincipal } from './principal-picker';
 
 export interface BulkPrincipal extends PickedPrincipal {
   permission: 'read' | 'write';
 }
+
+/** The public grant (`user:*`) as a principal of the list: read only, chosen with its own switch. */
+const EVERYONE: BulkPrincipal = {
+  type: 'user',
+  id: '*',
+  name: 'Everyone signed in',
+  detail: 'public',
+  permission: 'read',
+};
+const isEveryone = (p: BulkPrincipal) => p.type === 'user' && p.id === '*';
 
 /** The grants of a bulk share (each principal read, or read + write) or unshare (every grant of each). */
 export function bulkGrants(principals: BulkPrincipal[], action: 'share' | 'unshare') {
@@ -21,7 +32,9 @@ interface Props {
 
 /** Whom a bulk share adds (with read or edit) or a bulk unshare removes, picked as in the share dialog. */
 export function BulkGrants({ action, principals, onChange }: Props) {
+  const { me } = useSession();
   const groups = useShareGroups();
+  const everyone = principals.some(isEveryone);
   return (
     <fieldset>
       <legend>{action === 'share' ? 'Share with' : 'Stop sharing with'}</legend>
@@ -32,7 +45,7 @@ export function BulkGrants({ action, principals, onChange }: Props) {
             <span>
               <strong>{p.name}</strong> <span class="hint">{p.detail}</span>
             </span>
-            {action === 'share' ? (
+            {action === 'share' && !isEveryone(p) ? (
               <select
                 aria-label={`Permission of ${p.name}`}
                 value={p.permission}
@@ -59,6 +72,19 @@ export function BulkGrants({ action, principals, onChange }: Props) {
           </li>
         ))}
       </ul>
+      {/* Giving public access is for admins (as in the share dialog); any writer may take it away. */}
+      {me.role === 'admin' || action === 'unshare' ? (
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={everyone}
+            onChange={(e) =>
+              onChange(e.currentTarget.checked ? [...principals, EVERYONE] : principals.filter((p) => !isEveryone(p)))
+            }
+          />
+          Everyone signed in (public)
+        </label>
+      ) : null}
       {groups.error ? (
         <p class="error" role="alert">
           {groups.error}
