@@ -122,7 +122,7 @@ describe('OpenAI model list as JSON text built by PostgreSQL', () => {
     expect(again.headers.etag).toBe(first.headers.etag);
     const revalidated = await request(t.server)
       .get('/v1/models')
-      .set({ ...bearer(admin.token), 'If-None-Match': first.headers.etag as string });
+      .set({ ...bearer(admin.token), 'If-None-Match': first.headers.etag });
     expect(revalidated.status).toBe(304);
   });
 });
