@@ -49,9 +49,10 @@ export function startService(
   databaseUrl: string,
   nodeArgs: string[] = [],
   captureFile?: string,
+  root = ROOT,
 ): Promise<ServerProcess> {
   const env = serviceEnv(databaseUrl);
-  const args = [...nodeArgs, join(ROOT, 'dist', 'main.js')];
+  const args = [...nodeArgs, join(root, 'dist', 'main.js')];
   if (captureFile) {
     env.BENCH_CAPTURE_FILE = captureFile;
     args.unshift('-r', 'ts-node/register/transpile-only', '-r', join(__dirname, 'pg-capture.ts'));
