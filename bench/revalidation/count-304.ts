@@ -11,7 +11,8 @@ import { freePort } from '../run/server-process';
  *
  * Instructions per 304, counted by valgrind's callgrind in the service process (not PostgreSQL):
  * a figure the machine's load does not move, for A/B of two builds (`--root` each). Starts the
- * built service under callgrind with collection off, warms each scenario up (400 requests), then
+ * built service under callgrind with instrumentation off (so it starts at near full speed), warms
+ * each scenario up (400 requests), then
  * counts exactly `--requests` revalidations at 4 connections: the typical user's page 1 (sign-in
  * token) and `/v1/models` with the 500-model key. Slow: the service starts in a minute or two.
  */
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
     'valgrind',
     [
       '--tool=callgrind',
-      '--collect-atstart=no',
+      '--instr-atstart=no',
       `--callgrind-out-file=${join(out, 'cg.out')}`,
       process.execPath,
       join(root, 'dist', 'main.js'),
@@ -79,14 +80,16 @@ async function main(): Promise<void> {
       await first.arrayBuffer();
       const headers = { authorization, 'if-none-match': String(first.headers.get('etag')) };
       await autocannon({ url: base + path, headers, connections: 4, amount: 400 });
-      control('-z');
       control('-i', 'on');
+      control('-z');
       const result = await autocannon({ url: base + path, headers, connections: 4, amount });
       control('-i', 'off');
       control('-d', name);
       await sleep(2000);
-      const dump = readdirSync(out).find((file) => file.includes(name)) as string;
-      const total = Number(/^(?:summary|totals): (\d+)/m.exec(readFileSync(join(out, dump), 'utf8'))?.[1]);
+      // callgrind names dumps cg.out.1, .2, …; the one asked for names its trigger.
+      const dumps = readdirSync(out).map((file) => readFileSync(join(out, file), 'utf8'));
+      const dump = dumps.find((text) => text.includes(`Trigger: dump ${name}`)) ?? '';
+      const total = Number(/^totals: (\d+)/m.exec(dump)?.[1]);
       console.log(
         `${name}: ${Math.round(total / amount).toLocaleString('en-US')} instructions per 304` +
           ` (${amount} requests, statuses ${JSON.stringify(result.statusCodeStats)}; dumps in ${out})`,

@@ -25,11 +25,15 @@ async function main(): Promise<void> {
   const service = await startService(url, ['--cpu-prof', '--cpu-prof-dir', dir]);
   try {
     const credentials = await signInAll(service.baseUrl, await readFixtures(url));
-    const headers = { authorization: `Bearer ${option('auth', 'user') === 'key' ? credentials.key : credentials.user}` };
+    const headers = {
+      authorization: `Bearer ${option('auth', 'user') === 'key' ? credentials.key : credentials.user}`,
+    };
     const first = await fetchRaw(service.baseUrl + path, headers);
     const revalidate = { ...headers, 'if-none-match': String(first.headers.etag) };
     const result = await autocannon({ url: service.baseUrl + path, headers: revalidate, connections: 16, amount });
-    console.log(`${amount} requests, ${result.requests.average} req/s, statuses ${JSON.stringify(result.statusCodeStats)}`);
+    console.log(
+      `${amount} requests, ${result.requests.average} req/s, statuses ${JSON.stringify(result.statusCodeStats)}`,
+    );
   } finally {
     await service.stop();
   }
