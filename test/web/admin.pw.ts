@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { Api, expectAccessible, signIn } from './helpers';
+import { Api, expectAccessible, PASSWORD, signIn } from './helpers';
 import { startService, type WebService } from './service';
 
 /** Admin pages: approve a pending account, change a role, groups and members, base models shared with everyone. */
@@ -54,4 +54,39 @@ test('approves a pending account, manages a group and shares a new base model wi
   expect(await pia.call<{ id: string }[]>('GET', '/api/v1/models/base')).toEqual([
     expect.objectContaining({ id: 'claude-x' }),
   ]);
+});
+
+test('creates accounts, showing the service’s validation errors at the fields they name', async ({ page }) => {
+  await page.goto(`${service.baseUrl}/?p=admin`);
+  await signIn(page, 'alex@example.test');
+  const form = page.getByRole('form', { name: 'Create an account' });
+  await form.getByLabel('Full name').fill('Nora New');
+  await form.getByLabel('Email address').fill('not an email');
+  await form.getByLabel('Initial password').fill('short');
+  await form.getByRole('button', { name: 'Create account' }).click();
+  // The service checks one field at a time: the email first, then the password; each at its field.
+  await expect(form.getByLabel('Email address')).toHaveAttribute('aria-invalid', 'true');
+  await expect(form.locator('#new-user-email-error')).toContainText('email must be an email');
+  await expect(form.getByLabel('Full name')).not.toHaveAttribute('aria-invalid', 'true');
+  await form.getByLabel('Email address').fill('pia@example.test');
+  await expect(form.locator('#new-user-email-error')).toBeHidden();
+  await form.getByRole('button', { name: 'Create account' }).click();
+  await expect(form.locator('#new-user-password-error')).toContainText('password must be at least 8 characters');
+  await expect(form.getByLabel('Initial password')).toHaveAttribute('aria-invalid', 'true');
+  await form.getByLabel('Initial password').fill(PASSWORD);
+  await form.getByRole('button', { name: 'Create account' }).click();
+  // A taken email is the service's 409, shown at the email field too.
+  await expect(form.locator('#new-user-email-error')).toContainText('email already in use');
+  await expectAccessible(page);
+
+  await form.getByLabel('Email address').fill('nora@example.test');
+  await form.getByLabel('Account role').selectOption('admin');
+  await form.getByRole('button', { name: 'Create account' }).click();
+  await expect(form.getByRole('status')).toContainText('Created Nora New (nora@example.test) as admin');
+  await expect(form.getByLabel('Full name')).toHaveValue('');
+  await expect(page.getByRole('table', { name: 'Users' }).getByLabel('Role of Nora New')).toHaveValue('admin');
+
+  // The new account signs in with the password the admin set, as an admin.
+  const nora = await Api.signIn(service.baseUrl, 'nora@example.test');
+  expect(await nora.call('GET', '/api/auths')).toEqual(expect.objectContaining({ name: 'Nora New', role: 'admin' }));
 });

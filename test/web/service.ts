@@ -8,6 +8,8 @@ import { PG_SERVER_ENV } from './global-setup';
 
 const ROOT = join(__dirname, '..', '..');
 const READY_TIMEOUT_MS = 60_000;
+/** The services' signing secret, so a test can make a token the service would have issued (an expired one). */
+export const JWT_SECRET = 'web-test-secret-web-test-secret-0123456789';
 
 export interface WebService {
   baseUrl: string;
@@ -42,7 +44,7 @@ export async function startService(): Promise<WebService> {
       DATABASE_URL: databaseUrl(server, database),
       PORT: String(port),
       DATA_DIR: dataDir,
-      JWT_SECRET: 'web-test-secret-web-test-secret-0123456789',
+      JWT_SECRET,
       BCRYPT_ROUNDS: '4',
       LOG_LEVEL: 'warn',
     },

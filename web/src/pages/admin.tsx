@@ -7,6 +7,7 @@ import type { Role, User } from '../types';
 import { useLatest } from '../use-latest';
 import { BaseModelsTab } from './admin-base';
 import { GroupsTab } from './admin-groups';
+import { NewUserForm } from './admin-new-user';
 
 const TABS = [
   { tab: 'users', label: 'Users' },
@@ -35,6 +36,7 @@ function UsersTab() {
   const setRole = (user: User, role: Role) => change(api(`/api/users/${user.id}`, { method: 'PATCH', body: { role } }));
   return (
     <>
+      <NewUserForm onCreated={() => users.reload()} />
       <div class="field">
         <label for="user-search">Search users</label>
         <input

@@ -18,14 +18,23 @@ interface RowProps {
   model: Model;
   onTag: (tag: string) => void;
   onChanged: () => void;
+  selected: boolean;
+  onSelect: (on: boolean) => void;
 }
 
 /** One model of the workspace list. Every text comes from the API and is rendered as text, never as HTML. */
-export function ModelRow({ model, onTag, onChanged }: RowProps) {
+export function ModelRow({ model, onTag, onChanged, selected, onSelect }: RowProps) {
   const owner = model.user ? model.user.name : 'deleted user';
   const tags = model.meta.tags ?? [];
   return (
-    <li class="model-row">
+    <li class={selected ? 'model-row selected' : 'model-row'}>
+      <input
+        type="checkbox"
+        class="select-row"
+        aria-label={`Select ${model.name} (${model.id})`}
+        checked={selected}
+        onChange={(event) => onSelect(event.currentTarget.checked)}
+      />
       <ModelAvatar model={model} />
       <div class="model-main">
         <div class="model-title">

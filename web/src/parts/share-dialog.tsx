@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorText, query } from '../api';
+import { api, errorText } from '../api';
 import { useSession } from '../session';
 import type { Grant, Model } from '../types';
-import { useLatest } from '../use-latest';
 import { Dialog } from './dialog';
+import { groupDetail, PrincipalPicker, useShareGroups, type GroupItem, type PickedPrincipal } from './principal-picker';
 
 interface Principal {
   type: 'user' | 'group';
@@ -11,12 +11,6 @@ interface Principal {
   name: string;
   detail: string;
   permission: 'read' | 'write';
-}
-
-interface GroupItem {
-  id: string;
-  name: string;
-  member_count: number;
 }
 
 /** One entry per principal, the strongest permission (answers list a write grant as read + write). */
@@ -37,7 +31,7 @@ async function named(grants: Grant[], groups: GroupItem[]): Promise<{ people: Pr
       .map(async (grant): Promise<Principal> => {
         if (grant.principal_type === 'group') {
           const group = groups.find((item) => item.id === grant.principal_id);
-          const detail = group ? `group, ${group.member_count} members` : 'group';
+          const detail = group ? groupDetail(group) : 'group';
           return {
             type: 'group',
             id: grant.principal_id,
@@ -66,17 +60,8 @@ export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose
   const { me } = useSession();
   const [people, setPeople] = useState<Principal[]>();
   const [isPublic, setPublic] = useState(false);
-  const [search, setSearch] = useState('');
   const [error, setError] = useState<string>();
-  const groups = useLatest('share-groups', (signal) => api<GroupItem[]>('/api/groups?share=true', { signal }));
-  const found = useLatest(`people:${search}`, async (signal) => {
-    if (!search.trim()) return { users: [] };
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    return api<{ users: { id: string; name: string; email: string }[] }>(
-      `/api/users/search${query({ query: search })}`,
-      { signal },
-    );
-  });
+  const groups = useShareGroups();
   useEffect(() => {
     if (!groups.data) return;
     api<Model>(`/api/models/model?id=${encodeURIComponent(model.id)}`)
@@ -90,7 +75,7 @@ export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose
       );
   }, [groups.data]);
 
-  const add = (principal: Omit<Principal, 'permission'>) =>
+  const add = (principal: PickedPrincipal) =>
     setPeople((now) =>
       !now || now.some((p) => p.type === principal.type && p.id === principal.id)
         ? now
@@ -109,7 +94,6 @@ export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose
       setError(errorText(caught));
     }
   };
-  const unused = (groups.data ?? []).filter((group) => !people?.some((p) => p.type === 'group' && p.id === group.id));
 
   return (
     <Dialog title={`Share ${model.name}`} onClose={onClose}>
@@ -156,49 +140,13 @@ export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose
       ) : isPublic ? (
         <p class="hint">Everyone signed in can read it (public; only an administrator can change that).</p>
       ) : null}
-      <div class="field">
-        <label for="share-people">Add people</label>
-        <input
-          disabled={people === undefined}
-          id="share-people"
-          type="search"
-          value={search}
-          placeholder="Name, username or email"
-          onInput={(e) => setSearch(e.currentTarget.value)}
-        />
-      </div>
-      <ul class="found" aria-label="People found">
-        {(found.data?.users ?? []).map((user) => (
-          <li key={user.id}>
-            <button
-              type="button"
-              onClick={() => add({ type: 'user', id: user.id, name: user.name, detail: user.email })}
-            >
-              Add {user.name} <span class="hint">{user.email}</span>
-            </button>
-          </li>
-        ))}
-      </ul>
-      <div class="field">
-        <label for="share-group">Add a group</label>
-        <select
-          disabled={people === undefined}
-          id="share-group"
-          value=""
-          onChange={(e) => {
-            const group = unused.find((g) => g.id === e.currentTarget.value);
-            if (group)
-              add({ type: 'group', id: group.id, name: group.name, detail: `group, ${group.member_count} members` });
-          }}
-        >
-          <option value="">Choose a group…</option>
-          {unused.map((group) => (
-            <option key={group.id} value={group.id}>
-              {group.name} ({group.member_count})
-            </option>
-          ))}
-        </select>
-      </div>
+      <PrincipalPicker
+        idPrefix="share"
+        groups={groups.data ?? []}
+        chosen={people ?? []}
+        disabled={people === undefined}
+        onAdd={add}
+      />
       {error ? (
         <p class="error" role="alert">
           {error}
