@@ -5,6 +5,7 @@ import { catchError, map, Observable, of, throwError } from 'rxjs';
 import type { AuthenticatedRequest } from '../access/caller';
 import { AnswerCache } from './answer-cache';
 import { answerKey, answerTag, noneMatchHolds } from './answer-tag';
+import { RawJson } from './raw-json';
 
 const REVALIDATED = 'revalidated';
 
@@ -55,7 +56,8 @@ export class RevalidationInterceptor implements NestInterceptor {
     if (cached !== undefined) return of(asJson(response, cached));
     return next.handle().pipe(
       map((body: unknown) => {
-        const text = JSON.stringify(body) as string | undefined;
+        // An answer built as JSON text (RawJson) is sent as it is, not parsed and stringified again.
+        const text = body instanceof RawJson ? body.text : (JSON.stringify(body) as string | undefined);
         if (text === undefined) return body;
         this.cache.set(key, text);
         return asJson(response, text);

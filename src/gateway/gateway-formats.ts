@@ -1,3 +1,4 @@
+import type { RawJson } from '../common/raw-json';
 import type { ModelSummaryRow } from '../models/model-read.sql';
 import { anthropicError, anthropicList, toAnthropicModel } from './anthropic.format';
 import type { ClientFamily } from './client-family';
@@ -9,7 +10,8 @@ import { openAiError, openAiList, toOpenAiModel } from './openai.format';
 /** Everything that differs between client families (docs/gateway.md): the list, one model, an error. */
 export interface ClientFormat {
   /** One page of the caller's models, paged by the family's own query parameters. */
-  list(models: ListableModels, query: GatewayQuery): Promise<GatewayModelList>;
+  /** OpenAI's list comes as JSON text built by PostgreSQL (RawJson); the others as objects. */
+  list(models: ListableModels, query: GatewayQuery): Promise<GatewayModelList | RawJson>;
   one(model: ModelSummaryRow): GatewayModel;
   error(path: string, status: number, message: string): object;
 }

@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import type { Sql } from '../common/sql';
 import type { ListableQuery, ModelSummaryRow } from '../models/model-read.sql';
 
 /**
@@ -11,6 +12,11 @@ export type GatewayQuery = Record<string, unknown>;
 /** The models the caller may use, as a client family's list reads them to build one page. */
 export interface ListableModels {
   list(query: ListableQuery): Promise<ModelSummaryRow[]>;
+  /**
+   * The same list as JSON text built by PostgreSQL: `shape` wraps the list's statement (its rows
+   * as `ModelSummaryRow` columns) into one row with one text column, `body`.
+   */
+  json(query: ListableQuery, shape: (rows: Sql) => Sql): Promise<string>;
   /** One model of that list, or null when it is absent or not the caller's to list. */
   find(id: string): Promise<ModelSummaryRow | null>;
 }

@@ -2,6 +2,7 @@ import { Controller, createParamDecorator, ExecutionContext, Get, Param, Query }
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Caller, CurrentCaller } from '../access/caller';
+import type { RawJson } from '../common/raw-json';
 import { Revalidated } from '../common/revalidation.interceptor';
 import { ClientFamily, clientFamilyOf } from './client-family';
 import type { GatewayModel, GatewayModelList } from './dto/gateway-responses';
@@ -33,7 +34,7 @@ export class GatewayController {
     @CurrentCaller() caller: Caller,
     @Family() family: ClientFamily,
     @Query() query: GatewayQuery,
-  ): Promise<GatewayModelList> {
+  ): Promise<GatewayModelList | RawJson> {
     return this.gateway.list(family, caller, query);
   }
 
@@ -45,7 +46,7 @@ export class GatewayController {
     @CurrentCaller() caller: Caller,
     @Family() family: ClientFamily,
     @Query() query: GatewayQuery,
-  ): Promise<GatewayModelList> {
+  ): Promise<GatewayModelList | RawJson> {
     return this.gateway.list(family, caller, query);
   }
 

@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Caller } from '../access/caller';
+import type { RawJson } from '../common/raw-json';
 import { ModelFilters, parseModelFilters } from '../models/model-filters';
 import type { ModelSummaryRow } from '../models/model-read.sql';
 import { ModelRepository } from '../models/model.repository';
@@ -15,7 +16,7 @@ const GEMINI_NAME_PREFIX = 'models/';
 export class GatewayService {
   constructor(private readonly models: ModelRepository) {}
 
-  list(family: ClientFamily, caller: Caller, query: GatewayQuery): Promise<GatewayModelList> {
+  list(family: ClientFamily, caller: Caller, query: GatewayQuery): Promise<GatewayModelList | RawJson> {
     // The same filters in every family; a bad one is a 400 in the family's error shape.
     const filters = parseModelFilters(query);
     return CLIENT_FORMATS[family].list(this.listableBy(caller, filters), query);
@@ -38,6 +39,7 @@ export class GatewayService {
   private listableBy(caller: Caller, filters: ModelFilters): ListableModels {
     return {
       list: (query) => this.models.listable(caller, { ...query, filters }),
+      json: (query, shape) => this.models.listableJson(caller, { ...query, filters }, shape),
       find: (id) => this.models.findListable(caller, id),
     };
   }

@@ -289,9 +289,12 @@ export function listCountSql(caller: Caller, params: ListParams): Sql {
  */
 function privateCountSql(caller: Caller, params: ListParams, filters: Sql): Sql {
   // Owned models, whatever the view (for 'shared', those to take back out of the granted ones).
+  // The readers test is a FILTER, not a condition: as a condition PostgreSQL ANDed the owner's
+  // index with the readers index, which reads every model readable by the caller (12 ms on the
+  // company shape) to keep the few it owns; the owner's index alone finds a few hundred rows.
   const owned = (granted: boolean) =>
-    sql`(SELECT count(*) FROM models m WHERE m.base_model_id IS NOT NULL AND NOT m.is_public AND m.user_id = ${caller.userId}::uuid
-         AND ${granted ? sql`` : sql`NOT `}${grantedToPredicate(caller)})`;
+    sql`(SELECT count(*) FILTER (WHERE ${granted ? sql`` : sql`NOT `}${grantedToPredicate(caller)})
+         FROM models m WHERE m.base_model_id IS NOT NULL AND NOT m.is_public AND m.user_id = ${caller.userId}::uuid)`;
   if (params.viewOption === 'created') {
     return sql`SELECT count(*) FROM models m WHERE ${filters} AND NOT m.is_public`;
   }

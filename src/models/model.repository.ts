@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Caller } from '../access/caller';
-import { queryRows } from '../common/sql';
+import { queryRows, Sql } from '../common/sql';
 import { ReadRouter } from '../database/read-router';
 import {
   activeModelsSql,
@@ -103,6 +103,12 @@ export class ModelRepository {
   /** The gateway's list: models the caller may use, in the order and window asked for. */
   listable(caller: Caller, query: ListableQuery): Promise<ModelSummaryRow[]> {
     return queryRows<ModelSummaryRow>(this.reads.reads(), listableSql(caller, query));
+  }
+
+  /** The gateway's list as one JSON text: `shape` turns the list's rows into one row with a text column `body`. */
+  async listableJson(caller: Caller, query: ListableQuery, shape: (rows: Sql) => Sql): Promise<string> {
+    const [row] = await queryRows<{ body: string }>(this.reads.reads(), shape(listableSql(caller, query)));
+    return row.body;
   }
 
   /** One model of the gateway's list, or null when it does not exist or this caller may not list it. */

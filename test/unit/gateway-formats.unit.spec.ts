@@ -2,6 +2,8 @@ import type { ListableQuery, ModelSummaryRow } from '../../src/models/model-read
 import { CLIENT_FAMILIES } from '../../src/gateway/client-family';
 import { CLIENT_FORMATS } from '../../src/gateway/gateway-formats';
 import type { ListableModels } from '../../src/gateway/gateway-query';
+import { toOpenAiList } from '../../src/gateway/openai.format';
+import { RawJson } from '../../src/common/raw-json';
 
 const row = (id: string, created_at = 1_700_000_000): ModelSummaryRow => ({
   id,
@@ -27,6 +29,11 @@ function listOf(rows: ModelSummaryRow[]): ListableModels & { asked: ListableQuer
       return Promise.resolve(rows.slice(0, query.limit ?? rows.length));
     },
     find: (id) => Promise.resolve(rows.find((model) => model.id === id) ?? null),
+    // The text PostgreSQL would build; the SQL itself is checked against toOpenAiList on a real database.
+    json: (query) => {
+      asked.push(query);
+      return Promise.resolve(JSON.stringify(toOpenAiList(rows)));
+    },
   };
 }
 
@@ -66,7 +73,9 @@ describe('client family formats', () => {
     const rows = [row('a'), row('b'), row('c')];
 
     const openAi = listOf(rows);
-    expect(await CLIENT_FORMATS.openai.list(openAi, {})).toMatchObject({ object: 'list', data: [{ id: 'a' }, {}, {}] });
+    const openAiList = await CLIENT_FORMATS.openai.list(openAi, {});
+    expect(openAiList).toBeInstanceOf(RawJson);
+    expect((openAiList as RawJson).toJSON()).toMatchObject({ object: 'list', data: [{ id: 'a' }, {}, {}] });
     expect(openAi.asked).toEqual([{ order: 'id' }]);
 
     const anthropic = listOf(rows);

@@ -34,7 +34,7 @@ describe('model read SQL', () => {
   it('counts an unfiltered list’s private share from the grants index and the caller’s own models', () => {
     const { text } = toStatement(listCountSql(user, list));
     expect(text).toContain('AND m.is_public) + (SELECT (SELECT count(*) FROM access_grants g');
-    expect(text).toContain('AND NOT m.readers && $');
+    expect(text).toContain('count(*) FILTER (WHERE NOT m.readers && $');
     expect(toStatement(listCountSql(user, { ...list, viewOption: 'shared' })).text).toMatch(/\) - \(SELECT count/);
     expect(toStatement(listCountSql(user, { ...list, viewOption: 'created' })).text).not.toContain('access_grants');
   });
