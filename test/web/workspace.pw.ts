@@ -119,7 +119,8 @@ test('a member finds a model shared with its group by search, by tag and under "
   await expect(row.getByText('read only')).toBeVisible();
   await expect(row.locator('img.avatar')).toHaveJSProperty('naturalWidth', 1);
   // A reader gets no edit controls, and an edit address typed by hand says why.
-  await expect(row.getByRole('button')).toHaveCount(2); // the two tags
+  await expect(row.getByRole('button')).toHaveCount(3); // the two tags, and Clone
+  await expect(row.getByRole('button', { name: /^(Share|Delete|Deactivate|Hide)/ })).toHaveCount(0);
   await expect(row.getByRole('link', { name: /^Edit/ })).toHaveCount(0);
   await page.goto(`${service.baseUrl}/?p=edit&id=team%2Fcode-reviewer`);
   await expect(page.getByRole('heading', { name: 'You cannot edit Code reviewer <b>bold?</b>' })).toBeVisible();

@@ -32,7 +32,8 @@ const PAGES: { p: string; label: string; admin?: boolean }[] = [
 /** Header with the app's pages, theme and account; the page itself in <main>. */
 export function Layout({ params, children }: { params: Params; children: ComponentChildren }) {
   const { me, signOut } = useSession();
-  const current = params.p === 'new' || params.p === 'edit' || !params.p ? 'models' : params.p;
+  const current =
+    params.p === 'new' || params.p === 'edit' || params.p === 'history' || !params.p ? 'models' : params.p;
   const pages = me.role === 'pending' ? [] : PAGES.filter((page) => !page.admin || me.role === 'admin');
   return (
     <>

@@ -5,6 +5,7 @@ import { Layout } from './layout';
 import { AuthPage, PendingPage } from './pages/auth';
 import { AdminPage } from './pages/admin';
 import { EditorPage } from './pages/editor';
+import { HistoryPage } from './pages/history';
 import { KeysPage } from './pages/keys';
 import { ModelsPage, startModelsEarly } from './pages/models';
 import { currentParams, navigate, paramsFromNext, signInParams, useParams, type Params } from './route';
@@ -29,6 +30,14 @@ function Page({ params }: { params: Params }) {
       return <EditorPage key="new" />;
     case 'admin':
       return <AdminPage tab={params.tab} />;
+    case 'history':
+      return (
+        <HistoryPage
+          key={`history:${params.id ?? ''}`}
+          id={params.id ?? ''}
+          page={Math.max(1, Number.parseInt(params.page ?? '1', 10) || 1)}
+        />
+      );
     case 'keys':
       return <KeysPage />;
     case 'edit':

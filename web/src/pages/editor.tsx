@@ -1,16 +1,18 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, errorText } from '../api';
-import { described, Field, InputField, Message, useIdClash, type Errors } from '../parts/form-parts';
+import { described, Field, Message, useIdClash, type Errors } from '../parts/form-parts';
 import { Link } from '../link';
 import { ImagePicker } from '../parts/image-picker';
 import { navigate } from '../route';
 import type { Model } from '../types';
 import { useLatest } from '../use-latest';
+import { ConflictNotice, mergeForms, type Conflict } from './editor-conflict';
+import { InheritedFields } from './editor-inherited';
+import { ModelTools } from '../parts/model-tools';
 import {
   bodyOf,
   CAPABILITIES,
   emptyForm,
-  ENDPOINT_TYPES,
   fieldOfDetail,
   FormError,
   formOf,
@@ -32,15 +34,23 @@ export function EditorPage({ id }: { id?: string }) {
     creating ? Promise.resolve(undefined) : api<Model>(`/api/models/model?id=${encodeURIComponent(id)}`, { signal }),
   );
   const [form, setForm] = useState<ModelForm>(emptyForm);
+  // The version being edited and its form: a save sends that version, a conflict compares with it.
+  const [origin, setOrigin] = useState<{ model: Model; form: ModelForm }>();
+  const [conflict, setConflict] = useState<Conflict & { model: Model }>();
+  const [notice, setNotice] = useState<string>();
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
   const idEdited = useRef(false);
   const model = existing.data;
-  const base = bases.data?.data.find((item) => item.id === form.base_model_id)?.info;
+  const baseOf = (baseId: string | null) => bases.data?.data.find((item) => item.id === baseId)?.info;
+  const base = baseOf(form.base_model_id);
 
   useEffect(() => {
-    if (model && bases.data)
-      setForm(formOf(model, bases.data.data.find((item) => item.id === model.base_model_id)?.info));
+    if (!model || !bases.data) return;
+    const loaded = formOf(model, baseOf(model.base_model_id));
+    // A reload (after a transfer, say) keeps what the user typed on top of the new version.
+    setForm((now) => (origin ? mergeForms(origin.form, now, loaded) : loaded));
+    setOrigin({ model, form: loaded });
   }, [model, bases.data]);
   useEffect(() => {
     if (creating && !form.base_model_id && bases.data?.data[0])
@@ -54,7 +64,9 @@ export function EditorPage({ id }: { id?: string }) {
         <p>{existing.error}. It does not exist, or you cannot see it.</p>
       </Message>
     );
-  if (!creating && !model) return <p role="status">Loading the model…</p>;
+  // The form shows once the model and the base models are in, so nothing typed earlier is overwritten.
+  if (!creating && (!model || (model.write_access && !origin && !bases.error)))
+    return <p role="status">Loading the model…</p>;
   if (model && !model.write_access)
     return (
       <Message title={`You cannot edit ${model.name}`}>
@@ -64,6 +76,9 @@ export function EditorPage({ id }: { id?: string }) {
         <p>
           Its id is <code>{model.id}</code>, built on <code>{model.base_model_id}</code>.
         </p>
+        <div class="row-actions">
+          <ModelTools model={model} />
+        </div>
       </Message>
     );
 
@@ -72,30 +87,57 @@ export function EditorPage({ id }: { id?: string }) {
     // An error goes away once its field is edited.
     if (Object.keys(errors).length > 0) setErrors({});
   };
+  /** Someone else saved first (409): keep the user's text, fetch the latest and say what differs. */
+  const conflicted = async () => {
+    const latest = await api<Model>(`/api/models/model?id=${encodeURIComponent(id!)}`);
+    const latestForm = formOf(latest, baseOf(latest.base_model_id));
+    setConflict({
+      from: origin!.model.version,
+      current: latest.version,
+      start: origin!.form,
+      latest: latestForm,
+      model: latest,
+    });
+  };
+  const loadLatest = (keep: boolean) => {
+    if (!conflict) return;
+    setForm(keep ? mergeForms(conflict.start, form, conflict.latest) : conflict.latest);
+    setOrigin({ model: conflict.model, form: conflict.latest });
+    setConflict(undefined);
+    setNotice(
+      keep
+        ? `Version ${conflict.current} loaded with your edits on top: check them, then save again.`
+        : `Version ${conflict.current} loaded; your edits were discarded.`,
+    );
+  };
   const submit = async (event: Event) => {
     event.preventDefault();
     setErrors({});
+    setNotice(undefined);
     let body: Record<string, unknown>;
     try {
-      body = bodyOf(form, model?.meta ?? {});
+      body = bodyOf(form, origin?.model.meta ?? {});
     } catch (error) {
       if (error instanceof FormError) return setErrors({ [error.field]: error.message });
       throw error;
     }
+    if (origin) body.version = origin.model.version;
     setBusy(true);
     try {
       await api(creating ? '/api/models/create' : '/api/models/model/update', { method: 'POST', body });
       navigate({});
     } catch (error) {
       const detail = errorText(error);
+      if (!creating && error instanceof ApiError && error.status === 409) {
+        await conflicted().catch((caught: unknown) => setErrors({ form: `${detail} (${errorText(caught)})` }));
+        return;
+      }
       const field = error instanceof ApiError && error.status === 409 ? 'id' : fieldOfDetail(detail);
       setErrors({ [field && document.getElementById(`model-${field}`) ? field : 'form']: detail });
     } finally {
       setBusy(false);
     }
   };
-  const inherited = (value: string | number | null | undefined) =>
-    base ? `inherited from ${base.id}: ${value ?? 'none'}` : '';
 
   return (
     <section aria-labelledby="editor-title">
@@ -103,6 +145,11 @@ export function EditorPage({ id }: { id?: string }) {
         <h1 id="editor-title">{creating ? 'New model' : `Edit ${model!.name}`}</h1>
         <Link to={{}}>Back to models</Link>
       </div>
+      {model ? (
+        <div class="row-actions" role="group" aria-label="More actions">
+          <ModelTools model={model} onChanged={existing.reload} />
+        </div>
+      ) : null}
       <form class="card editor" onSubmit={(event) => void submit(event)} noValidate>
         <Field id="model-base_model_id" label="Base model" error={errors.base_model_id}>
           <select
@@ -200,98 +247,13 @@ export function EditorPage({ id }: { id?: string }) {
             </label>
           ))}
         </fieldset>
-        <fieldset>
-          <legend>Endpoint types</legend>
-          <label class="check">
-            <input
-              type="checkbox"
-              checked={form.endpoint_types === null}
-              onChange={(e) =>
-                set({
-                  endpoint_types: e.currentTarget.checked ? null : [...(base?.supported_endpoint_types ?? ['chat'])],
-                })
-              }
-            />
-            {base
-              ? `inherit from ${base.id} (${base.supported_endpoint_types.join(', ')})`
-              : 'inherit from the base model'}
-          </label>
-          {form.endpoint_types !== null
-            ? ENDPOINT_TYPES.map((type) => (
-                <label key={type} class="check">
-                  <input
-                    type="checkbox"
-                    checked={form.endpoint_types!.includes(type)}
-                    onChange={(e) =>
-                      set({
-                        endpoint_types: e.currentTarget.checked
-                          ? [...form.endpoint_types!, type]
-                          : form.endpoint_types!.filter((t) => t !== type),
-                      })
-                    }
-                  />
-                  {type}
-                </label>
-              ))
-            : null}
-        </fieldset>
-        <div class="row">
-          <InputField
-            id="model-context_length"
-            label="Context length"
-            error={errors.context_length}
-            hint={form.context_length ? '' : inherited(base?.context_length)}
-            inputMode="numeric"
-            value={form.context_length}
-            placeholder={base?.context_length ? String(base.context_length) : ''}
-            onValue={(context_length) => set({ context_length })}
-          />
-          <InputField
-            id="model-max_output_tokens"
-            label="Max output tokens"
-            error={errors.max_output_tokens}
-            hint={form.max_output_tokens ? '' : inherited(base?.max_output_tokens)}
-            inputMode="numeric"
-            value={form.max_output_tokens}
-            placeholder={base?.max_output_tokens ? String(base.max_output_tokens) : ''}
-            onValue={(max_output_tokens) => set({ max_output_tokens })}
-          />
-        </div>
-        <div class="row">
-          <InputField
-            id="model-input_per_million"
-            label="Input price per million tokens"
-            error={errors.input_per_million}
-            hint={
-              form.input_price || form.output_price
-                ? ''
-                : inherited(
-                    base?.pricing
-                      ? `${base.pricing.input_per_million ?? '–'} / ${base.pricing.output_per_million ?? '–'} ${base.pricing.currency ?? 'USD'}`
-                      : null,
-                  )
-            }
-            inputMode="decimal"
-            value={form.input_price}
-            onValue={(input_price) => set({ input_price })}
-          />
-          <InputField
-            id="model-output_per_million"
-            label="Output price per million tokens"
-            error={errors.output_per_million}
-            inputMode="decimal"
-            value={form.output_price}
-            onValue={(output_price) => set({ output_price })}
-          />
-          <InputField
-            id="model-currency"
-            label="Currency"
-            placeholder="USD"
-            maxLength={8}
-            value={form.currency}
-            onValue={(currency) => set({ currency })}
-          />
-        </div>
+        <InheritedFields form={form} base={base} errors={errors} set={set} />
+        {conflict ? <ConflictNotice conflict={conflict} mine={form} onLoad={loadLatest} /> : null}
+        {notice ? (
+          <p class="notice card" role="status">
+            {notice}
+          </p>
+        ) : null}
         {errors.form ? (
           <p class="error" role="alert">
             {errors.form}

@@ -3,11 +3,15 @@ import { api, errorText } from '../api';
 import { Link } from '../link';
 import type { Model } from '../types';
 import { Dialog } from './dialog';
+import { ModelTools } from './model-tools';
 import { ShareDialog } from './share-dialog';
 
 type Open = 'none' | 'share' | 'delete';
 
-/** What a writer can do with a model from its row: edit, share, activate, hide, delete (confirmed). */
+/**
+ * What the caller can do with a model from its row: a writer edits, shares, activates, hides, deletes
+ * (confirmed), sees the history and clones; a reader only clones.
+ */
 export function ModelActions({ model, onChanged }: { model: Model; onChanged: () => void }) {
   const [open, setOpen] = useState<Open>('none');
   const [error, setError] = useState<string>();
@@ -25,13 +29,20 @@ export function ModelActions({ model, onChanged }: { model: Model; onChanged: ()
       setBusy(false);
     }
   };
+  if (!model.write_access)
+    return (
+      <div class="row-actions">
+        <ModelTools model={model} row />
+      </div>
+    );
   const id = encodeURIComponent(model.id);
-  const toggle = () => api(`/api/models/model/toggle?id=${id}`, { method: 'POST' });
+  // Both send the version they acted on: a model changed meanwhile is a 409, shown at the row.
+  const toggle = () => api(`/api/models/model/toggle?id=${id}&version=${model.version}`, { method: 'POST' });
   // The list shows a served path for images: read the model itself so its meta goes back whole.
   const hide = async () => {
     const fresh = await api<Model>(`/api/models/model?id=${id}`);
     const meta = { ...fresh.meta, hidden: !fresh.meta.hidden };
-    return api('/api/models/model/update', { method: 'POST', body: { id: model.id, meta } });
+    return api('/api/models/model/update', { method: 'POST', body: { id: model.id, meta, version: fresh.version } });
   };
   const remove = () => api('/api/models/model/delete', { method: 'POST', body: { id: model.id } });
 
@@ -64,6 +75,7 @@ export function ModelActions({ model, onChanged }: { model: Model; onChanged: ()
       <button type="button" class="small danger" aria-label={`Delete ${model.name}`} onClick={() => setOpen('delete')}>
         Delete
       </button>
+      <ModelTools model={model} row />
       {error && open === 'none' ? (
         <p class="error" role="alert">
           {error}

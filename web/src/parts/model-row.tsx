@@ -69,7 +69,7 @@ export function ModelRow({ model, onTag, onChanged, selected, onSelect }: RowPro
             ))}
           </ul>
         ) : null}
-        {model.write_access ? <ModelActions model={model} onChanged={onChanged} /> : null}
+        <ModelActions model={model} onChanged={onChanged} />
       </div>
     </li>
   );

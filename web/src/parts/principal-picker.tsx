@@ -1,6 +1,6 @@
-import { useState } from 'preact/hooks';
-import { api, query } from '../api';
+import { api } from '../api';
 import { useLatest } from '../use-latest';
+import { UserPicker } from './user-picker';
 
 export interface GroupItem {
   id: string;
@@ -34,45 +34,21 @@ interface PickerProps {
 }
 
 /**
- * "Add people" (searched by name, username or email: `GET /api/users/search`, as the user types)
- * and "Add a group" (picked from the list): used by the share dialog and by bulk sharing.
+ * "Add people" (searched by name, username or email: the shared `UserPicker`, also used by transfer
+ * and "who can see this and why") and "Add a group" (picked from the list): used by the share dialog and by bulk sharing.
  */
 export function PrincipalPicker({ idPrefix, groups, chosen, disabled, onAdd }: PickerProps) {
-  const [search, setSearch] = useState('');
-  const found = useLatest(`people:${search}`, async (signal) => {
-    if (!search.trim()) return { users: [] };
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    return api<{ users: { id: string; name: string; email: string }[] }>(
-      `/api/users/search${query({ query: search })}`,
-      { signal },
-    );
-  });
   const unused = groups.filter((group) => !chosen.some((p) => p.type === 'group' && p.id === group.id));
   return (
     <>
-      <div class="field">
-        <label for={`${idPrefix}-people`}>Add people</label>
-        <input
-          disabled={disabled}
-          id={`${idPrefix}-people`}
-          type="search"
-          value={search}
-          placeholder="Name, username or email"
-          onInput={(e) => setSearch(e.currentTarget.value)}
-        />
-      </div>
-      <ul class="found" aria-label="People found">
-        {(found.data?.users ?? []).map((user) => (
-          <li key={user.id}>
-            <button
-              type="button"
-              onClick={() => onAdd({ type: 'user', id: user.id, name: user.name, detail: user.email })}
-            >
-              Add {user.name} <span class="hint">{user.email}</span>
-            </button>
-          </li>
-        ))}
-      </ul>
+      <UserPicker
+        id={`${idPrefix}-people`}
+        label="Add people"
+        verb="Add"
+        results="People found"
+        disabled={disabled}
+        onPick={(user) => onAdd({ type: 'user', id: user.id, name: user.name, detail: user.email })}
+      />
       <div class="field">
         <label for={`${idPrefix}-group`}>Add a group</label>
         <select

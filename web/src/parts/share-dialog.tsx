@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorText } from '../api';
+import { api, ApiError, errorText } from '../api';
+import { AccessExplain } from './access-explain';
 import { useSession } from '../session';
 import type { Grant, Model } from '../types';
 import { Dialog } from './dialog';
@@ -61,11 +62,18 @@ export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose
   const [people, setPeople] = useState<Principal[]>();
   const [isPublic, setPublic] = useState(false);
   const [error, setError] = useState<string>();
+  const [version, setVersion] = useState<number>();
+  const [stale, setStale] = useState(false);
+  const [round, setRound] = useState(0);
   const groups = useShareGroups();
   useEffect(() => {
     if (!groups.data) return;
     api<Model>(`/api/models/model?id=${encodeURIComponent(model.id)}`)
-      .then((fresh) => named(fresh.access_grants, groups.data!))
+      .then((fresh) => {
+        // Saving sends this version back: a change made meanwhile by someone else is a 409, not overwritten.
+        setVersion(fresh.version);
+        return named(fresh.access_grants, groups.data!);
+      })
       .then(
         (result) => {
           setPeople(result.people);
@@ -73,7 +81,7 @@ export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose
         },
         (caught: unknown) => setError(errorText(caught)),
       );
-  }, [groups.data]);
+  }, [groups.data, round]);
 
   const add = (principal: PickedPrincipal) =>
     setPeople((now) =>
@@ -88,10 +96,14 @@ export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose
     });
     if (isPublic) grants.push({ principal_type: 'user', principal_id: '*', permission: 'read' });
     try {
-      await api('/api/models/model/access/update', { method: 'POST', body: { id: model.id, access_grants: grants } });
+      await api('/api/models/model/access/update', {
+        method: 'POST',
+        body: { id: model.id, access_grants: grants, version },
+      });
       onSaved();
     } catch (caught) {
       setError(errorText(caught));
+      setStale(caught instanceof ApiError && caught.status === 409);
     }
   };
 
@@ -149,8 +161,22 @@ export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose
       />
       {error ? (
         <p class="error" role="alert">
+          {stale ? 'Not saved: someone else changed this model meanwhile. ' : ''}
           {error}
         </p>
+      ) : null}
+      {stale ? (
+        <button
+          type="button"
+          onClick={() => {
+            setStale(false);
+            setError(undefined);
+            setPeople(undefined);
+            setRound((n) => n + 1);
+          }}
+        >
+          Reload who has access (discards the changes made here)
+        </button>
       ) : null}
       <div class="actions">
         <button type="button" class="primary" onClick={() => void save()} disabled={people === undefined}>
@@ -160,6 +186,7 @@ export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose
           Cancel
         </button>
       </div>
+      <AccessExplain model={model} />
     </Dialog>
   );
 }

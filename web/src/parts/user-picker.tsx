@@ -1,0 +1,63 @@
+import { useState } from 'preact/hooks';
+import { api, query } from '../api';
+import { useLatest } from '../use-latest';
+
+export interface FoundUser {
+  id: string;
+  name: string;
+  email: string;
+}
+
+interface PickerProps {
+  /** The search box's id and label. */
+  id: string;
+  label: string;
+  /** The text of each found person's button, e.g. "Add" → "Add Grace Hopper". */
+  verb: string;
+  /** The list of people found, for screen readers. */
+  results: string;
+  disabled?: boolean;
+  onPick: (user: FoundUser) => void;
+}
+
+/**
+ * Finds people by name, username or email (`GET /api/users/search`) as the user types, 250 ms after
+ * the last keystroke, and offers each as a button. Used by sharing, transfer and "why can they see it".
+ */
+export function UserPicker({ id, label, verb, results, disabled, onPick }: PickerProps) {
+  const [search, setSearch] = useState('');
+  const found = useLatest(`people:${search}`, async (signal) => {
+    if (!search.trim()) return { users: [] };
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    return api<{ users: FoundUser[] }>(`/api/users/search${query({ query: search })}`, { signal });
+  });
+  return (
+    <>
+      <div class="field">
+        <label for={id}>{label}</label>
+        <input
+          disabled={disabled}
+          id={id}
+          type="search"
+          value={search}
+          placeholder="Name, username or email"
+          onInput={(e) => setSearch(e.currentTarget.value)}
+        />
+      </div>
+      {found.error ? (
+        <p class="error" role="alert">
+          {found.error}
+        </p>
+      ) : null}
+      <ul class="found" aria-label={results}>
+        {(found.data?.users ?? []).map((user) => (
+          <li key={user.id}>
+            <button type="button" onClick={() => onPick(user)}>
+              {verb} {user.name} <span class="hint">{user.email}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
