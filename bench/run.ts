@@ -19,7 +19,7 @@ import { readMemory } from './run/memory';
 import { parseOptions, RunOptions, USAGE } from './run/options';
 import { renderReport, RunReport, ScenarioResult } from './run/report';
 import { Credentials, Fixtures, makeScenarios, requestHeaders, Scenario, selectScenarios } from './run/scenarios';
-import { anthropicAfterId, buildService, poolSize, signInAll, startService } from './run/service';
+import { anthropicAfterId, buildService, poolSize, signInAll, startFlags, startService } from './run/service';
 import { targetsFor } from './run/targets';
 import { displayUrl, openTarget } from './seed/database';
 
@@ -136,7 +136,7 @@ function settings(options: RunOptions): string {
   const sqlConcurrent =
     options.sqlDuration > 0 ? `, ${options.sqlDuration} s at ${options.connections} connections` : '';
   return (
-    `service node flags: ${options.nodeArgs.join(' ') || 'none'}; ` +
+    `service node flags: ${[...startFlags(), ...options.nodeArgs].join(' ') || 'none'}; ` +
     `1 connection for ${options.latencyDuration} s, then autocannon ${options.connections} connections for ` +
     `${options.duration} s per scenario and side after a 2 s warm-up; pool ${poolSize()} connections; ` +
     `SQL comparison up to ${options.sqlRuns} sequential runs (stopping after ${options.sqlBudget} s; ` +

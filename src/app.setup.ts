@@ -49,8 +49,9 @@ export function configureApp(app: NestExpressApplication, logger: AppLogger): vo
   app.use(json({ limit: BODY_LIMIT, verify: verifyUtf8Body }));
   app.use(requestTextGuard);
   // After the body is read (its stream events would lose the context), before the routes: the
-  // read router sees each request's method and caller (read replicas).
-  app.use(bindRequestToReads);
+  // read router sees each request's method and caller (read replicas). Only with replicas: the
+  // first AsyncLocalStorage.run turns on promise hooks, which then tax every await of every request.
+  if (config.databaseReadUrls.length > 0) app.use(bindRequestToReads);
   // Body-parser and text-guard failures happen before Nest routes: answer them the same way.
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
     if (response.headersSent) return next(error);

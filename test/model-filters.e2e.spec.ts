@@ -209,6 +209,58 @@ describe('model list filters', () => {
     expect(other.status).toBe(200);
   });
 
+  it('gives the same tag to the same set of filter values in another order', async () => {
+    const headers = { Authorization: `Bearer ${aliceKey}` };
+    const first = await get('/v1/models', 'capability=vision&capability=tools&owned_by=me&owned_by=openai', headers);
+    expect(first.status).toBe(200);
+    const reordered = await get('/v1/models', 'owned_by=openai&capability=tools&owned_by=me&capability=vision', {
+      ...headers,
+      'If-None-Match': first.headers.etag,
+    });
+    expect(reordered.status).toBe(304);
+    const workspace = { Authorization: `Bearer ${alice.token}` };
+    const list = await get('/api/models/list', 'endpoint_type=chat&endpoint_type=embedding', workspace);
+    const swapped = await get('/api/models/list', 'endpoint_type=embedding&endpoint_type=chat', workspace);
+    expect(swapped.headers.etag).toBe(list.headers.etag);
+    expect(swapped.body).toEqual(list.body);
+  });
+
+  describe('Anthropic cursors naming a model the filter leaves out', () => {
+    // alice/embedder serves embeddings only: endpoint_type=chat leaves it out, yet it is alice's to
+    // list. Created between chat models, so the filtered list goes on on both sides of it.
+    const cursorModel = () => customs.find((m) => m.id === 'alice/embedder') as Seeded;
+    const q: FilterQuery = { endpoint_type: ['chat'] };
+    /** The filtered list, newest first, with the cursor's model in its place. */
+    const around = () => {
+      const order = newestFirst([...gatewayExpected(q), cursorModel()]).map((m) => m.id);
+      const at = order.indexOf(cursorModel().id);
+      return { newer: order.slice(0, at), older: order.slice(at + 1) };
+    };
+    const anthropic = (paging: string) =>
+      get('/v1/models', `${filterQueryString(q)}&${paging}`, { ...ANTHROPIC, 'x-api-key': aliceKey });
+
+    it('is a position: after_id pages on from where that model would be', async () => {
+      const res = await anthropic(`limit=100&after_id=${encodeURIComponent(cursorModel().id)}`);
+      expect(res.status).toBe(200);
+      expect(around().older.length).toBeGreaterThan(0);
+      expect(res.body.data.map((m: Json) => m.id)).toEqual(around().older);
+      expect(res.body.data.map((m: Json) => m.id)).not.toContain(cursorModel().id);
+    });
+
+    it('is a position: before_id pages back from it', async () => {
+      const res = await anthropic(`limit=100&before_id=${encodeURIComponent(cursorModel().id)}`);
+      expect(res.status).toBe(200);
+      expect(around().newer.length).toBeGreaterThan(0);
+      expect(res.body.data.map((m: Json) => m.id)).toEqual(around().newer);
+    });
+
+    it('still needs a model the caller may list: another is a 400 that reveals nothing', async () => {
+      const res = await anthropic('after_id=nobody%2Fnothing');
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain('after_id');
+    });
+  });
+
   const BAD: Array<[string, string]> = [
     ['endpoint_type', 'endpoint_type=video'],
     ['min_context_length', 'min_context_length=-1'],

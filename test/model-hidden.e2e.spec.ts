@@ -50,6 +50,19 @@ describe('hidden models', () => {
     expect(last.body.data).toEqual([]);
   });
 
+  it('takes a hidden model as an Anthropic cursor: a position, the model itself left out', async () => {
+    const headers = { ...ANTHROPIC, 'x-api-key': key };
+    const all = await get('/v1/models', headers, { limit: 100 });
+    const order = all.body.data.map((m: { id: string }) => m.id) as string[];
+    // Created one after another: newest first, acme/b-hidden sorts where it was created.
+    const older = await get('/v1/models', headers, { limit: 100, after_id: 'acme/b-hidden' });
+    const newer = await get('/v1/models', headers, { limit: 100, before_id: 'acme/b-hidden' });
+    const after = older.body.data.map((m: { id: string }) => m.id);
+    const before = newer.body.data.map((m: { id: string }) => m.id);
+    expect([...before, ...after]).toEqual(order);
+    expect(before.length * after.length).toBeGreaterThan(0);
+  });
+
   it('leaves them out of the Gemini pages', async () => {
     const headers = { 'x-goog-api-key': key };
     const first = await get('/v1beta/models', headers, { pageSize: 3 });

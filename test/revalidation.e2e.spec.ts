@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { Actor, bearer, createApiKey, createGroup, createUser, signUp } from './support/actors';
@@ -11,6 +12,7 @@ import {
   setGrants,
 } from './support/model-fixtures';
 import { startAppOnDatabase } from './support/app-on-database';
+import { revalidatingFetch } from './support/revalidating-fetch';
 import { startTestApp, TestApp } from './support/test-app';
 
 /** Every revalidated route (docs/api.md, "Revalidation"), as a path with its query. */
@@ -224,6 +226,87 @@ describe('ETag, If-None-Match and 304 on every list and model read', () => {
         defaultHeaders: { 'If-None-Match': etag },
       });
       await expect(revalidating.models.list()).rejects.toMatchObject({ status: 304 });
+    });
+
+    describe('with the revalidating fetch README "Polling the registry" shows', () => {
+      /** What the registry answered (before the wrapper turns a 304 back into the kept answer). */
+      let statuses: number[] = [];
+      const counting: typeof fetch = async (input, init) => {
+        const response = await fetch(input, init);
+        statuses.push(response.status);
+        return response;
+      };
+      beforeEach(() => {
+        statuses = [];
+      });
+
+      it('OpenAI: the second list is a 304 on the wire and the same models in the SDK', async () => {
+        const key = await createApiKey(t, alice);
+        const client = new OpenAI({
+          apiKey: key.key,
+          baseURL: `${t.baseUrl}/v1`,
+          maxRetries: 0,
+          fetch: revalidatingFetch(counting),
+        });
+        const first = (await client.models.list()).data.map((m) => m.id);
+        const second = (await client.models.list()).data.map((m) => m.id);
+        expect(first).toContain('gpt-4o');
+        expect(second).toEqual(first);
+        expect(statuses).toEqual([200, 304]);
+        // A change the caller sees: a new tag, so the full answer again.
+        await modelApi(t, bob).update({ id: 'team/helper', name: 'Renamed for the SDK' });
+        expect((await client.models.list()).data.map((m) => m.id)).toEqual(first);
+        expect(statuses).toEqual([200, 304, 200]);
+      });
+
+      it('Anthropic: the second page is a 304 on the wire and the same page in the SDK', async () => {
+        const key = await createApiKey(t, alice);
+        const client = new Anthropic({
+          apiKey: key.key,
+          baseURL: t.baseUrl,
+          maxRetries: 0,
+          fetch: revalidatingFetch(counting),
+        });
+        const first = (await client.models.list({ limit: 2 })).data.map((m) => m.id);
+        const second = (await client.models.list({ limit: 2 })).data.map((m) => m.id);
+        expect(first).toHaveLength(2);
+        expect(second).toEqual(first);
+        expect(statuses).toEqual([200, 304]);
+      });
+
+      it('Gemini: the second list is a 304 on the wire and the same models in the SDK', async () => {
+        const key = await createApiKey(t, alice);
+        const client = new GoogleGenAI({
+          apiKey: key.key,
+          httpOptions: { baseUrl: t.baseUrl, fetch: revalidatingFetch(counting) },
+        });
+        const names = async () => {
+          const pager = await client.models.list({ config: { pageSize: 100 } });
+          return pager.page.map((m) => m.name);
+        };
+        const first = await names();
+        expect(first).toContain('models/gpt-4o');
+        expect(await names()).toEqual(first);
+        expect(statuses).toEqual([200, 304]);
+      });
+
+      it('never reuses one key’s answer for another key', async () => {
+        await createCustomModel(t, bob, { id: 'bob/only-bob', base_model_id: 'gpt-4o' });
+        // Alice became an admin above: Carol, a plain user, cannot read Bob's private model.
+        const carol = await createUser(t, admin, { name: 'Carol' });
+        const carolKey = await createApiKey(t, carol);
+        const bobKey = await createApiKey(t, bob);
+        const shared = revalidatingFetch(counting);
+        const list = async (apiKey: string) =>
+          (await new OpenAI({ apiKey, baseURL: `${t.baseUrl}/v1`, maxRetries: 0, fetch: shared }).models.list()).data
+            .map((m) => m.id)
+            .sort();
+        const carols = await list(carolKey.key);
+        const bobs = await list(bobKey.key);
+        expect(bobs).toContain('bob/only-bob');
+        expect(carols).not.toContain('bob/only-bob');
+        expect(statuses).toEqual([200, 200]);
+      });
     });
   });
 });

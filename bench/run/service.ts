@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANTHROPIC_HEADERS, Credentials, Fixtures } from './scenarios';
@@ -42,16 +42,30 @@ function serviceEnv(databaseUrl: string): NodeJS.ProcessEnv {
 }
 
 /**
- * The real service, `node [nodeArgs] dist/main.js`. With `captureFile`, pg-capture.ts is preloaded and
+ * The node flags `npm start` gives the service (package.json's start script: `node <flags>
+ * dist/main.js`), so the bench measures the service as it is run; `--node-args` come after them.
+ */
+export function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split(' ').filter((word) => word !== '');
+  if (words[0] !== 'node' || words[words.length - 1] !== 'dist/main.js') {
+    throw new Error(`package.json start is not "node [flags] dist/main.js": ${pkg.scripts.start}`);
+  }
+  return words.slice(1, -1);
+}
+
+/**
+ * The real service, `node [start flags] [nodeArgs] dist/main.js`. With `captureFile`, pg-capture.ts is preloaded and
  * every statement the service sends is appended to that file (used once, before the load).
  */
 export function startService(
   databaseUrl: string,
   nodeArgs: string[] = [],
   captureFile?: string,
+  root = ROOT,
 ): Promise<ServerProcess> {
   const env = serviceEnv(databaseUrl);
-  const args = [...nodeArgs, join(ROOT, 'dist', 'main.js')];
+  const args = [...startFlags(), ...nodeArgs, join(root, 'dist', 'main.js')];
   if (captureFile) {
     env.BENCH_CAPTURE_FILE = captureFile;
     args.unshift('-r', 'ts-node/register/transpile-only', '-r', join(__dirname, 'pg-capture.ts'));

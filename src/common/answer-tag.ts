@@ -26,18 +26,32 @@ export interface AnswerScope {
 const CREDENTIAL_PARAMS = new Set(['key']);
 
 /**
- * The query string with parameters in a stable order: by name, keeping repeated names in their
- * order (their order may matter); credentials reduced to their presence.
+ * Repeatable parameters whose values form a set (model-filters.ts: any of / all of): their order
+ * never changes the answer, nor whether it is a 400 (each value is checked alone, and the count).
+ */
+const SET_PARAMS = new Set(['capability', 'endpoint_type', 'owned_by']);
+
+/**
+ * The query string with parameters in a stable order: by name; repeated names keep their order
+ * (it may matter) except set-valued filters, whose values are sorted too, so equal answers share
+ * a tag; credentials reduced to their presence.
  */
 export function normalizedQuery(query: string): string {
   if (query === '') return '';
   const pairs = query.split('&').map((pair) => {
     const equals = pair.indexOf('=');
     const name = equals < 0 ? pair : pair.slice(0, equals);
-    return CREDENTIAL_PARAMS.has(name) ? { name, pair: `${name}=…` } : { name, pair };
+    if (CREDENTIAL_PARAMS.has(name)) return { name, value: '', pair: `${name}=…` };
+    // Values as sent, not decoded: two spellings of one value get two tags, never one tag two answers.
+    return { name, value: SET_PARAMS.has(name) && equals >= 0 ? pair.slice(equals + 1) : '', pair };
   });
-  pairs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Array.prototype.sort is stable: other repeated names keep their order.
+  pairs.sort((a, b) => compare(a.name, b.name) || compare(a.value, b.value));
   return pairs.map(({ pair }) => pair).join('&');
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function callerScope(caller: Caller): unknown[] {

@@ -45,6 +45,18 @@ describe('answer keys and tags', () => {
     expect(normalizedQuery('')).toBe('');
   });
 
+  it('sort the values of the set-valued filters, so equal answers share a tag', () => {
+    expect(normalizedQuery('capability=b&limit=2&capability=a')).toBe('capability=a&capability=b&limit=2');
+    expect(normalizedQuery('owned_by=z&endpoint_type=image&owned_by=y&endpoint_type=chat')).toBe(
+      'endpoint_type=chat&endpoint_type=image&owned_by=y&owned_by=z',
+    );
+    const a = answerKey({ ...SCOPE, query: 'capability=tools&capability=vision' });
+    expect(answerKey({ ...SCOPE, query: 'capability=vision&capability=tools' })).toBe(a);
+    // Duplicates and empty values are kept: they may be what makes a request a 400.
+    expect(answerKey({ ...SCOPE, query: 'capability=tools&capability=tools&capability=vision' })).not.toBe(a);
+    expect(answerKey({ ...SCOPE, query: 'capability=&capability=tools&capability=vision' })).not.toBe(a);
+  });
+
   it('give each accepted encoding its own strong tag', () => {
     const key = answerKey(SCOPE);
     expect(answerTag(key, undefined)).toBe(`"${key}"`);

@@ -218,3 +218,24 @@ test('the share dialog explains who can see a model and why', async ({ page }) =
   await expect(answer).toContainText('shared with them directly');
   await screenshot(page, 'share-explain');
 });
+
+test('a restore that leaves out a deleted group says so', async ({ page }) => {
+  const temp = await admin.call<{ id: string }>('POST', '/api/groups', { name: 'Temporary', user_ids: [ids.olli] });
+  await admin.call('POST', '/api/models/create', {
+    id: 'team/warned',
+    base_model_id: 'gpt-4o',
+    name: 'Warned',
+    access_grants: [{ principal_type: 'group', principal_id: temp.id, permission: 'read' }],
+  });
+  await admin.call('POST', '/api/models/model/access/update', { id: 'team/warned', access_grants: [] });
+  await admin.call('DELETE', `/api/groups/${temp.id}`);
+  await page.goto(`${service.baseUrl}/?p=history&id=team%2Fwarned`);
+  await signIn(page, 'ada@example.test');
+  await page.getByRole('button', { name: 'Show changes of version 2' }).click();
+  await expect(page.locator('#version-2-changes')).toContainText('a deleted group can read');
+  await page.getByRole('button', { name: 'Restore version 1' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Restore version 1' }).click();
+  const result = page.getByRole('status').filter({ hasText: 'Version 1 restored' });
+  await expect(result).toContainText('now at version 3');
+  await expect(result.getByRole('list', { name: 'Warnings' })).toContainText(temp.id);
+});

@@ -26,7 +26,9 @@ export async function grantText(grant: Grant): Promise<string> {
   const verb = grant.permission === 'write' ? 'can edit' : 'can read';
   if (grant.principal_type === 'anyone' || grant.principal_id === '*') return `everyone signed in ${verb}`;
   const type = grant.principal_type === 'group' ? 'group' : 'user';
-  return `${type === 'group' ? 'group ' : ''}${await nameOf(type, grant.principal_id)} ${verb}`;
+  const name = await nameOf(type, grant.principal_id);
+  const deleted = name === `a deleted ${type}`;
+  return `${type === 'group' && !deleted ? 'group ' : ''}${name} ${verb}`;
 }
 
 /** One line per principal, the strongest permission (answers list a write grant as read + write), sorted. */
