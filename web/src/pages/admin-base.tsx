@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, errorText } from '../api';
-import { Field, InputField } from '../parts/form-parts';
+import { Field, InputField, ErrorText } from '../parts/form-parts';
 import type { Model } from '../types';
 import { useLatest } from '../use-latest';
 
@@ -94,11 +94,7 @@ export function BaseModelsTab() {
             onValue={(output) => set({ output })}
           />
         </div>
-        {error ? (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorText error={error} />
         <div class="actions">
           <button type="submit" class="primary">
             Register base model

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, errorText, query } from '../api';
-import { Field } from '../parts/form-parts';
+import { Field, ErrorText } from '../parts/form-parts';
 import type { User } from '../types';
 import { useLatest } from '../use-latest';
 
@@ -71,11 +71,7 @@ function Members({ group, onChanged }: { group: Group; onChanged: () => void }) 
             </li>
           ))}
       </ul>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorText error={error} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, errorText } from '../api';
-import { described, Field, type Errors } from '../parts/form-parts';
+import { described, Field, type Errors, ErrorText } from '../parts/form-parts';
 import type { Role, User } from '../types';
 
 const EMPTY = { name: '', email: '', password: '', role: 'user' as Role };
@@ -82,11 +82,7 @@ export function NewUserForm({ onCreated }: { onCreated: (user: User) => void }) 
           </select>
         </Field>
       </div>
-      {errors.form ? (
-        <p class="error" role="alert">
-          {errors.form}
-        </p>
-      ) : null}
+      <ErrorText error={errors.form} />
       {created ? (
         <p class="hint" role="status">
           Created {created.name} ({created.email}) as {created.role}. They sign in with this password.

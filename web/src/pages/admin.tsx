@@ -8,6 +8,7 @@ import { useLatest } from '../use-latest';
 import { BaseModelsTab } from './admin-base';
 import { GroupsTab } from './admin-groups';
 import { NewUserForm } from './admin-new-user';
+import { ErrorText } from '../parts/form-parts';
 
 const TABS = [
   { tab: 'users', label: 'Users' },
@@ -50,11 +51,7 @@ function UsersTab() {
       <p class="summary" role="status">
         {users.data ? `${users.data.total} ${users.data.total === 1 ? 'user' : 'users'}` : 'Loading…'}
       </p>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorText error={error} />
       <div class="table-wrap">
         <table aria-label="Users">
           <thead>

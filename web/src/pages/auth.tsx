@@ -4,6 +4,7 @@ import { Link } from '../link';
 import { navigate, paramsFromNext } from '../route';
 import { useSession } from '../session';
 import type { Me } from '../types';
+import { ErrorText } from '../parts/form-parts';
 
 interface AuthProps {
   mode: 'signin' | 'signup';
@@ -63,11 +64,7 @@ export function AuthPage({ mode, next, onSignedIn }: AuthProps) {
           Password
           <input name="password" type="password" autoComplete={signUp ? 'new-password' : 'current-password'} required />
         </label>
-        {error ? (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorText error={error} />
         <button type="submit" class="primary" disabled={busy}>
           {title}
         </button>

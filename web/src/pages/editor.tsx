@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, errorText } from '../api';
-import { described, Field, Message, useIdClash, type Errors } from '../parts/form-parts';
+import { described, Field, Message, useIdClash, type Errors, ErrorText } from '../parts/form-parts';
 import { Link } from '../link';
 import { ImagePicker } from '../parts/image-picker';
 import { navigate } from '../route';
@@ -254,11 +254,7 @@ export function EditorPage({ id }: { id?: string }) {
             {notice}
           </p>
         ) : null}
-        {errors.form ? (
-          <p class="error" role="alert">
-            {errors.form}
-          </p>
-        ) : null}
+        <ErrorText error={errors.form} />
         <div class="actions">
           <button type="submit" class="primary" disabled={busy}>
             {creating ? 'Create model' : 'Save changes'}

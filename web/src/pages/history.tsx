@@ -3,7 +3,7 @@ import { api, errorText, query } from '../api';
 import { Link } from '../link';
 import { useResolved } from '../names';
 import { Dialog } from '../parts/dialog';
-import { Message } from '../parts/form-parts';
+import { Message, ErrorText } from '../parts/form-parts';
 import { Pagination } from '../parts/pagination';
 import type { HistoryItem, Model } from '../types';
 import { useLatest } from '../use-latest';
@@ -138,11 +138,7 @@ export function HistoryPage({ id, page }: { id: string; page: number }) {
           ) : null}
         </div>
       ) : null}
-      {history.error ? (
-        <p class="error" role="alert">
-          {history.error}
-        </p>
-      ) : null}
+      <ErrorText error={history.error} />
       {!history.data && !history.error ? <p role="status">Loading the history…</p> : null}
       <ol class="versions" aria-label="Versions" aria-busy={history.loading}>
         {items.map((item, index) => {
@@ -201,11 +197,7 @@ export function HistoryPage({ id, page }: { id: string; page: number }) {
             Sharing with people or groups deleted since is left out. A public grant is restored only by an
             administrator.
           </p>
-          {error ? (
-            <p class="error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <ErrorText error={error} />
           <div class="actions">
             <button type="button" class="primary" disabled={busy} onClick={() => void restore(confirm)}>
               Restore version {confirm.version}

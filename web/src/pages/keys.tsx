@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, errorText, query } from '../api';
 import { Dialog } from '../parts/dialog';
-import { Field } from '../parts/form-parts';
+import { Field, ErrorText } from '../parts/form-parts';
 import type { ModelPage } from '../types';
 import { useLatest } from '../use-latest';
 
@@ -171,11 +171,7 @@ function CreateKey({ groups, onCreated }: { groups: Group[]; onCreated: (secret:
         Read-only{' '}
         {narrowed ? '(always, for a key with a token group or allowed models)' : '(it can list and read, never change)'}
       </label>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorText error={error} />
       <div class="actions">
         <button type="submit" class="primary">
           Create key

@@ -10,6 +10,7 @@ import { navigate, type Params } from '../route';
 import { useLatest } from '../use-latest';
 import type { ModelPage } from '../types';
 import { apiQuery, bulkFilter, describeFilter, filterKey, readState, toParams, type ListState } from './list-state';
+import { ErrorText } from '../parts/form-parts';
 
 export const PAGE_SIZE = 30;
 
@@ -63,11 +64,7 @@ export function ModelsPage({ params }: { params: Params }) {
         filterText={`${describeFilter(state)}${list.data ? ` (${list.data.total} ${list.data.total === 1 ? 'model' : 'models'})` : ''}`}
         onChanged={changed}
       />
-      {list.error ? (
-        <p class="error" role="alert">
-          {list.error}
-        </p>
-      ) : null}
+      <ErrorText error={list.error} />
       {list.data && list.data.items.length === 0 ? (
         <EmptyState state={state} total={list.data.total} clear={() => navigate({})} />
       ) : null}

@@ -3,6 +3,7 @@ import { api, errorText, query } from '../api';
 import { useSession } from '../session';
 import type { Explanation, Model } from '../types';
 import { UserPicker } from './user-picker';
+import { ErrorText } from './form-parts';
 
 type Reason = Explanation['because'][number];
 
@@ -82,11 +83,7 @@ export function AccessExplain({ model }: { model: Model }) {
           Why can I see this?
         </button>
       )}
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorText error={error} />
       <div role="status" aria-live="polite">
         {answer ? (
           <>

@@ -3,6 +3,7 @@ import { api, errorText } from '../api';
 import { BulkGrants, bulkGrants, type BulkPrincipal } from './bulk-grants';
 import { Dialog } from './dialog';
 import { ResultReport, type ResultItem } from './result-report';
+import { ErrorText } from './form-parts';
 
 export type BulkAction = 'hide' | 'unhide' | 'activate' | 'deactivate' | 'share' | 'unshare' | 'delete';
 
@@ -137,11 +138,7 @@ export function BulkDialog({ selected, filter, filterText, onClose, onApplied }:
         <BulkGrants action={action} principals={principals} onChange={(next) => edit(() => setPrincipals(next))} />
       ) : null}
       <p class="hint">Only models you can change are changed; each one changes whole or not at all.</p>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorText error={error} />
       {preview ? (
         <div aria-live="polite">
           <h3>Preview</h3>

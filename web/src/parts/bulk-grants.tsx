@@ -1,5 +1,6 @@
 import { useSession } from '../session';
 import { PrincipalPicker, useShareGroups, type PickedPrincipal } from './principal-picker';
+import { ErrorText } from './form-parts';
 
 export interface BulkPrincipal extends PickedPrincipal {
   permission: 'read' | 'write';
@@ -85,11 +86,7 @@ export function BulkGrants({ action, principals, onChange }: Props) {
           Everyone signed in (public)
         </label>
       ) : null}
-      {groups.error ? (
-        <p class="error" role="alert">
-          {groups.error}
-        </p>
-      ) : null}
+      <ErrorText error={groups.error} />
       <PrincipalPicker
         idPrefix="bulk"
         groups={groups.data ?? []}

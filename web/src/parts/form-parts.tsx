@@ -97,3 +97,12 @@ export function Message({ title, children }: { title: string; children: Componen
     </section>
   );
 }
+
+/** An error from the service shown where the user acted, announced to screen readers; nothing when there is none. */
+export function ErrorText({ error }: { error: string | null | undefined }) {
+  return error ? (
+    <p class="error" role="alert">
+      {error}
+    </p>
+  ) : null;
+}

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { ErrorText } from './form-parts';
 
 /** Profile images are stored inline in the model's meta (≤ 256 KiB as JSON): shrink them to this size. */
 const SIDE = 128;
@@ -67,11 +68,7 @@ export function ImagePicker({ value, name, onChange }: ImagePickerProps) {
             Remove the image
           </button>
         ) : null}
-        {error ? (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorText error={error} />
       </div>
     </div>
   );

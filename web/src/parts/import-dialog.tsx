@@ -3,6 +3,7 @@ import { errorText } from '../api';
 import { Dialog } from './dialog';
 import { ResultReport } from './result-report';
 import { importModels, modelsOfFile, type ImportResult } from './transfer';
+import { ErrorText } from './form-parts';
 
 const STATUSES = { created: 'created', updated: 'updated', skipped: 'skipped' };
 
@@ -61,11 +62,7 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
               }}
             />
           </div>
-          {error ? (
-            <p class="error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <ErrorText error={error} />
           <div class="actions">
             <button type="button" class="primary" disabled={!file || busy} onClick={() => void run()}>
               {busy ? 'Importing…' : 'Import'}

@@ -5,6 +5,7 @@ import type { Model } from '../types';
 import { Dialog } from './dialog';
 import { ModelTools } from './model-tools';
 import { ShareDialog } from './share-dialog';
+import { ErrorText } from './form-parts';
 
 type Open = 'none' | 'share' | 'delete';
 
@@ -97,11 +98,7 @@ export function ModelActions({ model, onChanged }: { model: Model; onChanged: ()
             The model <code>{model.id}</code> and everyone's access to it are deleted. API clients asking for it get
             “not found”. This cannot be undone.
           </p>
-          {error ? (
-            <p class="error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <ErrorText error={error} />
           <div class="actions">
             <button type="button" class="danger" disabled={busy} onClick={() => void run(remove)}>
               Delete the model

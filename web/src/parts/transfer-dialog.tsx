@@ -3,6 +3,7 @@ import { api, errorText } from '../api';
 import type { Model } from '../types';
 import { Dialog } from './dialog';
 import { UserPicker, type FoundUser } from './user-picker';
+import { ErrorText } from './form-parts';
 
 /**
  * Transfer ownership (`POST /api/models/model/transfer`, the owner or an admin): pick a person,
@@ -64,11 +65,7 @@ export function TransferDialog({ model, onClose, onDone }: { model: Model; onClo
               onPick={setTo}
             />
           )}
-          {error ? (
-            <p class="error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <ErrorText error={error} />
           <div class="actions">
             <button type="button" class="primary" disabled={!to || busy} onClick={() => void transfer()}>
               {to ? `Transfer to ${to.name}` : 'Transfer'}

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, query } from '../api';
 import { useLatest } from '../use-latest';
+import { ErrorText } from './form-parts';
 
 export interface FoundUser {
   id: string;
@@ -44,11 +45,7 @@ export function UserPicker({ id, label, verb, results, disabled, onPick }: Picke
           onInput={(e) => setSearch(e.currentTarget.value)}
         />
       </div>
-      {found.error ? (
-        <p class="error" role="alert">
-          {found.error}
-        </p>
-      ) : null}
+      <ErrorText error={found.error} />
       <ul class="found" aria-label={results}>
         {(found.data?.users ?? []).map((user) => (
           <li key={user.id}>
