@@ -120,6 +120,14 @@ describe('model list filters', () => {
       const model = await createCustomModel(t, alice, body);
       customs.push({ id: model.id, createdAt: model.created_at, shown: shownOf(body, byBase.get(body.base_model_id)) });
     }
+    // created_at has whole seconds: models made within one second would order by id, and where a
+    // second boundary fell would decide which side of alice/embedder the others land (cursor
+    // tests below). One second apart, in the order made, the order is the same on every run.
+    const first = bases[0].createdAt;
+    for (const [index, model] of [...bases, ...customs].entries()) {
+      model.createdAt = first + index;
+      await t.dataSource.query('UPDATE models SET created_at = $2 WHERE id = $1', [model.id, model.createdAt]);
+    }
   });
   afterAll(() => t?.close());
 
