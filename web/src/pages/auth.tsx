@@ -1,10 +1,10 @@
-import { useState } from 'preact/hooks';
-import { api, errorText } from '../api';
+import { api } from '../api';
 import { Link } from '../link';
 import { navigate, paramsFromNext } from '../route';
 import { useSession } from '../session';
 import type { Me } from '../types';
 import { ErrorText } from '../parts/form-parts';
+import { useAction } from '../use-action';
 
 interface AuthProps {
   mode: 'signin' | 'signup';
@@ -17,8 +17,7 @@ interface AuthProps {
  * the app keeps only the cookie, so script in the page (an injected one included) never holds it.
  */
 export function AuthPage({ mode, next, onSignedIn }: AuthProps) {
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const signUp = mode === 'signup';
 
   const submit = async (event: SubmitEvent) => {
@@ -30,18 +29,12 @@ export function AuthPage({ mode, next, onSignedIn }: AuthProps) {
     };
     const body: Record<string, string> = { email: field('email'), password: field('password') };
     if (signUp) body.name = field('name');
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await api(signUp ? '/api/auths/signup' : '/api/auths/signin', { method: 'POST', body });
       const me = await api<Me>('/api/auths');
       onSignedIn(me);
       navigate(paramsFromNext(next), { replace: true });
-    } catch (caught) {
-      setError(errorText(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const title = signUp ? 'Create an account' : 'Sign in';

@@ -1,11 +1,12 @@
 import { useState } from 'preact/hooks';
-import { api, errorText, query } from '../api';
+import { api, query } from '../api';
 import { Link } from '../link';
 import { useResolved } from '../names';
 import { Dialog } from '../parts/dialog';
 import { Message, ErrorText } from '../parts/form-parts';
 import { Pagination } from '../parts/pagination';
 import type { HistoryItem, Model } from '../types';
+import { useAction } from '../use-action';
 import { useLatest } from '../use-latest';
 import { ACTION_TEXT, changesOf } from './history-fields';
 
@@ -68,8 +69,7 @@ export function HistoryPage({ id, page }: { id: string; page: number }) {
   const [open, setOpen] = useState<Set<number>>(new Set());
   const [confirm, setConfirm] = useState<HistoryItem>();
   const [restored, setRestored] = useState<Restored>();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   if (model.error)
     return (
@@ -92,10 +92,8 @@ export function HistoryPage({ id, page }: { id: string; page: number }) {
       if (!next.delete(version)) next.add(version);
       return next;
     });
-  const restore = async (item: HistoryItem) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const restore = (item: HistoryItem) =>
+    run(async () => {
       const result = await api<Model>('/api/models/model/restore', {
         method: 'POST',
         body: { id, version: item.version },
@@ -104,12 +102,7 @@ export function HistoryPage({ id, page }: { id: string; page: number }) {
       setConfirm(undefined);
       model.reload();
       history.reload();
-    } catch (caught) {
-      setError(errorText(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const items = history.data?.items ?? [];
 
   return (

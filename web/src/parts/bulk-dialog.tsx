@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { api, errorText } from '../api';
+import { api } from '../api';
+import { useAction } from '../use-action';
 import { BulkGrants, bulkGrants, type BulkPrincipal } from './bulk-grants';
 import { Dialog } from './dialog';
 import { ResultReport, type ResultItem } from './result-report';
@@ -47,8 +48,7 @@ export function BulkDialog({ selected, filter, filterText, onClose, onApplied }:
   const [principals, setPrincipals] = useState<BulkPrincipal[]>([]);
   const [preview, setPreview] = useState<BulkAnswer>();
   const [report, setReport] = useState<BulkAnswer>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, setError, run } = useAction();
   const withGrants = action === 'share' || action === 'unshare';
 
   const edit = (change: () => void) => {
@@ -56,10 +56,8 @@ export function BulkDialog({ selected, filter, filterText, onClose, onApplied }:
     setError(undefined);
     change();
   };
-  const call = async (dryRun: boolean) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const call = (dryRun: boolean) =>
+    run(async () => {
       const answer = await api<BulkAnswer>('/api/models/bulk', {
         method: 'POST',
         body: {
@@ -74,12 +72,7 @@ export function BulkDialog({ selected, filter, filterText, onClose, onApplied }:
         setReport(answer);
         onApplied(action, answer);
       }
-    } catch (caught) {
-      setError(errorText(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const toChange = preview?.results.filter((result) => result.status === 'changed').length ?? 0;
 
   if (report)

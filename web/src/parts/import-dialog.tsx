@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { errorText } from '../api';
+import { useAction } from '../use-action';
 import { Dialog } from './dialog';
 import { ResultReport } from './result-report';
 import { importModels, modelsOfFile, type ImportResult } from './transfer';
@@ -13,23 +13,16 @@ const STATUSES = { created: 'created', updated: 'updated', skipped: 'skipped' };
  */
 export function ImportDialog({ onClose, onImported }: { onClose: () => void; onImported: () => void }) {
   const [file, setFile] = useState<File>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, setError, run: act } = useAction();
   const [results, setResults] = useState<ImportResult[]>();
 
   const run = async () => {
     if (!file) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await act(async () => {
       const answer = await importModels(modelsOfFile(await file.text()));
       setResults(answer.results);
       onImported();
-    } catch (caught) {
-      setError(errorText(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { api, errorText } from '../api';
+import { api } from '../api';
+import { useAction } from '../use-action';
 import { Link } from '../link';
 import type { Model } from '../types';
 import { Dialog } from './dialog';
@@ -15,21 +16,14 @@ type Open = 'none' | 'share' | 'delete';
  */
 export function ModelActions({ model, onChanged }: { model: Model; onChanged: () => void }) {
   const [open, setOpen] = useState<Open>('none');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const run = async (work: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const action = useAction();
+  const { busy, error } = action;
+  const run = (work: () => Promise<unknown>) =>
+    action.run(async () => {
       await work();
       setOpen('none');
       onChanged();
-    } catch (caught) {
-      setError(errorText(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   if (!model.write_access)
     return (
       <div class="row-actions">

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { api, errorText } from '../api';
+import { api } from '../api';
+import { useAction } from '../use-action';
 import type { Model } from '../types';
 import { Dialog } from './dialog';
 import { UserPicker, type FoundUser } from './user-picker';
@@ -12,23 +13,16 @@ import { ErrorText } from './form-parts';
 export function TransferDialog({ model, onClose, onDone }: { model: Model; onClose: () => void; onDone: () => void }) {
   const [to, setTo] = useState<FoundUser>();
   const [done, setDone] = useState<Model>();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const owner = model.user?.name ?? 'nobody';
   const transfer = async () => {
     if (!to) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       setDone(
         await api<Model>('/api/models/model/transfer', { method: 'POST', body: { id: model.id, user_id: to.id } }),
       );
       onDone();
-    } catch (caught) {
-      setError(errorText(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Dialog title={`Transfer ${model.name}`} onClose={onClose}>
