@@ -106,3 +106,13 @@ test('a reload without the session cookie asks to sign in, then shows the page i
   await expect(page).toHaveURL(here);
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Model 05');
 });
+
+test('a wrong password is said at the form, and the next try signs in', async ({ page }) => {
+  await page.goto(service.baseUrl);
+  await signIn(page, 'sam@example.test', 'not-the-password');
+  await expect(page.getByRole('alert')).toHaveText('Invalid email or password');
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeEnabled();
+  await signIn(page, 'sam@example.test');
+  await expect(modelRows(page).first()).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
