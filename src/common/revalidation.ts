@@ -17,7 +17,21 @@ export interface Revalidation {
   tag: string;
 }
 
+/**
+ * Computed once per request and caller: when the lane (auth/revalidation-lane.ts) could not answer,
+ * the interceptor reuses its key instead of hashing the caller's scope (a key's allow-list) again.
+ */
+const computed = new WeakMap<Request, { user: AuthUser; kind: RevalidatedKind; revalidation: Revalidation }>();
+
 export function revalidationOf(request: Request, kind: RevalidatedKind, user: AuthUser, caller: Caller): Revalidation {
+  const known = computed.get(request);
+  if (known?.user === user && known.kind === kind) return known.revalidation;
+  const revalidation = computeRevalidation(request, kind, user, caller);
+  computed.set(request, { user, kind, revalidation });
+  return revalidation;
+}
+
+function computeRevalidation(request: Request, kind: RevalidatedKind, user: AuthUser, caller: Caller): Revalidation {
   const key = answerKey({
     changeVersion: user.changeVersion,
     caller,
