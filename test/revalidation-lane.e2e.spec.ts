@@ -7,6 +7,7 @@ import { REVALIDATED } from '../src/common/revalidation.interceptor';
 import { Actor, bearer, createApiKey, createGroup, createUser, signUp } from './support/actors';
 import { startAppOnDatabase } from './support/app-on-database';
 import { createBaseModel, createCustomModel, groupGrant, publicGrant } from './support/model-fixtures';
+import { REVALIDATED_API_PATHS, REVALIDATED_GATEWAY_PATHS } from './support/revalidated-paths';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -110,19 +111,8 @@ describe('the revalidation lane answers exactly as Nest does', () => {
     expect(names.length).toBe(13);
   });
 
-  const API_ROUTES = [
-    '/api/models/list',
-    '/api/models/list?order_by=name&direction=asc&capability=tools&capability=vision',
-    '/api/v1/models/list',
-    '/api/models/tags',
-    '/api/models/model?id=team%2Fhelper',
-    '/api/models/export',
-    '/api/models',
-    '/api/models/base',
-    '/api/v1/models/base',
-    '/api/v1/models/base/tags',
-  ];
-  const GATEWAY_ROUTES = ['/v1/models', '/v1/models/team/helper', '/v1beta/models', '/v1beta/models/team/helper'];
+  const API_ROUTES = [...REVALIDATED_API_PATHS, '/api/models/list?capability=tools&capability=vision&order_by=name'];
+  const GATEWAY_ROUTES = REVALIDATED_GATEWAY_PATHS;
   /** Each family's way of sending the credential (docs/gateway.md). */
   const families: Record<string, () => Record<string, string>> = {
     'sign-in token': () => bearer(alice.token),
