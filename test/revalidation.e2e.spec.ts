@@ -128,7 +128,9 @@ describe('ETag, If-None-Match and 304 on every list and model read', () => {
     const before = await get('/v1/models', key.key);
     expect(before.body.data.map((m: { id: string }) => m.id)).toEqual(['gpt-4o']);
     // Not through the API (a key's list is fixed at creation): the loader must notice all the same.
-    await t.dataSource.query(`UPDATE api_keys SET models = ARRAY['gpt-4o', 'allow-list/base'] WHERE id = $1`, [key.id]);
+    // With an id that PostgreSQL's array text must quote and escape: the list is bound back as that text.
+    const models = ['gpt-4o', 'allow-list/base', 'no "such", {model}\\ here'];
+    await t.dataSource.query(`UPDATE api_keys SET models = $2 WHERE id = $1`, [key.id, models]);
     const after = await get('/v1/models', key.key, { 'If-None-Match': before.headers.etag });
     expect(after.status).toBe(200);
     expect(after.body.data.map((m: { id: string }) => m.id).sort()).toEqual(['allow-list/base', 'gpt-4o']);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { types } from 'pg';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../common/auth-user';
+import { frozenTextArray } from '../common/frozen-text-array';
 import { queryRows, sql } from '../common/sql';
 import type { UserRole } from '../common/user-role';
 import { isUuid } from '../common/uuid';
@@ -50,13 +50,6 @@ function toAuthUser(row: UserRow): AuthUser {
   };
 }
 
-/** PostgreSQL's own parser for text[] (what `pg` would have applied to the column). */
-const TEXT_ARRAY_OID = 1009;
-const parseTextArray = (types.getTypeParser as (oid: number, format: 'text') => (text: string) => string[])(
-  TEXT_ARRAY_OID,
-  'text',
-);
-
 /** Keys whose parsed allow-list is kept; past this the memo starts over (a key's list is ~20 KB at 500 ids). */
 const MAX_REMEMBERED_KEYS = 256;
 
@@ -67,16 +60,16 @@ const MAX_REMEMBERED_KEYS = 256;
  * the array is frozen and shared, which also lets answer-tag.ts hash it once (its WeakMap).
  */
 class AllowListMemo {
-  private readonly byKey = new Map<string, { text: string; models: readonly string[] }>();
+  private readonly byKey = new Map<string, { text: string; models: string[] }>();
 
   models(keyId: string, text: string | null): string[] | null {
     if (text === null) return null;
     const known = this.byKey.get(keyId);
-    if (known?.text === text) return known.models as string[];
+    if (known?.text === text) return known.models;
     if (this.byKey.size >= MAX_REMEMBERED_KEYS) this.byKey.clear();
-    const models = Object.freeze(parseTextArray(text));
+    const models = frozenTextArray(text);
     this.byKey.set(keyId, { text, models });
-    return models as string[];
+    return models;
   }
 }
 
