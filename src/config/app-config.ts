@@ -2,6 +2,9 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { UserRole } from '../common/user-role';
 
+/** The database refuses to delete an audit record younger than this (migration AuditRetention). */
+export const AUDIT_MIN_RETENTION_DAYS = 30;
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LogFormat = 'json' | 'pretty';
@@ -44,6 +47,8 @@ export interface AppConfig {
   readReplicaMaxLagSeconds: number;
   /** Largest body `POST /api/models/import` accepts, in bytes (every other route: 1 MiB). */
   importMaxBytes: number;
+  /** Audit records older than this many days are pruned by the service (docs/audit.md); null keeps every record. */
+  auditRetentionDays: number | null;
 }
 
 /** false (default: no proxy), true (any), a hop count, or addresses, subnets and names Express knows. */
@@ -231,6 +236,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseReadUrls: databaseReadUrls(env),
     readReplicaMaxLagSeconds: int(env, 'READ_REPLICA_MAX_LAG', 5, 1, 3600),
     importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 32 * 1024 * 1024, 1024 * 1024, 1024 * 1024 * 1024),
+    auditRetentionDays:
+      read(env, 'AUDIT_RETENTION_DAYS') === undefined
+        ? null
+        : int(env, 'AUDIT_RETENTION_DAYS', 0, AUDIT_MIN_RETENTION_DAYS, 36500),
   };
 }
 

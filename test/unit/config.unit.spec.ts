@@ -44,6 +44,7 @@ describe('loadConfig', () => {
       databaseReadUrls: [],
       readReplicaMaxLagSeconds: 5,
       importMaxBytes: 32 * 1024 * 1024,
+      auditRetentionDays: null,
     };
     expect(loadConfig({})).toEqual(expected);
   });
@@ -78,6 +79,7 @@ describe('loadConfig', () => {
       DATABASE_READ_URLS: 'postgres://r:p@replica1:5432/registry, postgresql://replica2/registry',
       READ_REPLICA_MAX_LAG: '30',
       IMPORT_MAX_BYTES: '2097152',
+      AUDIT_RETENTION_DAYS: '365',
     });
     expect(config).toEqual({
       port: 3000,
@@ -104,6 +106,7 @@ describe('loadConfig', () => {
       databaseReadUrls: ['postgres://r:p@replica1:5432/registry', 'postgresql://replica2/registry'],
       readReplicaMaxLagSeconds: 30,
       importMaxBytes: 2097152,
+      auditRetentionDays: 365,
     });
   });
 
@@ -164,6 +167,9 @@ describe('loadConfig', () => {
     ['ENABLE_SIGNUP', 'maybe'],
     ['BYPASS_ADMIN_ACCESS_CONTROL', 'maybe'],
     ['USER_CAN_CREATE_MODELS', 'sometimes'],
+    ['AUDIT_RETENTION_DAYS', '29'],
+    ['AUDIT_RETENTION_DAYS', '90d'],
+    ['AUDIT_RETENTION_DAYS', '36501'],
     ['BCRYPT_ROUNDS', '3'],
     ['BCRYPT_ROUNDS', '16'],
     ['BCRYPT_ROUNDS', 'fast'],

@@ -34,6 +34,15 @@ test('approves a pending account, manages a group and shares a new base model wi
   await group.getByRole('button', { name: /Add Pia Pending/ }).click();
   await expect(group.getByRole('list', { name: 'Members of Writers' })).toContainText('Pia Pending');
   await expect(group.getByRole('heading')).toContainText('1 members');
+  // A member is not offered again; the search box is emptied after adding.
+  await expect(group.getByLabel('Add a member to Writers')).toHaveValue('');
+  await group.getByLabel('Add a member to Writers').fill('pia');
+  await expect(group.getByRole('list', { name: 'People found' })).toBeEmpty();
+  await group.getByRole('button', { name: 'Remove Pia Pending from Writers' }).click();
+  await expect(group.getByRole('heading')).toContainText('0 members');
+  await expect(group.getByRole('button', { name: /Add Pia Pending/ })).toBeVisible();
+  await group.getByRole('button', { name: /Add Pia Pending/ }).click();
+  await expect(group.getByRole('heading')).toContainText('1 members');
   await expectAccessible(page);
 
   await page.getByRole('link', { name: 'Base models' }).click();

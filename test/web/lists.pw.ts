@@ -223,6 +223,10 @@ test('stopping sharing removes the group; a bulk delete takes the deleted models
   await dialog.getByLabel('Action').selectOption({ label: 'Stop sharing with people or groups' });
   await dialog.getByLabel('Add a group').selectOption({ label: 'Team (1)' });
   await expect(dialog.getByLabel('Permission of Team')).toHaveCount(0);
+  await dialog.getByRole('button', { name: 'Remove Team' }).click();
+  await expect(dialog.getByText('Nobody chosen yet')).toBeVisible();
+  await dialog.getByLabel('Add a group').selectOption({ label: 'Team (1)' });
+  await expect(dialog.getByRole('list', { name: 'Stop sharing with' })).toContainText('Team');
   await dialog.getByRole('button', { name: 'Preview' }).click();
   await dialog.getByRole('button', { name: 'Stop sharing 2 models' }).click();
   await expect(dialog.getByText('2 changed')).toBeVisible();

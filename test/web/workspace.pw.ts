@@ -100,6 +100,13 @@ test('the admin creates a custom model with an image in the editor and shares it
   await expect(access.getByText('Olli Outsider')).toBeVisible();
   await expect(page.getByLabel('Permission of Olli Outsider')).toHaveValue('write');
   await expect(page.getByLabel('Permission of Reviewers')).toHaveValue('read');
+  // Removing someone in the dialog and cancelling changes nothing stored.
+  await page.getByRole('button', { name: 'Remove Olli Outsider' }).click();
+  await expect(access.getByText('Olli Outsider')).toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toBeHidden();
+  await row.getByRole('button', { name: /^Share Code reviewer/ }).click();
+  await expect(page.getByLabel('Permission of Olli Outsider')).toHaveValue('write');
   await page.keyboard.press('Escape');
   await expect(page.getByRole('dialog')).toBeHidden();
 });

@@ -13,6 +13,7 @@ import { ModelReaders1796044466221 } from './1796044466221-ModelReaders';
 import { ScopedChangeTracking1796048342849 } from './1796048342849-ScopedChangeTracking';
 import { AuditLog1796048624036 } from './1796048624036-AuditLog';
 import { CapabilityIndex1796050561280 } from './1796050561280-CapabilityIndex';
+import { AuditRetention1796081713354 } from './1796081713354-AuditRetention';
 
 /** Every migration, in order. Listed by class so they run the same from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   ScopedChangeTracking1796048342849,
   AuditLog1796048624036,
   CapabilityIndex1796050561280,
+  AuditRetention1796081713354,
 ];

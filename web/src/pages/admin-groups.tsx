@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
-import { api, errorText, query } from '../api';
+import { api, errorText } from '../api';
 import { Field, ErrorText } from '../parts/form-parts';
+import { UserPicker } from '../parts/user-picker';
 import type { User } from '../types';
 import { useLatest } from '../use-latest';
 
@@ -12,17 +13,11 @@ interface Group {
   user_ids?: string[];
 }
 
-/** One group's members: names, remove, and add by searching people. */
+/** One group's members: names, remove, and add by searching people (the shared UserPicker). */
 function Members({ group, onChanged }: { group: Group; onChanged: () => void }) {
-  const [text, setText] = useState('');
   const [error, setError] = useState<string>();
   const members = useLatest(`members:${group.id}:${(group.user_ids ?? []).join()}`, (signal) =>
     Promise.all((group.user_ids ?? []).map((id) => api<User>(`/api/users/${id}/info`, { signal }))),
-  );
-  const found = useLatest(`member-search:${text}`, (signal) =>
-    text.trim()
-      ? api<{ users: User[] }>(`/api/users/search${query({ query: text })}`, { signal })
-      : Promise.resolve({ users: [] }),
   );
   const run = (work: Promise<unknown>) => work.then(onChanged, (caught: unknown) => setError(errorText(caught)));
   return (
@@ -44,33 +39,17 @@ function Members({ group, onChanged }: { group: Group; onChanged: () => void }) 
           </li>
         ))}
       </ul>
-      <div class="field">
-        <label for={`add-member-${group.id}`}>Add a member to {group.name}</label>
-        <input
-          id={`add-member-${group.id}`}
-          type="search"
-          value={text}
-          onInput={(e) => setText(e.currentTarget.value)}
-        />
-      </div>
-      <ul class="found" aria-label="People found">
-        {(found.data?.users ?? [])
-          .filter((user) => !group.user_ids?.includes(user.id))
-          .map((user) => (
-            <li key={user.id}>
-              <button
-                type="button"
-                onClick={() =>
-                  void run(
-                    api(`/api/groups/${group.id}/members`, { method: 'POST', body: { user_ids: [user.id] } }),
-                  ).then(() => setText(''))
-                }
-              >
-                Add {user.name} <span class="hint">{user.email}</span>
-              </button>
-            </li>
-          ))}
-      </ul>
+      <UserPicker
+        id={`add-member-${group.id}`}
+        label={`Add a member to ${group.name}`}
+        verb="Add"
+        results="People found"
+        exclude={group.user_ids ?? []}
+        clearOnPick
+        onPick={(user) =>
+          void run(api(`/api/groups/${group.id}/members`, { method: 'POST', body: { user_ids: [user.id] } }))
+        }
+      />
       <ErrorText error={error} />
     </div>
   );

@@ -1,10 +1,9 @@
 import { useSession } from '../session';
-import { PrincipalPicker, useShareGroups, type PickedPrincipal } from './principal-picker';
+import { ChosenPrincipals, grantsOf, withPrincipal, type ChosenPrincipal } from './chosen-principals';
+import { PrincipalPicker, useShareGroups } from './principal-picker';
 import { ErrorText } from './form-parts';
 
-export interface BulkPrincipal extends PickedPrincipal {
-  permission: 'read' | 'write';
-}
+export type BulkPrincipal = ChosenPrincipal;
 
 /** The public grant (`user:*`) as a principal of the list: read only, chosen with its own switch. */
 const EVERYONE: BulkPrincipal = {
@@ -18,11 +17,8 @@ const isEveryone = (p: BulkPrincipal) => p.type === 'user' && p.id === '*';
 
 /** The grants of a bulk share (each principal read, or read + write) or unshare (every grant of each). */
 export function bulkGrants(principals: BulkPrincipal[], action: 'share' | 'unshare') {
-  return principals.flatMap((p) => {
-    if (action === 'unshare') return [{ principal_type: p.type, principal_id: p.id }];
-    const read = { principal_type: p.type, principal_id: p.id, permission: 'read' as const };
-    return p.permission === 'write' ? [read, { ...read, permission: 'write' as const }] : [read];
-  });
+  if (action === 'share') return grantsOf(principals);
+  return principals.map((p) => ({ principal_type: p.type, principal_id: p.id }));
 }
 
 interface Props {
@@ -36,43 +32,17 @@ export function BulkGrants({ action, principals, onChange }: Props) {
   const { me } = useSession();
   const groups = useShareGroups();
   const everyone = principals.some(isEveryone);
+  const label = action === 'share' ? 'Share with' : 'Stop sharing with';
   return (
     <fieldset>
-      <legend>{action === 'share' ? 'Share with' : 'Stop sharing with'}</legend>
+      <legend>{label}</legend>
       {principals.length === 0 ? <p class="hint">Nobody chosen yet: add people or a group below.</p> : null}
-      <ul class="grants" aria-label={action === 'share' ? 'Share with' : 'Stop sharing with'}>
-        {principals.map((p) => (
-          <li key={`${p.type}:${p.id}`}>
-            <span>
-              <strong>{p.name}</strong> <span class="hint">{p.detail}</span>
-            </span>
-            {action === 'share' && !isEveryone(p) ? (
-              <select
-                aria-label={`Permission of ${p.name}`}
-                value={p.permission}
-                onChange={(e) =>
-                  onChange(
-                    principals.map((q) =>
-                      q === p ? { ...q, permission: e.currentTarget.value as BulkPrincipal['permission'] } : q,
-                    ),
-                  )
-                }
-              >
-                <option value="read">can read</option>
-                <option value="write">can edit</option>
-              </select>
-            ) : null}
-            <button
-              type="button"
-              class="ghost"
-              aria-label={`Remove ${p.name}`}
-              onClick={() => onChange(principals.filter((q) => q !== p))}
-            >
-              Remove
-            </button>
-          </li>
-        ))}
-      </ul>
+      <ChosenPrincipals
+        label={label}
+        principals={principals}
+        hasPermission={(p) => action === 'share' && !isEveryone(p)}
+        onChange={onChange}
+      />
       {/* Giving public access is for admins (as in the share dialog); any writer may take it away. */}
       {me.role === 'admin' || action === 'unshare' ? (
         <label class="check">
@@ -91,13 +61,7 @@ export function BulkGrants({ action, principals, onChange }: Props) {
         idPrefix="bulk"
         groups={groups.data ?? []}
         chosen={principals}
-        onAdd={(principal) =>
-          onChange(
-            principals.some((p) => p.type === principal.type && p.id === principal.id)
-              ? principals
-              : [...principals, { ...principal, permission: 'read' }],
-          )
-        }
+        onAdd={(principal) => onChange(withPrincipal(principals, principal))}
       />
     </fieldset>
   );

@@ -3,16 +3,9 @@ import { api, ApiError, errorText } from '../api';
 import { AccessExplain } from './access-explain';
 import { useSession } from '../session';
 import type { Grant, Model } from '../types';
+import { ChosenPrincipals, grantsOf, withPrincipal, type ChosenPrincipal } from './chosen-principals';
 import { Dialog } from './dialog';
 import { groupDetail, PrincipalPicker, useShareGroups, type GroupItem, type PickedPrincipal } from './principal-picker';
-
-interface Principal {
-  type: 'user' | 'group';
-  id: string;
-  name: string;
-  detail: string;
-  permission: 'read' | 'write';
-}
 
 /** One entry per principal, the strongest permission (answers list a write grant as read + write). */
 function collapse(grants: Grant[]): Map<string, Grant> {
@@ -24,12 +17,12 @@ function collapse(grants: Grant[]): Map<string, Grant> {
   return byPrincipal;
 }
 
-async function named(grants: Grant[], groups: GroupItem[]): Promise<{ people: Principal[]; isPublic: boolean }> {
+async function named(grants: Grant[], groups: GroupItem[]): Promise<{ people: ChosenPrincipal[]; isPublic: boolean }> {
   const list = [...collapse(grants).values()];
   const people = await Promise.all(
     list
       .filter((grant) => grant.principal_id !== '*' && grant.principal_type !== 'anyone')
-      .map(async (grant): Promise<Principal> => {
+      .map(async (grant): Promise<ChosenPrincipal> => {
         if (grant.principal_type === 'group') {
           const group = groups.find((item) => item.id === grant.principal_id);
           const detail = group ? groupDetail(group) : 'group';
@@ -59,7 +52,7 @@ async function named(grants: Grant[], groups: GroupItem[]): Promise<{ people: Pr
 /** Who has access to a model, by name; add people (searched) and groups, read or write; public for admins. */
 export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose: () => void; onSaved: () => void }) {
   const { me } = useSession();
-  const [people, setPeople] = useState<Principal[]>();
+  const [people, setPeople] = useState<ChosenPrincipal[]>();
   const [isPublic, setPublic] = useState(false);
   const [error, setError] = useState<string>();
   const [version, setVersion] = useState<number>();
@@ -83,17 +76,9 @@ export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose
       );
   }, [groups.data, round]);
 
-  const add = (principal: PickedPrincipal) =>
-    setPeople((now) =>
-      !now || now.some((p) => p.type === principal.type && p.id === principal.id)
-        ? now
-        : [...now, { ...principal, permission: 'read' }],
-    );
+  const add = (principal: PickedPrincipal) => setPeople((now) => now && withPrincipal(now, principal));
   const save = async () => {
-    const grants: Grant[] = (people ?? []).flatMap((p) => {
-      const read = { principal_type: p.type, principal_id: p.id, permission: 'read' as const };
-      return p.permission === 'write' ? [read, { ...read, permission: 'write' as const }] : [read];
-    });
+    const grants = grantsOf(people ?? []);
     if (isPublic) grants.push({ principal_type: 'user', principal_id: '*', permission: 'read' });
     try {
       await api('/api/models/model/access/update', {
@@ -112,37 +97,12 @@ export function ShareDialog({ model, onClose, onSaved }: { model: Model; onClose
       <h3>Who has access</h3>
       <p class="hint">Owner: {model.user?.name ?? 'nobody'}. Administrators can read and change every model.</p>
       {people === undefined && !error ? <p role="status">Loading…</p> : null}
-      <ul class="grants" aria-label="Who has access">
-        {(people ?? []).map((p) => (
-          <li key={`${p.type}:${p.id}`}>
-            <span>
-              <strong>{p.name}</strong> <span class="hint">{p.detail}</span>
-            </span>
-            <select
-              aria-label={`Permission of ${p.name}`}
-              value={p.permission}
-              onChange={(e) =>
-                setPeople(
-                  people!.map((q) =>
-                    q === p ? { ...q, permission: e.currentTarget.value as Principal['permission'] } : q,
-                  ),
-                )
-              }
-            >
-              <option value="read">can read</option>
-              <option value="write">can edit</option>
-            </select>
-            <button
-              type="button"
-              class="ghost"
-              aria-label={`Remove ${p.name}`}
-              onClick={() => setPeople(people!.filter((q) => q !== p))}
-            >
-              Remove
-            </button>
-          </li>
-        ))}
-      </ul>
+      <ChosenPrincipals
+        label="Who has access"
+        principals={people ?? []}
+        hasPermission={() => true}
+        onChange={setPeople}
+      />
       {people?.length === 0 && !isPublic ? <p class="hint">Only the owner (and administrators) can see it.</p> : null}
       {me.role === 'admin' ? (
         <label class="check">

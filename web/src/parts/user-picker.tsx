@@ -18,14 +18,19 @@ interface PickerProps {
   /** The list of people found, for screen readers. */
   results: string;
   disabled?: boolean;
+  /** Ids of people not to offer (e.g. a group's members). */
+  exclude?: readonly string[];
+  /** Empty the search box once someone is picked. */
+  clearOnPick?: boolean;
   onPick: (user: FoundUser) => void;
 }
 
 /**
  * Finds people by name, username or email (`GET /api/users/search`) as the user types, 250 ms after
- * the last keystroke, and offers each as a button. Used by sharing, transfer and "why can they see it".
+ * the last keystroke, and offers each as a button. Used by sharing, transfer, "why can they see it" and
+ * a group's members.
  */
-export function UserPicker({ id, label, verb, results, disabled, onPick }: PickerProps) {
+export function UserPicker({ id, label, verb, results, disabled, exclude, clearOnPick, onPick }: PickerProps) {
   const [search, setSearch] = useState('');
   const found = useLatest(`people:${search}`, async (signal) => {
     if (!search.trim()) return { users: [] };
@@ -47,13 +52,21 @@ export function UserPicker({ id, label, verb, results, disabled, onPick }: Picke
       </div>
       <ErrorText error={found.error} />
       <ul class="found" aria-label={results}>
-        {(found.data?.users ?? []).map((user) => (
-          <li key={user.id}>
-            <button type="button" onClick={() => onPick(user)}>
-              {verb} {user.name} <span class="hint">{user.email}</span>
-            </button>
-          </li>
-        ))}
+        {(found.data?.users ?? [])
+          .filter((user) => !exclude?.includes(user.id))
+          .map((user) => (
+            <li key={user.id}>
+              <button
+                type="button"
+                onClick={() => {
+                  if (clearOnPick) setSearch('');
+                  onPick(user);
+                }}
+              >
+                {verb} {user.name} <span class="hint">{user.email}</span>
+              </button>
+            </li>
+          ))}
       </ul>
     </>
   );
