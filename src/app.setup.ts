@@ -11,6 +11,7 @@ import { requestIdMiddleware } from './common/request-id';
 import { requestTextGuard, verifyUtf8Body } from './common/request-text';
 import { RequestValidationPipe } from './common/validation';
 import { APP_CONFIG, RuntimeConfig } from './config/app-config';
+import { RevalidationLane } from './auth/revalidation-lane';
 import { bindRequestToReads } from './database/read-router';
 import { GatewayErrorFormatter } from './gateway/gateway-error.formatter';
 import { AppLogger, createLogger, NestLogger } from './logging/logger';
@@ -52,6 +53,8 @@ export function configureApp(app: NestExpressApplication, logger: AppLogger): vo
   // read router sees each request's method and caller (read replicas). Only with replicas: the
   // first AsyncLocalStorage.run turns on promise hooks, which then tax every await of every request.
   if (config.databaseReadUrls.length > 0) app.use(bindRequestToReads);
+  // Last before Nest's router, so every middleware above applies to what it answers.
+  if (config.revalidationLane) app.use(RevalidationLane.create(app).handler);
   // Body-parser and text-guard failures happen before Nest routes: answer them the same way.
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
     if (response.headersSent) return next(error);

@@ -367,7 +367,8 @@ async function checkAll(seen: Map<string, Seen>, via: TestApp[]): Promise<void> 
 beforeAll(async () => {
   cached = await startTestApp();
   other = await startAppOnDatabase(cached.config.databaseUrl);
-  reference = await startAppOnDatabase(cached.config.databaseUrl, { answerCacheMb: 0 });
+  // The oracle: Nest alone (no lane), nothing kept.
+  reference = await startAppOnDatabase(cached.config.databaseUrl, { answerCacheMb: 0, revalidationLane: false });
   world = await buildWorld(cached);
   const keyGroup = await createGroup(cached, admin(), 'keys', [world.people[2].id]);
   const teamKey = await createApiKey(cached, person(2), { group_id: keyGroup });

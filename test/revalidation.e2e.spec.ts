@@ -12,26 +12,11 @@ import {
   setGrants,
 } from './support/model-fixtures';
 import { startAppOnDatabase } from './support/app-on-database';
+import { REVALIDATED_API_PATHS, REVALIDATED_GATEWAY_PATHS } from './support/revalidated-paths';
 import { revalidatingFetch } from './support/revalidating-fetch';
 import { startTestApp, TestApp } from './support/test-app';
 
-/** Every revalidated route (docs/api.md, "Revalidation"), as a path with its query. */
-const ROUTES = [
-  '/api/models/list',
-  '/api/models/list?order_by=name&direction=asc&page=1',
-  '/api/v1/models/list',
-  '/api/models/tags',
-  '/api/models/model?id=team%2Fhelper',
-  '/api/models/export',
-  '/api/models',
-  '/api/models/base',
-  '/api/v1/models/base',
-  '/api/v1/models/base/tags',
-  '/v1/models',
-  '/v1/models/team/helper',
-  '/v1beta/models',
-  '/v1beta/models/team/helper',
-];
+const ROUTES = [...REVALIDATED_API_PATHS, ...REVALIDATED_GATEWAY_PATHS];
 
 describe('ETag, If-None-Match and 304 on every list and model read', () => {
   let t: TestApp;

@@ -75,6 +75,32 @@ describe('the global guard covers every route', () => {
     expect(leaks).toEqual([]);
   });
 
+  it('refuses every guarded GET route the same with If-None-Match: * and warm caches (the revalidation lane)', async () => {
+    // `*` matches any tag: a path ahead of the guard that skipped a check would answer 304 here.
+    const admin = await signUp(t, 'Warm Cache Admin');
+    const reads = routes.filter((r) => !r.isPublic && r.method === 'get');
+    expect(reads.length).toBeGreaterThanOrEqual(10);
+    const refused: Array<[Record<string, string>, number]> = [
+      [{}, 401],
+      [{ Authorization: 'Bearer not.a.token' }, 401],
+      [{ Authorization: 'Bearer sk-not-a-key' }, 401],
+      [{ Cookie: 'token=not.a.token' }, 401],
+    ];
+    const leaks: string[] = [];
+    for (const route of reads) {
+      const url = fillParams(route.path);
+      await request(t.server).get(url).set('Authorization', `Bearer ${admin.token}`);
+      await request(t.server).get(url).set('Authorization', `Bearer ${admin.token}`);
+      for (const [headers, status] of refused) {
+        const res = await request(t.server)
+          .get(url)
+          .set({ ...headers, 'If-None-Match': '*' });
+        if (res.status !== status) leaks.push(`GET ${url} ${JSON.stringify(headers)} → ${res.status}`);
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+
   it('refuses every guarded non-GET route a valid session cookie sent from another origin', async () => {
     const admin = await signUp(t, 'Guard Walk Admin');
     const writes = routes.filter((r) => !r.isPublic && r.method !== 'get');

@@ -18,6 +18,8 @@ export interface AppConfig {
   dbPoolSize: number;
   /** Memory for exact answers kept per caller scope (docs/api.md, "Revalidation"); 0 turns the cache off. */
   answerCacheMb: number;
+  /** 304s and cached answers ahead of Nest's router (auth/revalidation-lane.ts); off sends every request through Nest. */
+  revalidationLane: boolean;
   /** Null means: generate one and keep it in dataDir (see loadJwtSecret). */
   jwtSecret: string | null;
   jwtExpiresInSeconds: number;
@@ -213,6 +215,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
     dbPoolSize: int(env, 'DB_POOL_SIZE', 10, 1, 200),
     answerCacheMb: int(env, 'ANSWER_CACHE_MB', 16, 0, 4096),
+    revalidationLane: bool(env, 'REVALIDATION_LANE', true),
     jwtSecret: jwtSecret(env),
     jwtExpiresInSeconds: duration(env, 'JWT_EXPIRES_IN', 7 * 86400),
     defaultUserRole: oneOf(env, 'DEFAULT_USER_ROLE', ['pending', 'user', 'admin'] as const, 'pending'),

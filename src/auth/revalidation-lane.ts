@@ -1,0 +1,156 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ModulesContainer, Reflector } from '@nestjs/core';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { AuthenticatedRequest, callerOf } from '../access/caller';
+import { AnswerCache } from '../common/answer-cache';
+import type { AuthUser } from '../common/auth-user';
+import { asJson, knownAnswer, markNotModified, revalidationOf, setRevalidationHeaders } from '../common/revalidation';
+import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
+import { authenticate, Authenticators, authorize, handOver } from './access-decision';
+import { ApiKeyStrategy } from './api-key.strategy';
+import { JwtStrategy } from './jwt.strategy';
+import { normalizedRoutePath, RevalidatedRoute, revalidatedRoutes } from './revalidation-routes';
+
+/** What Express's router keeps per registered handler (router/lib/layer.js); the lane reads, never changes it. */
+interface RouterLayer {
+  handle: (...args: never[]) => unknown;
+  route?: { path: string | string[]; methods: Record<string, boolean | undefined> };
+  match(path: string): unknown;
+}
+
+/** One step of the walk Express's router would make after the lane: a route (laned or not) or middleware. */
+interface Step {
+  layer: RouterLayer;
+  route: RevalidatedRoute | null | 'middleware';
+}
+
+/**
+ * The revalidation lane (docs/api.md, "Revalidation"): an Express middleware after the
+ * cross-cutting ones (security headers, CORS, compression, request id, logging) and ahead of
+ * Nest's router. For a GET or HEAD that Express would route to a @Revalidated() handler it
+ * authenticates and authorizes with the guard's own functions (access-decision.ts), reads the
+ * answer key and tag exactly as the interceptor does, and answers only the two cases whose
+ * answer it can prove is Nest's: a 304, or a 200 from the answer cache, through the same Express
+ * calls. Anything else goes on to Nest, with the caller (or the refusal) handed to the guard so
+ * it is not read twice. It saves Nest's routing, guard and interceptor pipeline on the answers
+ * polling clients get most.
+ */
+export class RevalidationLane {
+  private static readonly lanes = new WeakMap<NestExpressApplication, RevalidationLane>();
+  private steps: Step[] | null = null;
+  /** Requests the lane answered itself (tests prove with it that the lane, not Nest, answered). */
+  answered = 0;
+  readonly handler: RequestHandler = (request, response, next) => this.handle(request, response, next);
+
+  constructor(
+    private readonly app: NestExpressApplication,
+    private readonly authenticators: Authenticators,
+    private readonly cache: AnswerCache,
+    private readonly config: RuntimeConfig,
+  ) {}
+
+  static create(app: NestExpressApplication): RevalidationLane {
+    const config = app.get<RuntimeConfig>(APP_CONFIG);
+    const authenticators = {
+      jwt: app.get(JwtStrategy, { strict: false }),
+      apiKey: app.get(ApiKeyStrategy, { strict: false }),
+      config,
+    };
+    const lane = new RevalidationLane(app, authenticators, app.get(AnswerCache, { strict: false }), config);
+    RevalidationLane.lanes.set(app, lane);
+    return lane;
+  }
+
+  /** The app's lane, or undefined when REVALIDATION_LANE is off. */
+  static of(app: NestExpressApplication): RevalidationLane | undefined {
+    return RevalidationLane.lanes.get(app);
+  }
+
+  /** The route Express would hand this request to, when the lane may answer for it. */
+  routeOf(request: Request): RevalidatedRoute | null {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return null;
+    const path = request.path;
+    for (const { layer, route } of this.walk()) {
+      if (route !== 'middleware' && !handles(layer, request.method)) continue;
+      if (!layer.match(path)) continue;
+      // The first layer that takes the request decides; middleware might answer it itself.
+      return route === 'middleware' ? null : route;
+    }
+    return null;
+  }
+
+  private handle(request: Request, response: Response, next: NextFunction): void {
+    let route: RevalidatedRoute | null;
+    try {
+      route = this.routeOf(request);
+    } catch {
+      route = null;
+    }
+    if (route === null) return next();
+    this.answer(request as Request & AuthenticatedRequest, response, route).then(
+      (answered) => {
+        if (!answered) next();
+      },
+      // Never an error of its own: Nest answers as it would have without the lane.
+      () => (response.headersSent ? response.end() : next()),
+    );
+  }
+
+  /** Whether the lane answered; when not, the guard gets what authentication found. */
+  private async answer(
+    request: Request & AuthenticatedRequest,
+    response: Response,
+    route: RevalidatedRoute,
+  ): Promise<boolean> {
+    let user: AuthUser;
+    // Async, so a refusal thrown before any lookup (no credential) is a rejection like the others.
+    const authenticated = (async () => authenticate(request, response, this.authenticators))();
+    handOver(request, authenticated);
+    try {
+      user = await authenticated;
+      authorize(user, request.method, route.access);
+    } catch {
+      return false;
+    }
+    const caller = callerOf(user, this.config);
+    const revalidation = revalidationOf(request, route.kind, user, caller);
+    const known = knownAnswer(request, this.cache, revalidation);
+    if (known === undefined) return false;
+    request.user = user;
+    request.caller = caller;
+    setRevalidationHeaders(response, route.kind, revalidation.tag);
+    response.status(200);
+    this.answered += 1;
+    if (known === null) {
+      markNotModified(request);
+      response.send();
+    } else {
+      response.send(asJson(response, known));
+    }
+    return true;
+  }
+
+  /**
+   * Express's router stack after the lane, built at the first request (Nest registers its routes
+   * when the app starts listening, after configureApp).
+   */
+  private walk(): Step[] {
+    if (this.steps !== null) return this.steps;
+    const routes = revalidatedRoutes(this.app.get(ModulesContainer), this.app.get(Reflector));
+    const stack = (this.app.getHttpAdapter().getInstance() as unknown as { router: { stack: RouterLayer[] } }).router
+      .stack;
+    const own = stack.findIndex((layer) => layer.handle === this.handler);
+    this.steps = stack.slice(own + 1).flatMap((layer): Step[] => {
+      if (!layer.route) return layer.handle.length > 3 ? [] : [{ layer, route: 'middleware' }];
+      const path = layer.route.path;
+      return [{ layer, route: typeof path === 'string' ? (routes.get(normalizedRoutePath(path)) ?? null) : null }];
+    });
+    return this.steps;
+  }
+}
+
+/** As Express's route decides: HEAD goes to a GET handler unless the route has its own. */
+function handles(layer: RouterLayer, method: string): boolean {
+  const methods = layer.route?.methods ?? {};
+  return methods._all === true || methods.get === true || (method === 'HEAD' && methods.head === true);
+}
