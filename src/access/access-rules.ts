@@ -1,3 +1,4 @@
+import { textArrayParam } from '../common/frozen-text-array';
 import { Sql, sql } from '../common/sql';
 import type { Caller } from './caller';
 
@@ -77,7 +78,7 @@ export function keyScopePredicate(caller: Caller, alias = MODELS): Sql {
   if (caller.keyGroupId) {
     parts.push(sql`${alias}.readers && ${['*', `g:${caller.keyGroupId}`]}::text[]`);
   }
-  if (caller.keyModels) parts.push(sql`${alias}.id = ANY(${caller.keyModels}::text[])`);
+  if (caller.keyModels) parts.push(sql`${alias}.id = ANY(${textArrayParam(caller.keyModels)}::text[])`);
   return parts.length > 0 ? sql.join(parts, sql` AND `) : sql`TRUE`;
 }
 

@@ -54,6 +54,24 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * Digests of frozen allow-lists, by the array itself: the caller loader hands out one frozen array
+ * per key and list (auth-user.loader.ts), so a 500-id list is sorted and hashed once, not per request.
+ */
+const allowListDigests = new WeakMap<readonly string[], string>();
+
+/** The allow-list as it shapes the answer: a set, so in sorted order (a digest of it when it cannot change). */
+function allowListScope(models: string[] | null): string[] | string | null {
+  if (models === null) return null;
+  if (!Object.isFrozen(models)) return [...models].sort();
+  let digest = allowListDigests.get(models);
+  if (digest === undefined) {
+    digest = sha256(JSON.stringify([...models].sort()));
+    allowListDigests.set(models, digest);
+  }
+  return digest;
+}
+
 function callerScope(caller: Caller): unknown[] {
   return [
     caller.userId,
@@ -61,7 +79,7 @@ function callerScope(caller: Caller): unknown[] {
     caller.bypass,
     [...caller.groupIds].sort(),
     caller.keyGroupId,
-    caller.keyModels === null ? null : [...caller.keyModels].sort(),
+    allowListScope(caller.keyModels),
     caller.readOnly,
   ];
 }

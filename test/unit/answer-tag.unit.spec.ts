@@ -39,6 +39,19 @@ describe('answer keys and tags', () => {
     expect(answerKey(a)).toBe(answerKey(b));
   });
 
+  it('hash a frozen allow-list once and as the set it is, apart from the list as given', () => {
+    const scope = (keyModels: string[]) => ({ ...SCOPE, caller: makeCaller({ keyModels }) });
+    const frozen = (list: string[]) => Object.freeze(list) as string[];
+    const ab = answerKey(scope(frozen(['a', 'b'])));
+    expect(answerKey(scope(frozen(['b', 'a'])))).toBe(ab);
+    expect(answerKey(scope(frozen(['a', 'b'])))).toBe(ab);
+    expect(answerKey(scope(frozen(['a'])))).not.toBe(ab);
+    expect(answerKey(scope(frozen(['a', 'b', 'c'])))).not.toBe(ab);
+    expect(answerKey(scope(frozen([])))).not.toBe(answerKey(SCOPE));
+    // Same list, frozen or not: another spelling of the scope, never the same key for two lists.
+    expect(answerKey(scope(['a', 'c']))).not.toBe(ab);
+  });
+
   it('keep repeated parameters in their order and reduce a key= credential to its presence', () => {
     expect(normalizedQuery('tag=b&page=2&tag=a')).toBe('page=2&tag=b&tag=a');
     expect(normalizedQuery('key=sk-secret&alt=json')).toBe('alt=json&key=…');
