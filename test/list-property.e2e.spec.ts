@@ -47,6 +47,21 @@ function listQuery(plans: ModelPlan[]): fc.Arbitrary<ListQuery & { caller: numbe
   return query.map((q) => Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)) as typeof q);
 }
 
+/**
+ * A list whose count is split into public and private matches (splitFilteredCountSql): a user
+ * (not the bypassing admin), no view, a tag or a query or both. One in every run, so the split
+ * count is always checked against the oracle's total.
+ */
+function splitCountQuery(plans: ModelPlan[]): fc.Arbitrary<ListQuery & { caller: number }> {
+  return fc
+    .tuple(listQuery(plans), fc.integer({ min: 1, max: 4 }), fc.constantFrom(...TAGS, 'ALPHA'))
+    .map(([{ view_option: _view, ...q }, caller, tag]) => ({
+      ...q,
+      caller,
+      ...(q.tag === undefined && q.query === undefined ? { tag } : {}),
+    }));
+}
+
 /** Walks every page and checks it against the oracle: same ids, same order, no duplicates, right totals. */
 async function checkList(models: OracleModel[], { caller, ...q }: ListQuery & { caller: number }): Promise<void> {
   const want = expectedList(world.people[caller], models, q);
@@ -71,9 +86,14 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 it('yields exactly the oracle’s models across all pages, in order, without duplicates, for random data and callers', async () => {
-  const scenario = fc
-    .array(modelPlan, { minLength: 36, maxLength: 70 })
-    .chain((plans) => fc.tuple(fc.constant(plans), fc.array(listQuery(plans), { minLength: 4, maxLength: 4 })));
+  const scenario = fc.array(modelPlan, { minLength: 36, maxLength: 70 }).chain((plans) =>
+    fc.tuple(
+      fc.constant(plans),
+      fc
+        .tuple(fc.array(listQuery(plans), { minLength: 4, maxLength: 4 }), splitCountQuery(plans))
+        .map(([queries, split]) => [...queries, split]),
+    ),
+  );
   let runs = 0;
   const deadline = Date.now() + RUN_BUDGET_MS;
   await fc.assert(

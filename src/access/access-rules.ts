@@ -24,8 +24,25 @@ export function readablePredicate(caller: Caller, alias = MODELS): Sql {
   const narrowed = hasKeyNarrowing(caller);
   const scope = narrowed ? keyScopePredicate(caller, alias) : null;
   if (caller.bypass) return scope ?? sql`TRUE`;
-  const readable = sql`(${grantedToPredicate(caller, alias)} OR ${alias}.user_id = ${caller.userId}::uuid)`;
+  const readable = grantedOrOwnPredicate(caller, alias);
   return scope === null ? readable : sql`(${readable} AND ${scope})`;
+}
+
+function grantedOrOwnPredicate(caller: Caller, alias: Sql): Sql {
+  return sql`(${grantedToPredicate(caller, alias)} OR ${alias}.user_id = ${caller.userId}::uuid)`;
+}
+
+/**
+ * The readable rule split by `is_public`, for a caller to whom it is exactly "public, or granted
+ * to one of its principals, or its own" (no bypass, no key narrowing; null for any other): every
+ * public model is readable, so a count may take the public share from a copy of the public models
+ * (public_models) without testing them, and test only the private ones with `private` (which
+ * models_private_filter_idx serves with the filter in one bitmap). The two parts add up to
+ * readablePredicate exactly.
+ */
+export function readableParts(caller: Caller, alias = MODELS): { public: Sql; private: Sql } | null {
+  if (caller.bypass || hasKeyNarrowing(caller)) return null;
+  return { public: sql`TRUE`, private: grantedOrOwnPredicate(caller, alias) };
 }
 
 export function writablePredicate(caller: Caller, alias = MODELS): Sql {

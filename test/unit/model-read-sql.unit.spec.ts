@@ -23,12 +23,23 @@ describe('model read SQL', () => {
     });
   });
 
-  it('counts a filtered list on the models, through the readable rule', () => {
+  it('counts a list filtered by tag or query alone as public matches (public_models) plus readable private ones', () => {
     const { text, values } = toStatement(listCountSql(user, { ...list, tag: ' Vision ' }));
     expect(text).toBe(
-      'SELECT count(*)::int AS total FROM models m WHERE m.base_model_id IS NOT NULL AND m.tags @> ARRAY[$1]::text[] AND (m.readers && $2::text[] OR m.user_id = $3::uuid)',
+      'SELECT ((SELECT count(*) FROM public_models m WHERE m.tags @> ARRAY[$1]::text[] AND TRUE) + (SELECT count(*) FROM models m' +
+        '\n       WHERE m.base_model_id IS NOT NULL AND NOT m.is_public AND m.tags @> ARRAY[$1]::text[] AND (m.readers && $2::text[] OR m.user_id = $3::uuid)))::int AS total',
     );
     expect(values).toEqual(['vision', ['*', `u:${USER}`], USER]);
+  });
+
+  it('counts any other filtered list on the models, through the readable rule', () => {
+    const { text, values } = toStatement(listCountSql(user, { ...list, tag: ' Vision ', viewOption: 'created' }));
+    expect(text).toBe(
+      'SELECT count(*)::int AS total FROM models m WHERE m.base_model_id IS NOT NULL AND m.user_id = $1::uuid AND m.tags @> ARRAY[$2]::text[] AND (m.readers && $3::text[] OR m.user_id = $4::uuid)',
+    );
+    expect(values).toEqual([USER, 'vision', ['*', `u:${USER}`], USER]);
+    const keyed = { ...user, keyModels: ['a/b'], readOnly: true };
+    expect(toStatement(listCountSql(keyed, { ...list, tag: 'vision' })).text).not.toContain('public_models');
   });
 
   it('counts an unfiltered list’s private share from the grants index and the caller’s own models', () => {
