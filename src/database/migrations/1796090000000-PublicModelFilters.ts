@@ -20,6 +20,9 @@ export class PublicModelFilters1796090000000 implements MigrationInterface {
   name = 'PublicModelFilters1796090000000';
 
   async up(q: QueryRunner): Promise<void> {
+    // The private index takes longer than the pool's 30 s statement timeout at a million models
+    // (figures: README, Performance); migrations run in one transaction, so this ends with it.
+    await q.query(`SET LOCAL statement_timeout = 0`);
     await q.query(`CREATE TABLE public_models (
         id text COLLATE "C" PRIMARY KEY,
         user_id uuid,
