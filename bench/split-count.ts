@@ -21,6 +21,7 @@ import {
 } from '../src/models/model-read.sql';
 import { loadCallers } from './run/callers';
 import { readFixtures } from './run/fixtures';
+import { FIRST_PAGE } from './run/scenarios';
 
 interface Run {
   ms: number;
@@ -55,14 +56,7 @@ async function main(url: string, runs: number): Promise<void> {
   await client.connect();
   try {
     const { user } = await loadCallers(client, fixtures);
-    const base: ListParams = {
-      query: null,
-      viewOption: null,
-      tag: null,
-      orderBy: 'created_at',
-      direction: 'desc',
-      page: 1,
-    };
+    const base = FIRST_PAGE;
     const cases: Array<[string, ListParams]> = [
       [`tag=${fixtures.tag.common.name}`, { ...base, tag: fixtures.tag.common.name }],
       [`query=${fixtures.query.common.word}`, { ...base, query: fixtures.query.common.word }],

@@ -52,7 +52,8 @@ function expectedTotals(fixtures: Fixtures): Record<string, number | undefined> 
   };
 }
 
-const FIRST_PAGE: ListParams = {
+/** Page 1 of the unfiltered list, newest first: what the list scenarios start from. */
+export const FIRST_PAGE: ListParams = {
   query: null,
   viewOption: null,
   tag: null,
