@@ -3,6 +3,8 @@ import { CALLER_CHANGES_CHANNEL } from './migrations/1796090000000-CallerChangeN
 
 /** A barrier slower than this counts as a lost connection: the memo is emptied and not used until LISTEN is back. */
 const BARRIER_TIMEOUT_MS = 2000;
+/** The barrier: a round trip that also says which backend answered it. */
+const PID = 'SELECT pg_backend_pid() AS pid';
 /** Wait before connecting again after the listening connection was lost or could not be opened. */
 const RECONNECT_MS = 1000;
 
@@ -15,7 +17,8 @@ const RECONNECT_MS = 1000;
  * - `generation` moves on every notification, every loss of the connection and every new LISTEN.
  *   A memo entry is kept only if the generation did not move while it was being read, and the memo
  *   is emptied whenever it moves (`onChange`).
- * - `settled()` is the barrier: a `SELECT 1` on the listening connection SENT after the call. A
+ * - `settled()` is the barrier: a `SELECT pg_backend_pid()` on the listening connection SENT after
+ *   the call (the pid proves the listening backend answered it). A
  *   change whose COMMIT had returned to its writer (on any instance) before the call has had its
  *   notification delivered, and so `onChange` run, before the barrier's result: PostgreSQL signals
  *   the listeners in the commit itself, and a listening backend sends the notifications it was
@@ -30,6 +33,10 @@ export class CallerChangeFeed {
   private listening = false;
   private stopped = false;
   private retry: NodeJS.Timeout | null = null;
+  /** The listening backend's pid, as PostgreSQL itself reports it. */
+  private backendPid: number | null = null;
+  /** Set when DATABASE_URL reaches PostgreSQL through a pooler: LISTEN needs the session, so no memo at all. */
+  pooled = false;
   private inFlight: Promise<boolean> | null = null;
   private next: Promise<boolean> | null = null;
   /** Notifications received; tests and the bench read it. */
@@ -47,7 +54,7 @@ export class CallerChangeFeed {
 
   /** The backend pid of the listening connection, or null (tests terminate it to prove the fallback). */
   processId(): number | null {
-    return this.listening ? ((this.client as unknown as { processID?: number } | null)?.processID ?? null) : null;
+    return this.listening ? this.backendPid : null;
   }
 
   start(): void {
@@ -77,9 +84,14 @@ export class CallerChangeFeed {
   private send(): Promise<boolean> {
     const client = this.client;
     if (!this.listening || client === null) return Promise.resolve(false);
-    // Notifications during the round trip are fine (they emptied the memo); a lost connection is not.
-    const sent = client.query('SELECT 1').then(
-      () => this.listening && this.client === client,
+    // Notifications during the round trip are fine (they emptied the memo); a lost connection is not,
+    // nor an answer from another backend than the listening one.
+    const sent = client.query<{ pid: number }>(PID).then(
+      (result) => {
+        if (result.rows[0]?.pid === this.backendPid && this.listening && this.client === client) return true;
+        if (this.client === client) this.drop(client);
+        return false;
+      },
       () => {
         if (this.client === client) this.drop(client);
         return false;
@@ -138,7 +150,18 @@ export class CallerChangeFeed {
     try {
       await client.connect();
       await client.query(`LISTEN ${CALLER_CHANGES_CHANNEL}`);
+      const pid = (await client.query<{ pid: number }>(PID)).rows[0].pid;
       if (this.client !== client || this.stopped) return;
+      // A pooler (PgBouncer) answers the startup with its own key, not the backend's pid: notifications
+      // and barriers would not be tied to one session, so the memo stays off for good.
+      if (pid !== (client as unknown as { processID?: number }).processID) {
+        this.pooled = true;
+        this.stopped = true;
+        this.lost();
+        await client.end().catch(() => undefined);
+        return;
+      }
+      this.backendPid = pid;
       // Nothing read before this point may be kept: changes in between were not heard.
       this.listening = true;
       this.changed();
