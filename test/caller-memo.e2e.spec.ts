@@ -35,7 +35,7 @@ async function ask(t: TestApp, path: string, credential: string, tag?: string): 
   const req = request(t.server).get(path).set(bearer(credential));
   if (tag !== undefined) req.set('If-None-Match', tag);
   const res = await req;
-  return { status: res.status, etag: res.headers.etag as string | undefined, body: res.text };
+  return { status: res.status, etag: res.headers.etag, body: res.text };
 }
 
 /** Every route and credential the memo serves, compared with the oracle; the memo asked twice (cache and 304). */
@@ -62,7 +62,7 @@ async function expectCurrent(round: string): Promise<void> {
 
 beforeAll(async () => {
   writer = await startTestApp({ callerMemo: true });
-  const url = writer.config.databaseUrl!;
+  const url = writer.config.databaseUrl;
   memo = await startAppOnDatabase(url, { callerMemo: true, answerCacheMb: 16 });
   oracle = await startAppOnDatabase(url, { callerMemo: false, answerCacheMb: 0 });
   sql = new Client({ connectionString: url });

@@ -59,7 +59,9 @@ describe('NOTIFY ordering behind a barrier round trip (real PostgreSQL)', () => 
     // As the memo's triggers would: the notification is sent by a trigger inside the writing transaction.
     await setup.query(`CREATE FUNCTION proof_notify() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN PERFORM pg_notify('${CHANNEL}', NEW.id || ':' || NEW.v); RETURN NULL; END $$`);
-    await setup.query(`CREATE TRIGGER proof_notify AFTER UPDATE ON proof_rows FOR EACH ROW EXECUTE FUNCTION proof_notify()`);
+    await setup.query(
+      `CREATE TRIGGER proof_notify AFTER UPDATE ON proof_rows FOR EACH ROW EXECUTE FUNCTION proof_notify()`,
+    );
 
     // Two listening connections: one takes a plain barrier per check, the other a batched one.
     const listener = await connect();
@@ -129,7 +131,7 @@ describe('NOTIFY ordering behind a barrier round trip (real PostgreSQL)', () => 
       burning.forEach((child) => child.kill());
       await Promise.all(noise);
     }
-    // eslint-disable-next-line no-console
+
     console.log('notify barrier proof', JSON.stringify(counts));
     expect(counts.rounds).toBe(WRITERS * ROUNDS);
     expect({ violations: counts.violations, batchedViolations: counts.batchedViolations }).toEqual({
