@@ -11,8 +11,9 @@ const WHOLE_TABLES = ['users', 'group_members', 'change_counters'];
  * group memberships, API keys, and the change counters its change version sums (so every bump of
  * change tracking notifies too). PostgreSQL queues it at commit with the change and signals the
  * listeners before the writer's COMMIT returns (docs/caller-memo.md); a rolled-back change sends
- * nothing. Several notifies of one transaction collapse into one. An API key's last_used_at alone
- * does not notify: the memo keeps its own (ApiKeyStrategy), and a notify per use would empty it.
+ * nothing. Several notifies of one transaction collapse into one. An API key's last_used_at moving
+ * forward does not notify: the memo keeps its own (ApiKeyStrategy), and a notify per recorded use
+ * would empty it every minute per active key.
  */
 export class CallerChangeNotifications1796090000000 implements MigrationInterface {
   name = 'CallerChangeNotifications1796090000000';
@@ -30,9 +31,12 @@ export class CallerChangeNotifications1796090000000 implements MigrationInterfac
     }
     await q.query(`CREATE TRIGGER api_keys_caller_notify AFTER INSERT OR DELETE OR TRUNCATE ON api_keys
       FOR EACH STATEMENT EXECUTE FUNCTION notify_caller_change()`);
-    // Any column but last_used_at, compared whole, so a column added later notifies without a change here.
+    // Any column but last_used_at, compared whole, so a column added later notifies without a change
+    // here; last_used_at only when it moves back (or is cleared): the memo's copy may be newer than
+    // the row (it only holds back a write for a minute), never older.
     await q.query(`CREATE TRIGGER api_keys_caller_notify_update AFTER UPDATE ON api_keys FOR EACH ROW
-      WHEN ((to_jsonb(OLD) - 'last_used_at') IS DISTINCT FROM (to_jsonb(NEW) - 'last_used_at'))
+      WHEN ((to_jsonb(OLD) - 'last_used_at') IS DISTINCT FROM (to_jsonb(NEW) - 'last_used_at')
+        OR NEW.last_used_at IS DISTINCT FROM GREATEST(OLD.last_used_at, NEW.last_used_at))
       EXECUTE FUNCTION notify_caller_change()`);
   }
 
