@@ -16,8 +16,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * which updates models and so fires the same trigger). Hidden and disabled models are counted by
  * the list, so the copy holds them too.
  */
-export class PublicModelFilters1796090000000 implements MigrationInterface {
-  name = 'PublicModelFilters1796090000000';
+export class PublicModelFilters1796091000000 implements MigrationInterface {
+  name = 'PublicModelFilters1796091000000';
 
   async up(q: QueryRunner): Promise<void> {
     // The private index takes longer than the pool's 30 s statement timeout at a million models
