@@ -17,7 +17,9 @@ describe('hidden models', () => {
     t = await startTestApp();
     admin = await signUp(t, 'Admin');
     await createBaseModel(t, admin, { id: 'acme/base' });
-    for (const id of [...SHOWN, ...HIDDEN]) {
+    // Created in id order, so newest-first (created_at, then id, both descending) is the same order
+    // whether or not two of them share a timestamp: a hidden one always has shown ones on each side.
+    for (const id of [...SHOWN, ...HIDDEN].sort()) {
       const hidden = HIDDEN.includes(id);
       await createCustomModel(t, admin, {
         id,
@@ -54,7 +56,7 @@ describe('hidden models', () => {
     const headers = { ...ANTHROPIC, 'x-api-key': key };
     const all = await get('/v1/models', headers, { limit: 100 });
     const order = all.body.data.map((m: { id: string }) => m.id) as string[];
-    // Created one after another: newest first, acme/b-hidden sorts where it was created.
+    // Newest first, acme/b-hidden sorts where it was created: between acme/c-shown and acme/a-shown.
     const older = await get('/v1/models', headers, { limit: 100, after_id: 'acme/b-hidden' });
     const newer = await get('/v1/models', headers, { limit: 100, before_id: 'acme/b-hidden' });
     const after = older.body.data.map((m: { id: string }) => m.id);
