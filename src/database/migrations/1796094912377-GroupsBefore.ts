@@ -31,6 +31,9 @@ export class GroupsBefore1796094912377 implements MigrationInterface {
   name = 'GroupsBefore1796094912377';
 
   async up(q: QueryRunner): Promise<void> {
+    // Every grant with readers before it is rewritten: longer than the service's 30 s statement
+    // timeout on the million-model profile, so this transaction has none.
+    await q.query(`SET LOCAL statement_timeout = 0`);
     await q.query(`ALTER TABLE access_grants ADD COLUMN groups_before uuid[] NOT NULL DEFAULT '{}'`);
     await q.query(`UPDATE access_grants SET groups_before = ARRAY(SELECT substr(r, 3)::uuid FROM unnest(readers_before) r
                     WHERE r ~ ${GROUP_PRINCIPAL} ORDER BY r COLLATE "C") WHERE readers_before <> '{}'`);
@@ -46,13 +49,16 @@ export class GroupsBefore1796094912377 implements MigrationInterface {
       `CREATE INDEX access_grants_private_later_idx ON access_grants (principal_type, principal_id) INCLUDE (groups_before)
          WHERE private_custom AND groups_before <> '{}'`,
     );
+    await q.query(`SET LOCAL statement_timeout TO DEFAULT`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`SET LOCAL statement_timeout = 0`);
     await q.query(`ALTER TABLE access_grants ADD COLUMN readers_before text[] NOT NULL DEFAULT '{}'`);
     await q.query(`DROP FUNCTION refresh_model_access(text[])`);
     await q.query(refreshModelAccess(READERS_BEFORE));
-    await q.query(`SELECT refresh_model_access(ARRAY(SELECT DISTINCT model_id FROM access_grants))`);
+    await q.query(`UPDATE access_grants g2 SET readers_before = ${READERS_BEFORE.value}
+                     FROM models m WHERE m.id = g2.model_id AND cardinality(m.readers) > 1`);
     await q.query(`DROP INDEX access_grants_private_first_idx`);
     await q.query(`DROP INDEX access_grants_private_later_idx`);
     await q.query(`ALTER TABLE access_grants DROP COLUMN groups_before`);
@@ -60,5 +66,6 @@ export class GroupsBefore1796094912377 implements MigrationInterface {
       `CREATE INDEX access_grants_private_idx ON access_grants (principal_type, principal_id) INCLUDE (readers_before)
          WHERE private_custom`,
     );
+    await q.query(`SET LOCAL statement_timeout TO DEFAULT`);
   }
 }
