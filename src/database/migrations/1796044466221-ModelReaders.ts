@@ -11,7 +11,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * statement. Membership is not expanded: adding someone to a group changes no model.
  *
  * `access_grants.private_custom` (the granted model is a custom model without user:*) and
- * `readers_before` (the model's readers that sort before this grant's principal) let the
+ * `readers_before` (the model's readers that sort before this grant's principal; since migration
+ * GroupsBefore only the groups among them, as `groups_before`) let the
  * unfiltered list count a caller's private share from one partial index instead of the models:
  * a model granted to several of the caller's principals counts once, at the first of them, so
  * the count needs no set of ids to remove duplicates from.
@@ -55,9 +56,9 @@ export class ModelReaders1796044466221 implements MigrationInterface {
 
 /**
  * `refresh_model_access(ids)`: the models' readers, writers and is_public from their grants,
- * then each grant's private_custom and the per-grant column `grantsUpdate` names (`readers_before`
- * here; `groups_before` since migration GroupsBefore), as `SET`, and the expression computing it
- * from `m.readers` and the grant `g2`.
+ * then each grant's private_custom and the per-grant column `grantsColumn` names (`readers_before`
+ * here; `groups_before` since migration GroupsBefore), set to `grantsColumn.value`, an expression
+ * over the model's `m.readers` and the grant `g2`.
  */
 export function refreshModelAccess(grantsColumn: { name: string; value: string }): string {
   return `CREATE FUNCTION refresh_model_access(ids text[]) RETURNS void LANGUAGE sql AS $$
