@@ -208,7 +208,8 @@ describe('a second instance, and a port already in use', () => {
       JWT_SECRET: TEST_JWT_SECRET,
     });
     started.push(first);
-    await first.waitForStdout(/Model registry ready/, 120_000);
+    // The start lines reach stdout one by one (pino writes asynchronously): wait for the one checked.
+    await first.waitForStdout(/PostgreSQL: embedded/, 120_000);
     expect(first.stdout()).toContain(`PostgreSQL: embedded, 127.0.0.1:${pgPort}, data in ${join(dataDir, 'pg')}`);
 
     const second = spawnMain({ DATA_DIR: dataDir, PORT: String(await freePort()), EMBEDDED_PG_PORT: String(pgPort) });
