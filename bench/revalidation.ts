@@ -10,7 +10,7 @@ import { ServerProcess, startServer } from './run/server-process';
 
 /*
  * npm run bench:revalidation -- --database-url postgres://…/registry_bench
- *   [--duration 3] [--rounds 3] [--no-build] [--baseline /path/to/another/checkout]
+ *   [--duration 3] [--rounds 3] [--no-build] [--baseline /path/to/another/checkout] [--memo-ab]
  *
  * ETags and the answer cache (issue 15) on the seeded database, for the typical user's page 1 and
  * `/v1/models` with the 500-model key: req/s of the full answer (cache off), of a 304, of a
@@ -21,7 +21,8 @@ import { ServerProcess, startServer } from './run/server-process';
  * so a busy machine's swings hit every cell alike; the report gives medians, the ratios of each
  * round (median) and the CPU time the server spent per request (less moved by other load than
  * req/s). `--baseline` adds another checkout's build (its dist/, cache off) to the rounds: a
- * same-run A/B of two versions of the code. 16 connections.
+ * same-run A/B of two versions of the code. `--memo-ab` adds the cache-on server with CALLER_MEMO=false
+ * (every request reads its caller: one query on the primary). 16 connections.
  */
 const RESULTS = join(__dirname, 'results');
 const CONNECTIONS = 16;
@@ -63,16 +64,25 @@ interface Cell {
   results: Measured[];
 }
 
-async function startWith(label: string, url: string, cacheMb: string, root?: string): Promise<Server> {
-  // service.ts passes BENCH_ANSWER_CACHE_MB on as ANSWER_CACHE_MB (default 0).
-  const saved = process.env.BENCH_ANSWER_CACHE_MB;
-  process.env.BENCH_ANSWER_CACHE_MB = cacheMb;
+async function startWith(
+  label: string,
+  url: string,
+  cacheMb: string,
+  root?: string,
+  env: Record<string, string> = {},
+): Promise<Server> {
+  // service.ts passes BENCH_ANSWER_CACHE_MB on as ANSWER_CACHE_MB (default 0), and the rest of the environment.
+  const changed = { BENCH_ANSWER_CACHE_MB: cacheMb, ...env };
+  const saved = Object.fromEntries(Object.keys(changed).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, changed);
   try {
     const service = await startService(url, [], undefined, root);
     return { label, process: service, stopRss: sampleMemory(service.pid) };
   } finally {
-    if (saved === undefined) delete process.env.BENCH_ANSWER_CACHE_MB;
-    else process.env.BENCH_ANSWER_CACHE_MB = saved;
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
 }
 
@@ -98,7 +108,7 @@ async function cellsOf(scenario: Scenario, credentials: Credentials, servers: Se
     });
   for (const server of servers) {
     const first = await fetchRaw(server.process.baseUrl + scenario.path, headers);
-    const caching = server.label === 'cache on';
+    const caching = server.label.startsWith('cache on');
     cell(server, caching ? `200 from the cache, ${server.label}` : `200, ${server.label}`, {}, 200);
     cell(server, `304, ${server.label}`, { 'if-none-match': String(first.headers.etag) }, 304);
     if (caching && scenario.auth === 'key') {
@@ -161,6 +171,9 @@ function render(cells: Cell[], bytes: Record<string, number>, memory: string, lo
     ratio(cells, name, '304, baseline', '200, baseline'),
     ratio(cells, name, '304, cache off', '304, baseline'),
     ratio(cells, name, '200 from the cache, cache on', '200, bare node:http'),
+    ratio(cells, name, '200 from the cache, cache on, memo off', '200, bare node:http'),
+    ratio(cells, name, '200 from the cache, cache on', '200 from the cache, cache on, memo off'),
+    ratio(cells, name, '304, cache on', '304, cache on, memo off'),
   ]).filter(Boolean);
   return [
     `# Revalidation and the answer cache (${new Date().toISOString()})`,
@@ -198,6 +211,14 @@ async function main(): Promise<void> {
     await startWith('cache off', url, '0'),
     await startWith('cache on', url, process.env.BENCH_ANSWER_CACHE_MB ?? '16'),
     ...(baseline ? [await startWith('baseline', url, '0', baseline)] : []),
+    // The caller memo (CALLER_MEMO, docs/caller-memo.md) off, with the cache on: its A/B in the same rounds.
+    ...(process.argv.includes('--memo-ab')
+      ? [
+          await startWith('cache on, memo off', url, process.env.BENCH_ANSWER_CACHE_MB ?? '16', undefined, {
+            CALLER_MEMO: 'false',
+          }),
+        ]
+      : []),
   ];
   let bare: ServerProcess | undefined;
   try {

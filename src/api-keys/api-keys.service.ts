@@ -92,14 +92,18 @@ export class ApiKeysService {
     return recordAudit(manager, { ...event, before, after });
   }
 
-  /** Records a use unless one was recorded within the last minute (checked again in SQL for races). */
-  async recordUse(id: string, lastUsedAt: number | null): Promise<void> {
+  /**
+   * Records a use unless one was recorded within the last minute (checked again in SQL for races);
+   * returns the time it asked for, or null when the last use is recent enough to keep.
+   */
+  async recordUse(id: string, lastUsedAt: number | null): Promise<number | null> {
     const now = nowSeconds();
-    if (lastUsedAt !== null && now - lastUsedAt < LAST_USED_RESOLUTION_SECONDS) return;
+    if (lastUsedAt !== null && now - lastUsedAt < LAST_USED_RESOLUTION_SECONDS) return null;
     await execute(
       this.keys,
       sql`UPDATE api_keys SET last_used_at = ${now}
        WHERE id = ${id} AND (last_used_at IS NULL OR last_used_at <= ${now - LAST_USED_RESOLUTION_SECONDS})`,
     );
+    return now;
   }
 }

@@ -25,7 +25,8 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
   async validate(request: Request): Promise<AuthUser> {
     const secret = readApiKey(request);
     const wellFormed = secret !== null && secret.startsWith(API_KEY_PREFIX) && secret.length <= MAX_KEY_LENGTH;
-    const found = wellFormed ? await this.loader.byApiKeyHash(hashApiKey(secret)) : null;
+    const keyHash = wellFormed ? hashApiKey(secret) : null;
+    const found = keyHash !== null ? await this.loader.byApiKeyHash(keyHash) : null;
     if (!found) throw new UnauthorizedException('Invalid API key');
     if (found.expiresAt !== null && found.expiresAt <= nowSeconds()) {
       throw new UnauthorizedException('API key has expired');
@@ -35,7 +36,8 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
     if (user.apiKey.groupId !== null && !user.groupIds.includes(user.apiKey.groupId)) {
       throw new ForbiddenException('The group of this API key no longer includes its owner');
     }
-    await this.keys.recordUse(user.apiKey.id, found.lastUsedAt);
+    const usedAt = await this.keys.recordUse(user.apiKey.id, found.lastUsedAt);
+    if (usedAt !== null) this.loader.keyUsed(keyHash!, usedAt);
     return user;
   }
 }

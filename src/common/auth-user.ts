@@ -11,7 +11,7 @@ export interface AuthApiKey {
   readOnly: boolean;
 }
 
-/** Who is calling: loaded fresh on every request, so role and membership changes apply at once. */
+/** Who is calling: current for every request (auth-user.loader.ts), so role and membership changes apply at once. */
 export interface AuthUser {
   id: string;
   name: string;

@@ -20,6 +20,11 @@ export interface AppConfig {
   answerCacheMb: number;
   /** 304s and cached answers ahead of Nest's router (auth/revalidation-lane.ts); off sends every request through Nest. */
   revalidationLane: boolean;
+  /**
+   * Remember callers between changes, kept current by LISTEN/NOTIFY and a barrier on the primary
+   * (docs/caller-memo.md); off reads the caller with one query per request.
+   */
+  callerMemo: boolean;
   /** Null means: generate one and keep it in dataDir (see loadJwtSecret). */
   jwtSecret: string | null;
   jwtExpiresInSeconds: number;
@@ -216,6 +221,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbPoolSize: int(env, 'DB_POOL_SIZE', 10, 1, 200),
     answerCacheMb: int(env, 'ANSWER_CACHE_MB', 16, 0, 4096),
     revalidationLane: bool(env, 'REVALIDATION_LANE', true),
+    callerMemo: bool(env, 'CALLER_MEMO', true),
     jwtSecret: jwtSecret(env),
     jwtExpiresInSeconds: duration(env, 'JWT_EXPIRES_IN', 7 * 86400),
     defaultUserRole: oneOf(env, 'DEFAULT_USER_ROLE', ['pending', 'user', 'admin'] as const, 'pending'),

@@ -15,8 +15,9 @@ import { Queryable, queryRows, Sql, sql } from '../common/sql';
  *   from. Then the answer is at least as new as the version: a change committed after the read
  *   also moved the version, so the tag built from the older version is never current again. Read
  *   after the data, a change committing in between would tie the new version to the old answer.
- * - The auth lookup folds it into its one query (CHANGE_VERSION in auth-user.loader.ts), so a
- *   revalidation costs no extra round trip.
+ * - The auth lookup folds it into its one query (auth-user.loader.ts), so a revalidation costs
+ *   no extra round trip; the caller memo skips even that while no change has committed, which
+ *   every bump notifies (migration CallerChangeNotifications, docs/caller-memo.md).
  * - Replicas: an answer may come from a replica only if that replica has replayed at least up to
  *   the primary's position when the version was read; an older replica could build an old answer
  *   under the new version's tag, and that tag would then 304 the old answer.

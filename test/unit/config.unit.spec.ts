@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       dbPoolSize: 10,
       answerCacheMb: 16,
       revalidationLane: true,
+      callerMemo: true,
       jwtSecret: null,
       jwtExpiresInSeconds: 7 * 86400,
       defaultUserRole: 'pending',
@@ -81,6 +82,7 @@ describe('loadConfig', () => {
       READ_REPLICA_MAX_LAG: '30',
       IMPORT_MAX_BYTES: '2097152',
       AUDIT_RETENTION_DAYS: '365',
+      CALLER_MEMO: 'false',
     });
     expect(config).toEqual({
       port: 3000,
@@ -90,6 +92,7 @@ describe('loadConfig', () => {
       dbPoolSize: 25,
       answerCacheMb: 0,
       revalidationLane: true,
+      callerMemo: false,
       jwtSecret: SECRET_32,
       jwtExpiresInSeconds: 12 * 3600,
       defaultUserRole: 'user',

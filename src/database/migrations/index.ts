@@ -14,6 +14,7 @@ import { ScopedChangeTracking1796048342849 } from './1796048342849-ScopedChangeT
 import { AuditLog1796048624036 } from './1796048624036-AuditLog';
 import { CapabilityIndex1796050561280 } from './1796050561280-CapabilityIndex';
 import { AuditRetention1796081713354 } from './1796081713354-AuditRetention';
+import { CallerChangeNotifications1796090000000 } from './1796090000000-CallerChangeNotifications';
 import { GroupsBefore1796094912377 } from './1796094912377-GroupsBefore';
 
 /** Every migration, in order. Listed by class so they run the same from ts (tests) and js (dist). */
@@ -34,5 +35,6 @@ export const MIGRATIONS = [
   AuditLog1796048624036,
   CapabilityIndex1796050561280,
   AuditRetention1796081713354,
+  CallerChangeNotifications1796090000000,
   GroupsBefore1796094912377,
 ];
