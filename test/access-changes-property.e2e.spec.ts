@@ -83,6 +83,25 @@ async function checkList(models: OracleModel[], { caller, ...q }: ListQuery & { 
   expect(new Set(walked.totals)).toEqual(new Set([want.length]));
 }
 
+/**
+ * Grants whose count columns (migration GroupsBefore) differ from what their model's grants say,
+ * recomputed here from access_grants alone: private_custom, and groups_before, the model's group
+ * principals that sort byte-wise before the grant's own ('*' < 'g:…' < 'u:…').
+ */
+async function staleGrantColumns(): Promise<number> {
+  const [row] = await t.dataSource.query(`
+    SELECT count(*)::int AS n FROM access_grants g JOIN models m ON m.id = g.model_id
+     WHERE g.private_custom IS DISTINCT FROM (m.base_model_id IS NOT NULL AND NOT EXISTS (
+             SELECT 1 FROM access_grants p WHERE p.model_id = g.model_id AND p.principal_type = 'user' AND p.principal_id = '*'))
+        OR g.groups_before IS DISTINCT FROM ARRAY(
+             SELECT o.principal_id::uuid FROM access_grants o
+              WHERE o.model_id = g.model_id AND o.principal_type = 'group'
+                AND ('g:' || o.principal_id) COLLATE "C" < (CASE WHEN g.principal_id = '*' THEN '*'
+                      ELSE left(g.principal_type, 1) || ':' || g.principal_id END) COLLATE "C"
+              ORDER BY ('g:' || o.principal_id) COLLATE "C")`);
+  return (row as { n: number }).n;
+}
+
 beforeAll(async () => {
   t = await startTestApp();
   world = await buildWorld(t);
@@ -107,6 +126,7 @@ it('lists exactly the oracle’s models while grants are replaced and people joi
         await checkList(models, queries[i % queries.length]);
       }
       for (const q of queries) await checkList(models, q);
+      expect(await staleGrantColumns()).toBe(0);
     }),
     { numRuns: RUNS, endOnFailure: true },
   );

@@ -59,24 +59,26 @@ function callerPrincipals(caller: Caller): string[] {
 
 /**
  * The private custom models granted to the caller (to itself or its groups; not user:*), each
- * counted once: at the first of the caller's principals it is granted to (readers_before holds
- * the model's readers sorted before a grant's own). With the public custom models and the
- * caller's own private ones they make exactly the custom models it can read, so an unfiltered
- * list counts its private share here, from one partial index (access_grants_private_idx),
+ * counted once: at the first of the caller's principals it is granted to. A grant's
+ * groups_before holds the groups among the model's readers that sort before its own principal
+ * (migration GroupsBefore), so a grant with none is the first for every caller and counts from an
+ * index of keys only (access_grants_private_first_idx), and the rest count unless one of the
+ * caller's groups is before them (access_grants_private_later_idx, a uuid overlap per grant). With
+ * the public custom models and the caller's own private ones they make exactly the custom models
+ * it can read, so an unfiltered list counts its private share here, from two partial indexes,
  * without reading the models or collecting their ids.
  */
 export function privateGrantCountSql(caller: Caller): Sql {
-  const firstHere = sql`NOT g.readers_before && ${callerPrincipals(caller)}::text[]`;
-  const counts = [
-    sql`(SELECT count(*) FROM access_grants g WHERE g.private_custom AND g.principal_type = 'user'
-           AND g.principal_id = ${caller.userId}::text AND ${firstHere})`,
-  ];
+  const principals = [sql`g.principal_type = 'user' AND g.principal_id = ${caller.userId}::text`];
   if (caller.groupIds.length > 0) {
-    counts.push(
-      sql`(SELECT count(*) FROM access_grants g WHERE g.private_custom AND g.principal_type = 'group'
-             AND g.principal_id = ANY(${caller.groupIds}::text[]) AND ${firstHere})`,
-    );
+    principals.push(sql`g.principal_type = 'group' AND g.principal_id = ANY(${caller.groupIds}::text[])`);
   }
+  const groups = sql`${caller.groupIds}::uuid[]`;
+  const counts = principals.flatMap((principal) => [
+    sql`(SELECT count(*) FROM access_grants g WHERE g.private_custom AND g.groups_before = '{}' AND ${principal})`,
+    sql`(SELECT count(*) FROM access_grants g WHERE g.private_custom AND g.groups_before <> '{}' AND ${principal}
+           AND NOT g.groups_before && ${groups})`,
+  ]);
   return sql.join(counts, sql` + `);
 }
 

@@ -34,13 +34,13 @@ describe('access rules as SQL', () => {
     expect(values).toEqual([['*', `u:${USER}`, `g:${GROUP}`], USER]);
   });
 
-  it('counts the private grants from the private-grants index, each model at the first principal it names', () => {
+  it('counts the private grants from the two private-grants indexes, each model at the first principal it names', () => {
     expect(toStatement(privateGrantCountSql(caller())).text).not.toContain("'group'");
     const { text, values } = toStatement(privateGrantCountSql(caller({ groupIds: [GROUP] })));
-    expect(text).toContain("g.private_custom AND g.principal_type = 'user'");
-    expect(text).toContain("g.principal_type = 'group'");
-    expect(text).toContain('NOT g.readers_before && $2::text[]');
-    expect(values).toEqual([USER, ['*', `u:${USER}`, `g:${GROUP}`], [GROUP]]);
+    expect(text).toContain("g.private_custom AND g.groups_before = '{}' AND g.principal_type = 'user'");
+    expect(text).toContain("g.private_custom AND g.groups_before <> '{}' AND g.principal_type = 'group'");
+    expect(text).toContain('NOT g.groups_before && $2::uuid[]');
+    expect(values).toEqual([USER, [GROUP], [GROUP]]);
   });
 
   it('applies the rule to another alias when given one', () => {

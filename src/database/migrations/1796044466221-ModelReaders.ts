@@ -11,7 +11,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * statement. Membership is not expanded: adding someone to a group changes no model.
  *
  * `access_grants.private_custom` (the granted model is a custom model without user:*) and
- * `readers_before` (the model's readers that sort before this grant's principal) let the
+ * `readers_before` (the model's readers that sort before this grant's principal; since migration
+ * GroupsBefore only the groups among them, as `groups_before`) let the
  * unfiltered list count a caller's private share from one partial index instead of the models:
  * a model granted to several of the caller's principals counts once, at the first of them, so
  * the count needs no set of ids to remove duplicates from.
@@ -54,6 +55,42 @@ export class ModelReaders1796044466221 implements MigrationInterface {
 }
 
 /**
+ * `refresh_model_access(ids)`: the models' readers, writers and is_public from their grants,
+ * then each grant's private_custom and the per-grant column `grantsColumn` names (`readers_before`
+ * here; `groups_before` since migration GroupsBefore), set to `grantsColumn.value`, an expression
+ * over the model's `m.readers` and the grant `g2`.
+ */
+export function refreshModelAccess(grantsColumn: { name: string; value: string }): string {
+  return `CREATE FUNCTION refresh_model_access(ids text[]) RETURNS void LANGUAGE sql AS $$
+  UPDATE models m SET readers = a.readers, writers = a.writers, is_public = '*' = ANY(a.readers)
+    FROM (SELECT m2.id,
+                 ARRAY(SELECT model_principal(g.principal_type, g.principal_id) COLLATE "C" FROM access_grants g
+                        WHERE g.model_id = m2.id ORDER BY 1) AS readers,
+                 ARRAY(SELECT model_principal(g.principal_type, g.principal_id) COLLATE "C" FROM access_grants g
+                        WHERE g.model_id = m2.id AND g.permission = 'write' ORDER BY 1) AS writers
+            FROM models m2 JOIN (SELECT DISTINCT unnest(ids) AS id) i ON i.id = m2.id) a
+   WHERE m.id = a.id
+     AND (m.readers, m.writers, m.is_public) IS DISTINCT FROM (a.readers, a.writers, '*' = ANY(a.readers));
+  UPDATE access_grants g SET private_custom = x.private_custom, ${grantsColumn.name} = x.${grantsColumn.name}
+    FROM (SELECT g2.model_id, g2.principal_type, g2.principal_id,
+                 NOT m.is_public AND m.base_model_id IS NOT NULL AS private_custom,
+                 ${grantsColumn.value} AS ${grantsColumn.name}
+            FROM (SELECT DISTINCT unnest(ids) AS id) i JOIN models m ON m.id = i.id
+            JOIN access_grants g2 ON g2.model_id = m.id) x
+   WHERE (g.model_id, g.principal_type, g.principal_id) = (x.model_id, x.principal_type, x.principal_id)
+     AND (g.private_custom, g.${grantsColumn.name}) IS DISTINCT FROM (x.private_custom, x.${grantsColumn.name});
+$$`;
+}
+
+/** The model's readers that sort before the grant's own principal. */
+export const READERS_BEFORE = {
+  name: 'readers_before',
+  value: `ARRAY(SELECT r FROM unnest(m.readers) r
+                        WHERE r COLLATE "C" < model_principal(g2.principal_type, g2.principal_id)
+                        ORDER BY r COLLATE "C")`,
+};
+
+/**
  * `refresh_model_access(ids)` recomputes readers, writers and is_public of those models from
  * their grants (joined to the ids, so 20,000 ids cost as much as 20,000 rows, not 20,000 each), then the grants' private_custom and readers_before. Rows
  * already right are not rewritten, so a refresh that changes nothing writes nothing. Principals
@@ -65,27 +102,7 @@ CREATE FUNCTION model_principal(principal_type text, principal_id text) RETURNS 
   SELECT CASE WHEN principal_type = 'user' AND principal_id = '*' THEN '*'
               ELSE left(principal_type, 1) || ':' || principal_id END COLLATE "C"
 $$;
-CREATE FUNCTION refresh_model_access(ids text[]) RETURNS void LANGUAGE sql AS $$
-  UPDATE models m SET readers = a.readers, writers = a.writers, is_public = '*' = ANY(a.readers)
-    FROM (SELECT m2.id,
-                 ARRAY(SELECT model_principal(g.principal_type, g.principal_id) COLLATE "C" FROM access_grants g
-                        WHERE g.model_id = m2.id ORDER BY 1) AS readers,
-                 ARRAY(SELECT model_principal(g.principal_type, g.principal_id) COLLATE "C" FROM access_grants g
-                        WHERE g.model_id = m2.id AND g.permission = 'write' ORDER BY 1) AS writers
-            FROM models m2 JOIN (SELECT DISTINCT unnest(ids) AS id) i ON i.id = m2.id) a
-   WHERE m.id = a.id
-     AND (m.readers, m.writers, m.is_public) IS DISTINCT FROM (a.readers, a.writers, '*' = ANY(a.readers));
-  UPDATE access_grants g SET private_custom = x.private_custom, readers_before = x.readers_before
-    FROM (SELECT g2.model_id, g2.principal_type, g2.principal_id,
-                 NOT m.is_public AND m.base_model_id IS NOT NULL AS private_custom,
-                 ARRAY(SELECT r FROM unnest(m.readers) r
-                        WHERE r COLLATE "C" < model_principal(g2.principal_type, g2.principal_id)
-                        ORDER BY r COLLATE "C") AS readers_before
-            FROM (SELECT DISTINCT unnest(ids) AS id) i JOIN models m ON m.id = i.id
-            JOIN access_grants g2 ON g2.model_id = m.id) x
-   WHERE (g.model_id, g.principal_type, g.principal_id) = (x.model_id, x.principal_type, x.principal_id)
-     AND (g.private_custom, g.readers_before) IS DISTINCT FROM (x.private_custom, x.readers_before);
-$$`;
+${refreshModelAccess(READERS_BEFORE)}`;
 
 /**
  * Inserts and deletes (replace, user and group deletion, import) refresh once per statement over

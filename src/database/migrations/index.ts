@@ -16,6 +16,7 @@ import { CapabilityIndex1796050561280 } from './1796050561280-CapabilityIndex';
 import { AuditRetention1796081713354 } from './1796081713354-AuditRetention';
 import { CallerChangeNotifications1796090000000 } from './1796090000000-CallerChangeNotifications';
 import { PublicModelFilters1796091000000 } from './1796091000000-PublicModelFilters';
+import { GroupsBefore1796094912377 } from './1796094912377-GroupsBefore';
 
 /** Every migration, in order. Listed by class so they run the same from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   AuditRetention1796081713354,
   CallerChangeNotifications1796090000000,
   PublicModelFilters1796091000000,
+  GroupsBefore1796094912377,
 ];
