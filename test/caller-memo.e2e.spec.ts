@@ -146,6 +146,9 @@ it('sees a change whose COMMIT returned in the same tick: the barrier, not timin
 
 it('records the use of a key once a minute, not per request', async () => {
   const fresh = await createApiKey(writer, user, { name: 'fresh' });
+  // The key's creation notified: let that notify land first. Otherwise it can arrive while the next
+  // request reads the key, and the memo (rightly) declines to keep that read, so no hit follows.
+  expect(await loaderOf(memo).feed?.settled()).toBe(true);
   const lastUsed = async () =>
     Number((await sql.query(`SELECT last_used_at FROM api_keys WHERE id = $1`, [fresh.id])).rows[0].last_used_at);
   await ask(memo, '/v1/models', fresh.key);
