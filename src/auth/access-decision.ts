@@ -1,14 +1,12 @@
 import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
-import type { Strategy } from 'passport';
+import type { Request } from 'express';
 import type { AuthUser } from '../common/auth-user';
 import { ALLOW_PENDING, API_KEYS, ApiKeyUse, IS_PUBLIC, ROLES } from '../common/decorators';
 import type { UserRole } from '../common/user-role';
 import type { RuntimeConfig } from '../config/app-config';
 import { bearerToken, hasGatewayOnlyKey, readApiKey } from './credentials';
 import { crossSiteRefusal } from './request-origin';
-import { runStrategy } from './run-strategy';
 import { sessionCookie } from './session-cookie';
 
 /**
@@ -34,9 +32,14 @@ export function routeAccess(reflector: Reflector, handler: object, controller: o
   };
 }
 
+/** Reads the caller of a request from one kind of credential (jwt.strategy.ts, api-key.strategy.ts), or throws the 401/403. */
+export interface Authenticator {
+  authenticate(request: Request): Promise<AuthUser>;
+}
+
 export interface Authenticators {
-  jwt: Strategy;
-  apiKey: Strategy;
+  jwt: Authenticator;
+  apiKey: Authenticator;
   config: Pick<RuntimeConfig, 'corsOrigins'>;
 }
 
@@ -44,9 +47,9 @@ export interface Authenticators {
  * The caller of a request, or a 401/403: an API key, a Bearer sign-in token, the session cookie,
  * in that order; the cookie only from this service's own pages or CORS_ORIGINS.
  */
-export function authenticate(request: Request, response: Response, by: Authenticators): Promise<AuthUser> {
-  if (readApiKey(request) !== null) return runStrategy(by.apiKey, request, response);
-  if (bearerToken(request) !== null) return runStrategy(by.jwt, request, response);
+export function authenticate(request: Request, by: Authenticators): Promise<AuthUser> {
+  if (readApiKey(request) !== null) return by.apiKey.authenticate(request);
+  if (bearerToken(request) !== null) return by.jwt.authenticate(request);
   if (hasGatewayOnlyKey(request)) {
     throw new UnauthorizedException(
       '?key= and x-goog-api-key work only on /v1 and /v1beta (model lists for Gemini clients); ' +
@@ -57,7 +60,7 @@ export function authenticate(request: Request, response: Response, by: Authentic
     // Before the token is checked: a cross-site request is refused without a database lookup.
     const refusal = crossSiteRefusal(request, by.config.corsOrigins);
     if (refusal !== null) throw new ForbiddenException(refusal);
-    return runStrategy(by.jwt, request, response);
+    return by.jwt.authenticate(request);
   }
   throw new UnauthorizedException(
     'Not signed in: send Authorization: Bearer <token from sign-in>, or an API key (Bearer sk-… or x-api-key)',

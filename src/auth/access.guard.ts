@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { AuthenticatedRequest, callerOf } from '../access/caller';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { authenticate, Authenticators, authorize, routeAccess, takeHandedOver } from './access-decision';
@@ -36,8 +36,7 @@ export class AccessGuard implements CanActivate {
     if (access.isPublic) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<Request & AuthenticatedRequest>();
-    const user = await (takeHandedOver(request) ??
-      authenticate(request, http.getResponse<Response>(), this.authenticators));
+    const user = await (takeHandedOver(request) ?? authenticate(request, this.authenticators));
     request.user = user;
     request.caller = callerOf(user, this.config);
     authorize(user, request.method, access);

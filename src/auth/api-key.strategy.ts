@@ -1,7 +1,5 @@
 import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
-import { Strategy } from 'passport-custom';
 import { API_KEY_PREFIX, hashApiKey } from '../api-keys/api-key-secret';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import type { AuthUser } from '../common/auth-user';
@@ -12,17 +10,15 @@ import { readApiKey } from './credentials';
 /** Real keys are 67 characters; anything much longer is not worth hashing. */
 const MAX_KEY_LENGTH = 256;
 
-/** API keys `sk-…`, looked up by their SHA-256. */
+/** API keys `sk-…`, looked up by their SHA-256; called by access-decision.ts. */
 @Injectable()
-export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
+export class ApiKeyStrategy {
   constructor(
     private readonly loader: AuthUserLoader,
     private readonly keys: ApiKeysService,
-  ) {
-    super();
-  }
+  ) {}
 
-  async validate(request: Request): Promise<AuthUser> {
+  async authenticate(request: Request): Promise<AuthUser> {
     const secret = readApiKey(request);
     const wellFormed = secret !== null && secret.startsWith(API_KEY_PREFIX) && secret.length <= MAX_KEY_LENGTH;
     const keyHash = wellFormed ? hashApiKey(secret) : null;

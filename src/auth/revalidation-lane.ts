@@ -104,7 +104,7 @@ export class RevalidationLane {
   ): Promise<boolean> {
     let user: AuthUser;
     // Async, so a refusal thrown before any lookup (no credential) is a rejection like the others.
-    const authenticated = (async () => authenticate(request, response, this.authenticators))();
+    const authenticated = (async () => authenticate(request, this.authenticators))();
     handOver(request, authenticated);
     try {
       user = await authenticated;

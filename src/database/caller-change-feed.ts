@@ -41,6 +41,8 @@ export class CallerChangeFeed {
   private next: Promise<boolean> | null = null;
   /** Notifications received; tests and the bench read it. */
   notifications = 0;
+  /** Barriers sent; tests and the bench read it. */
+  barriers = 0;
 
   constructor(
     private readonly config: ClientConfig,
@@ -86,6 +88,7 @@ export class CallerChangeFeed {
     if (!this.listening || client === null) return Promise.resolve(false);
     // Notifications during the round trip are fine (they emptied the memo); a lost connection is not,
     // nor an answer from another backend than the listening one.
+    this.barriers += 1;
     const sent = client.query<{ pid: number }>(PID).then(
       (result) => {
         if (result.rows[0]?.pid === this.backendPid && this.listening && this.client === client) return true;

@@ -54,7 +54,7 @@ export class ReadRouter {
   private async read(text: string, values?: unknown[]): Promise<unknown> {
     const request = currentRequest.getStore();
     // Set by the global guard, which read it from the primary with the caller.
-    const user = request?.user as AuthUser | undefined;
+    const user = (request as (Request & { user?: AuthUser }) | undefined)?.user;
     const version = user?.changeVersion;
     // A request that may write reads what it has just written (its answer shows the change).
     const replica = version !== undefined && READ_METHODS.has(request!.method) ? this.replicas.pick() : null;
