@@ -157,10 +157,20 @@ function ratio(cells: Cell[], scenario: string, top: string, bottom: string): st
   return `- ${scenario}: **${median(perRound).toFixed(2)}×** (${top} / ${bottom}; rounds ${perRound.map((x) => x.toFixed(2)).join(', ')})`;
 }
 
+/** The median CPU ms per request of two cells and their ratio (the bare server's is the floor of Node's HTTP). */
+function cpuRatio(cells: Cell[], scenario: string, top: string, bottom: string): string {
+  const find = (what: string) => cells.find((c) => c.scenario === scenario && c.what === what);
+  const a = find(top);
+  const b = find(bottom);
+  if (!a || !b) return '';
+  const [x, y] = [a, b].map((c) => median(c.results.map((m) => m.cpuMsPerRequest)));
+  return `- ${scenario}: ${top} ${x.toFixed(2)} ms, ${bottom} ${y.toFixed(3)} ms: **${(x / y).toFixed(1)}×**`;
+}
+
 function render(cells: Cell[], bytes: Record<string, number>, memory: string, loads: number[], rounds: number) {
   const table = cells.map(({ scenario, what, results: r, server }) => {
     const cpu = median(r.map((m) => m.cpuMsPerRequest));
-    const cpuText = server.label === 'bare' ? '' : Number.isFinite(cpu) ? cpu.toFixed(2) : '';
+    const cpuText = Number.isFinite(cpu) ? cpu.toFixed(server.label === 'bare' ? 3 : 2) : '';
     return (
       `| ${scenario} | ${what} | ${median(r.map((m) => m.rps)).toFixed(0)} | ${r.map((m) => m.rps.toFixed(0)).join(' / ')} |` +
       ` ${cpuText} | ${median(r.map((m) => m.p50))} | ${median(r.map((m) => m.p99))} | ${r.reduce((n, m) => n + m.unexpected, 0)} |`
@@ -175,6 +185,9 @@ function render(cells: Cell[], bytes: Record<string, number>, memory: string, lo
     ratio(cells, name, '200 from the cache, cache on', '200 from the cache, cache on, memo off'),
     ratio(cells, name, '304, cache on', '304, cache on, memo off'),
   ]).filter(Boolean);
+  const cpuRatios = SCENARIOS.map(({ name }) =>
+    cpuRatio(cells, name, '200 from the cache, cache on', '200, bare node:http'),
+  ).filter(Boolean);
   return [
     `# Revalidation and the answer cache (${new Date().toISOString()})`,
     '',
@@ -189,6 +202,10 @@ function render(cells: Cell[], bytes: Record<string, number>, memory: string, lo
     'Ratios of req/s, per round (median):',
     '',
     ...ratios,
+    '',
+    'CPU per request of the service against the bare server sending the same bytes (medians):',
+    '',
+    ...cpuRatios,
     '',
     `/v1/models with the 500-model key, bytes: body ${bytes.identity}, gzip ${bytes.gzip}, br ${bytes.br};` +
       ` headers ${bytes.fullHeaders} (200) and ${bytes.notModifiedHeaders} (304, no body).`,

@@ -6,34 +6,35 @@ import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 const ENTRY_OVERHEAD_BYTES = 200;
 
 /**
- * Exact answers (their JSON text) by answer key (answer-tag.ts). The key holds the change version
- * read with the caller, so an entry is served only while nothing that could change it has
- * committed, on any instance; older entries are never asked for again and age out. Bounded by
- * bytes (ANSWER_CACHE_MB): JSON is mostly one-byte text, counted at its length.
+ * Exact answers (their JSON text, as the UTF-8 bytes sent) by answer key (answer-tag.ts). The key
+ * holds the change version read with the caller, so an entry is served only while nothing that could
+ * change it has committed, on any instance; older entries are never asked for again and age out.
+ * Bounded by bytes (ANSWER_CACHE_MB). Kept encoded, so a hit is sent without encoding the text
+ * again (a 300 KB `/v1/models` answer was copied into a new buffer on every hit).
  */
 @Injectable()
 export class AnswerCache {
-  private readonly entries: LRUCache<string, string> | null;
+  private readonly entries: LRUCache<string, Buffer> | null;
 
   constructor(@Inject(APP_CONFIG) config: Pick<RuntimeConfig, 'answerCacheMb'>) {
     const maxSize = config.answerCacheMb * 1024 * 1024;
     this.entries =
       maxSize === 0
         ? null
-        : new LRUCache<string, string>({
+        : new LRUCache<string, Buffer>({
             maxSize,
             // An answer larger than an eighth of the cache would push out too many others.
             maxEntrySize: maxSize / 8,
-            sizeCalculation: (text, key) => text.length + key.length + ENTRY_OVERHEAD_BYTES,
+            sizeCalculation: (bytes, key) => bytes.length + key.length + ENTRY_OVERHEAD_BYTES,
           });
   }
 
-  get(key: string): string | undefined {
+  get(key: string): Buffer | undefined {
     return this.entries?.get(key);
   }
 
   set(key: string, text: string): void {
-    this.entries?.set(key, text);
+    this.entries?.set(key, Buffer.from(text, 'utf8'));
   }
 
   /** Bytes held, as counted for the bound. */

@@ -47,7 +47,8 @@ export class RevalidationInterceptor implements NestInterceptor {
     setRevalidationHeaders(response, kind, revalidation.tag);
     const known = knownAnswer(request, this.cache, revalidation);
     if (known === null) return of(markNotModified(request));
-    if (known !== undefined) return of(asJson(response, known));
+    // Nest would send a buffer as a JSON object: the text (only when the lane is off or did not answer).
+    if (known !== undefined) return of(asJson(response, known.toString('utf8')));
     return next.handle().pipe(
       map((body: unknown) => {
         // An answer built as JSON text (RawJson) is sent as it is, not parsed and stringified again.

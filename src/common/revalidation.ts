@@ -31,17 +31,53 @@ export function revalidationOf(request: Request, kind: RevalidatedKind, user: Au
   return revalidation;
 }
 
+/** Answers remembered per caller; past this the caller's list starts over. */
+const MAX_REVALIDATIONS_PER_CALLER = 64;
+
+/**
+ * Per caller as the caller memo hands it out (one frozen AuthUser until anything it was read from
+ * changes, auth-user.loader.ts), the revalidations of its requests by everything else they depend
+ * on: a repeated request costs a lookup, not the two SHA-256s and the sorted scope of answerKey.
+ * A changed caller is a new object, so it never finds the old caller's keys.
+ */
+const byCaller = new WeakMap<AuthUser, Map<string, Revalidation>>();
+
 function computeRevalidation(request: Request, kind: RevalidatedKind, user: AuthUser, caller: Caller): Revalidation {
-  const key = answerKey({
-    changeVersion: user.changeVersion,
-    caller,
-    keyId: user.apiKey?.id ?? null,
-    path: request.path,
-    query: queryString(request.url),
-    anthropicVersion: kind === 'gateway' ? request.header('anthropic-version') : undefined,
-    googleKeyHeader: kind === 'gateway' && request.header('x-goog-api-key') !== undefined,
-  });
-  return { key, tag: answerTag(key, request.header('accept-encoding')) };
+  const anthropicVersion = kind === 'gateway' ? request.header('anthropic-version') : undefined;
+  const googleKeyHeader = kind === 'gateway' && request.header('x-goog-api-key') !== undefined;
+  const acceptEncoding = request.header('accept-encoding');
+  const query = queryString(request.url);
+  const build = (): Revalidation => {
+    const key = answerKey({
+      changeVersion: user.changeVersion,
+      caller,
+      keyId: user.apiKey?.id ?? null,
+      path: request.path,
+      query,
+      anthropicVersion,
+      googleKeyHeader,
+    });
+    return { key, tag: answerTag(key, acceptEncoding) };
+  };
+  // Only a frozen caller can stand for its answers; `bypass` is the one part of the caller not read from the user.
+  if (!Object.isFrozen(user)) return build();
+  const shape = JSON.stringify([
+    kind,
+    caller.bypass,
+    request.path,
+    query,
+    anthropicVersion ?? null,
+    googleKeyHeader,
+    acceptEncoding ?? null,
+  ]);
+  let known = byCaller.get(user);
+  const remembered = known?.get(shape);
+  if (remembered !== undefined) return remembered;
+  if (known === undefined || known.size >= MAX_REVALIDATIONS_PER_CALLER)
+    byCaller.set(user, (known = new Map<string, Revalidation>()));
+  const revalidation = build();
+  known.set(shape, revalidation);
+  return revalidation;
 }
 
 export function setRevalidationHeaders(response: Response, kind: RevalidatedKind, tag: string): void {
@@ -51,13 +87,13 @@ export function setRevalidationHeaders(response: Response, kind: RevalidatedKind
 
 /**
  * What the request can be answered with without building the answer: `null` (304, the client's
- * copy holds), the kept JSON text, or undefined (build it).
+ * copy holds), the kept JSON bytes, or undefined (build it).
  */
 export function knownAnswer(
   request: Request,
   cache: AnswerCache,
   { key, tag }: Revalidation,
-): string | null | undefined {
+): Buffer | null | undefined {
   if (noneMatchHolds(request.header('if-none-match'), tag)) return null;
   return cache.get(key);
 }
@@ -73,10 +109,10 @@ export function markNotModified(request: Request): undefined {
   return undefined;
 }
 
-/** Nest sends a string as it is: the JSON text, labelled as JSON. */
-export function asJson(response: Response, text: string): string {
+/** Nest sends a string as it is (and Express a buffer): the JSON, labelled as JSON. */
+export function asJson<T extends string | Buffer>(response: Response, json: T): T {
   response.type('application/json');
-  return text;
+  return json;
 }
 
 function queryString(url: string): string {
