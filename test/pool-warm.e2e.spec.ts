@@ -14,7 +14,7 @@ describe('the database pool keeps connections open through a pause', () => {
     const options = dataSourceOptions(database.url, 10);
     // The service's options with the idle timeout shortened from pg's 10 s, so the test waits 0.5 s.
     const extra = { ...(options.extra as Record<string, unknown>), idleTimeoutMillis: 100 };
-    dataSource = await new DataSource({ ...options, extra } as typeof options).initialize();
+    dataSource = await new DataSource({ ...options, extra }).initialize();
   });
   afterAll(async () => {
     await dataSource.destroy();
