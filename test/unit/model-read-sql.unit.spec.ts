@@ -16,11 +16,23 @@ const list: ListParams = {
 };
 
 describe('model read SQL', () => {
-  it('counts a bypassing admin’s list with the filters alone', () => {
+  it('takes a bypassing admin’s unfiltered total from the maintained counts, and counts a filtered one with the filters alone', () => {
     expect(toStatement(listCountSql(admin, list))).toEqual({
-      text: 'SELECT count(*)::int AS total FROM models m WHERE m.base_model_id IS NOT NULL',
+      text: 'SELECT (SELECT COALESCE(sum(c.custom), 0) FROM model_counts c)::int AS total',
       values: [],
     });
+    expect(toStatement(listCountSql(admin, { ...list, viewOption: 'shared' }))).toEqual({
+      text:
+        'SELECT ((SELECT COALESCE(sum(c.custom), 0) FROM model_counts c) - (SELECT count(*) FROM models m' +
+        ' WHERE m.base_model_id IS NOT NULL AND m.user_id = $1::uuid))::int AS total',
+      values: [USER],
+    });
+    expect(toStatement(listCountSql(admin, { ...list, viewOption: 'created' })).text).toBe(
+      'SELECT count(*)::int AS total FROM models m WHERE m.base_model_id IS NOT NULL AND m.user_id = $1::uuid',
+    );
+    expect(toStatement(listCountSql(admin, { ...list, tag: 'vision' })).text).toBe(
+      'SELECT count(*)::int AS total FROM models m WHERE m.base_model_id IS NOT NULL AND m.tags @> ARRAY[$1]::text[]',
+    );
   });
 
   it('counts a list filtered by tag or query alone as public matches (public_models) plus readable private ones', () => {
@@ -42,9 +54,11 @@ describe('model read SQL', () => {
     expect(toStatement(listCountSql(keyed, { ...list, tag: 'vision' })).text).not.toContain('public_models');
   });
 
-  it('counts an unfiltered list’s private share from the grants index and the caller’s own models', () => {
+  it('counts an unfiltered list’s public share from the maintained counts, its private share from the grants index and the caller’s own models', () => {
     const { text } = toStatement(listCountSql(user, list));
-    expect(text).toContain('AND m.is_public) + (SELECT (SELECT count(*) FROM access_grants g');
+    expect(text).toContain(
+      'SELECT ((SELECT COALESCE(sum(c.public_custom), 0) FROM model_counts c) + ((SELECT count(*) FROM access_grants g',
+    );
     expect(text).toContain('count(*) FILTER (WHERE NOT m.readers && $');
     expect(toStatement(listCountSql(user, { ...list, viewOption: 'shared' })).text).toMatch(/\) - \(SELECT count/);
     expect(toStatement(listCountSql(user, { ...list, viewOption: 'created' })).text).not.toContain('access_grants');

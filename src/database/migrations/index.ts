@@ -17,6 +17,7 @@ import { AuditRetention1796081713354 } from './1796081713354-AuditRetention';
 import { CallerChangeNotifications1796090000000 } from './1796090000000-CallerChangeNotifications';
 import { PublicModelFilters1796091000000 } from './1796091000000-PublicModelFilters';
 import { GroupsBefore1796094912377 } from './1796094912377-GroupsBefore';
+import { ModelCounts1796104194922 } from './1796104194922-ModelCounts';
 
 /** Every migration, in order. Listed by class so they run the same from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   CallerChangeNotifications1796090000000,
   PublicModelFilters1796091000000,
   GroupsBefore1796094912377,
+  ModelCounts1796104194922,
 ];
