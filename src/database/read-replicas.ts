@@ -20,6 +20,15 @@ export interface ReplicaReport {
   lag_seconds: number | null;
 }
 
+/** A pooled replica connection taken by `Replica.checkOut`: release it exactly once. */
+export interface CheckedOut {
+  client: PoolClient;
+  /** The server ended the connection while it was out. */
+  dropped: boolean;
+  /** Back to the pool; a broken or dropped connection is closed instead. */
+  release(broken: boolean): void;
+}
+
 /** One configured replica, its connection pool and what the last poll found. */
 export class Replica {
   readonly pool: Pool;
@@ -38,6 +47,29 @@ export class Replica {
       statement_timeout: 30000,
     });
     this.pool.on('error', () => undefined); // An idle connection dropped: the next poll reports it.
+  }
+
+  /**
+   * A connection from the pool, listened to while it is out. pg-pool listens for an idle
+   * connection's errors but not for one checked out: a replica shut down between two statements
+   * (57P01 arriving with no query in flight) would be an unhandled 'error' event and end the
+   * process. Here it only marks the connection `dropped`; its next statement is refused as usual.
+   */
+  async checkOut(): Promise<CheckedOut> {
+    const client = await this.pool.connect();
+    const out: CheckedOut = {
+      client,
+      dropped: false,
+      release: (broken: boolean) => {
+        client.removeListener('error', onError);
+        client.release(broken || out.dropped);
+      },
+    };
+    const onError = (): void => {
+      out.dropped = true;
+    };
+    client.on('error', onError);
+    return out;
   }
 
   report(): ReplicaReport {
@@ -114,11 +146,11 @@ export class ReadReplicas implements OnModuleInit, OnModuleDestroy {
 
   private async check(replica: Replica, now: number): Promise<void> {
     const before = replica.status;
-    let client: PoolClient | null = null;
+    let out: CheckedOut | null = null;
     let broken = false;
     try {
-      client = await replica.pool.connect();
-      const { rows } = await client.query<{ standby: boolean; lsn: string | null }>(
+      out = await replica.checkOut();
+      const { rows } = await out.client.query<{ standby: boolean; lsn: string | null }>(
         'SELECT pg_is_in_recovery() AS standby, pg_last_wal_replay_lsn()::text AS lsn',
       );
       const { standby, lsn } = rows[0];
@@ -134,7 +166,7 @@ export class ReadReplicas implements OnModuleInit, OnModuleDestroy {
       replica.lost();
       broken = true;
     } finally {
-      client?.release(broken);
+      out?.release(broken);
     }
     if (replica.status !== before) {
       this.logger.log(`read replica ${withoutCredentials(replica.url)}: ${replica.status}`);

@@ -72,25 +72,25 @@ export class ReadRouter {
     text: string,
     values?: unknown[],
   ): Promise<unknown[] | null> {
-    let client;
+    let out;
     try {
-      client = await replica.pool.connect();
+      out = await replica.checkOut();
     } catch {
       replica.lost();
       return null;
     }
     let broken = false;
     try {
-      const check = await client.query<{ ok: boolean }>(REPLAYED_UP_TO, versionAndScopes);
+      const check = await out.client.query<{ ok: boolean }>(REPLAYED_UP_TO, versionAndScopes);
       if (!check.rows[0].ok) return null;
-      return (await client.query<Record<string, unknown>>(text, values)).rows;
+      return (await out.client.query<Record<string, unknown>>(text, values)).rows;
     } catch (error) {
       // Down, restarting, or a query cancelled by replay (conflict with recovery): the primary answers.
       broken = isDatabaseUnavailable(error);
       if (broken) replica.lost();
       return null;
     } finally {
-      client.release(broken);
+      out.release(broken);
     }
   }
 }
