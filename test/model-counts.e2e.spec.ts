@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { Client } from 'pg';
 import request from 'supertest';
-import { readablePredicate } from '../src/access/access-rules';
 import type { Caller } from '../src/access/caller';
-import { Sql, sql, toStatement } from '../src/common/sql';
-import { ListParams, listCountSql, listFilters } from '../src/models/model-read.sql';
+import type { Sql } from '../src/common/sql';
+import { ListParams, listCountSql } from '../src/models/model-read.sql';
 import { bearer } from './support/actors';
 import { createCustomModel, modelApi, publicGrant, setGrants, userGrant } from './support/model-fixtures';
 import { BASES, buildWorld, modelPlan, seed, type World } from './support/random-world';
+import { countOf, plainCountSql, worldCaller } from './support/count-oracle';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -50,27 +50,9 @@ async function expectCountsExact(client: { query: (text: string) => Promise<unkn
   return row.custom;
 }
 
-const callerOf = (person: number, bypass = false): Caller => ({
-  userId: world.people[person].id,
-  name: world.people[person].actor.name,
-  via: 'token',
-  groupIds: world.people[person].groups,
-  isAdmin: bypass,
-  bypass,
-  keyGroupId: null,
-  keyModels: null,
-  readOnly: false,
-});
+const callerOf = (person: number, bypass = false): Caller => worldCaller(world, person, bypass);
 
-/** The count as it was before the kept counts: every match on models, each tested with the readable rule. */
-const plainCountSql = (caller: Caller, params: ListParams): Sql =>
-  sql`SELECT count(*)::int AS total FROM models m WHERE ${listFilters(caller, params)} AND ${readablePredicate(caller)}`;
-
-async function total(statement: Sql): Promise<number> {
-  const { text, values } = toStatement(statement);
-  const rows: Array<{ total: number }> = await t.dataSource.query(text, values);
-  return rows[0].total;
-}
+const total = (statement: Sql): Promise<number> => countOf(t.dataSource, statement);
 
 describe('model_counts', () => {
   it('follows create, public and private again, disable, owner deletion, delete, kind change and truncate', async () => {

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import request from 'supertest';
-import { readablePredicate } from '../src/access/access-rules';
 import type { Caller } from '../src/access/caller';
-import { Sql, sql, toStatement } from '../src/common/sql';
-import { ListParams, listCountSql, listFilters } from '../src/models/model-read.sql';
+import { type Sql, toStatement } from '../src/common/sql';
+import { ListParams, listCountSql } from '../src/models/model-read.sql';
 import { bearer } from './support/actors';
 import { createCustomModel, modelApi, publicGrant, setGrants, userGrant } from './support/model-fixtures';
 import { buildWorld, modelPlan, seed, TAGS, text, type World } from './support/random-world';
+import { countOf, plainCountSql, worldCaller } from './support/count-oracle';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -37,27 +37,9 @@ async function expectCopyExact(): Promise<number> {
   return copy.length;
 }
 
-const callerOf = (person: number): Caller => ({
-  userId: world.people[person].id,
-  name: world.people[person].actor.name,
-  via: 'token',
-  groupIds: world.people[person].groups,
-  isAdmin: false,
-  bypass: false,
-  keyGroupId: null,
-  keyModels: null,
-  readOnly: false,
-});
+const callerOf = (person: number): Caller => worldCaller(world, person);
 
-/** The count as it was before the split: every match on models, each tested with the readable rule. */
-const unsplitCountSql = (caller: Caller, params: ListParams): Sql =>
-  sql`SELECT count(*)::int AS total FROM models m WHERE ${listFilters(caller, params)} AND ${readablePredicate(caller)}`;
-
-async function total(statement: Sql): Promise<number> {
-  const { text: query, values } = toStatement(statement);
-  const rows: Array<{ total: number }> = await t.dataSource.query(query, values);
-  return rows[0].total;
-}
+const total = (statement: Sql): Promise<number> => countOf(t.dataSource, statement);
 
 describe('public_models', () => {
   it('follows create, edit, public and private again, hide, disable, owner deletion and delete', async () => {
@@ -147,7 +129,7 @@ describe('the split filtered count', () => {
             person,
             tag,
             query,
-            total: await total(unsplitCountSql(caller, params)),
+            total: await total(plainCountSql(caller, params)),
           });
         }
       }),
