@@ -3,6 +3,7 @@ import { ModulesContainer, Reflector } from '@nestjs/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AuthenticatedRequest, callerOf } from '../access/caller';
 import { AnswerCache } from '../common/answer-cache';
+import { sentEncoding } from '../common/answer-encoding';
 import type { AuthUser } from '../common/auth-user';
 import { asJson, knownAnswer, markNotModified, revalidationOf, setRevalidationHeaders } from '../common/revalidation';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
@@ -116,16 +117,22 @@ export class RevalidationLane {
     const revalidation = revalidationOf(request, route.kind, user, caller);
     const known = knownAnswer(request, this.cache, revalidation);
     if (known === undefined) return false;
+    const coding = known === null ? 'identity' : sentEncoding(request.method, known.length, revalidation.encoding);
+    const body =
+      known === null || coding === 'identity' ? known : await this.cache.encoded(revalidation.key, known, coding);
     request.user = user;
     request.caller = caller;
     setRevalidationHeaders(response, route.kind, revalidation.tag);
     response.status(200);
     this.answered += 1;
-    if (known === null) {
+    if (body === null) {
       markNotModified(request);
       response.send();
     } else {
-      response.send(asJson(response, known));
+      asJson(response, body);
+      // The compression middleware leaves an answer alone that names its coding already.
+      if (coding !== 'identity') response.setHeader('Content-Encoding', coding);
+      response.send(body);
     }
     return true;
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Caller } from '../access/caller';
+import type { AnswerEncoding } from './answer-encoding';
 
 /**
  * Raise when the shape of any revalidated answer changes without a change in the data (a new
@@ -108,11 +109,12 @@ export function answerKey(scope: AnswerScope): string {
 
 /**
  * The strong ETag of the answer as sent: a gzip or br body is another representation, so the
- * encodings the client accepts are part of it. A hash, so it reveals neither the caller's scope
- * nor how many changes the registry has seen.
+ * coding the compression middleware negotiates for the request is part of it (answer-encoding.ts;
+ * two spellings of Accept-Encoding that pick the same coding share a tag). A hash, so it reveals
+ * neither the caller's scope nor how many changes the registry has seen.
  */
-export function answerTag(answer: string, acceptEncoding: string | undefined): string {
-  return `"${acceptEncoding ? sha256(`${answer}\n${acceptEncoding}`) : answer}"`;
+export function answerTag(answer: string, encoding: AnswerEncoding): string {
+  return `"${encoding === 'identity' ? answer : sha256(`${answer}\n${encoding}`)}"`;
 }
 
 /**

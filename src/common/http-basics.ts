@@ -11,7 +11,7 @@ export const COMPRESSION_THRESHOLD = 1024;
  * The fastest levels: model lists are repetitive JSON that shrinks well even so, and the CPU
  * serving /v1/models is the service's bottleneck (README, Performance).
  */
-const COMPRESSION_OPTIONS = {
+export const COMPRESSION_OPTIONS = {
   threshold: COMPRESSION_THRESHOLD,
   level: 1,
   brotli: { params: { [constants.BROTLI_PARAM_QUALITY]: 1 } },

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Caller } from '../access/caller';
 import type { AnswerCache } from './answer-cache';
+import { AnswerEncoding, negotiatedEncoding, REVALIDATED_CACHE_CONTROL } from './answer-encoding';
 import { answerKey, answerTag, noneMatchHolds } from './answer-tag';
 import type { AuthUser } from './auth-user';
 
@@ -10,11 +11,22 @@ export type RevalidatedKind = 'api' | 'gateway';
 /** Request headers an answer depends on: the credential (whose answer) and, for the gateway, the format. */
 const CREDENTIAL_HEADERS = ['Authorization', 'Cookie', 'X-Api-Key'];
 const FORMAT_HEADERS = ['Anthropic-Version', 'X-Goog-Api-Key'];
+/**
+ * Last, as the compression middleware appends it to a 200: named here too so a 304 carries the
+ * same Vary as the 200 it stands for (the middleware adds nothing to a 304, which has no type).
+ */
+const ENCODING_HEADER = 'Accept-Encoding';
+const VARY = {
+  api: [...CREDENTIAL_HEADERS, ENCODING_HEADER].join(', '),
+  gateway: [...CREDENTIAL_HEADERS, ...FORMAT_HEADERS, ENCODING_HEADER].join(', '),
+};
 
 /** What one revalidated request is: the identity of its answer and the tag it is sent with. */
 export interface Revalidation {
   key: string;
   tag: string;
+  /** The coding the compression middleware negotiates for the request (before its threshold and HEAD rules). */
+  encoding: AnswerEncoding;
 }
 
 /**
@@ -57,7 +69,8 @@ function computeRevalidation(request: Request, kind: RevalidatedKind, user: Auth
       anthropicVersion,
       googleKeyHeader,
     });
-    return { key, tag: answerTag(key, acceptEncoding) };
+    const encoding = negotiatedEncoding(acceptEncoding);
+    return { key, tag: answerTag(key, encoding), encoding };
   };
   // Only a frozen caller can stand for its answers; `bypass` is the one part of the caller not read from the user.
   if (!Object.isFrozen(user)) return build();
@@ -81,8 +94,8 @@ function computeRevalidation(request: Request, kind: RevalidatedKind, user: Auth
 }
 
 export function setRevalidationHeaders(response: Response, kind: RevalidatedKind, tag: string): void {
-  response.set({ ETag: tag, 'Cache-Control': 'private, no-cache' });
-  response.vary([...CREDENTIAL_HEADERS, ...(kind === 'gateway' ? FORMAT_HEADERS : [])].join(', '));
+  response.set({ ETag: tag, 'Cache-Control': REVALIDATED_CACHE_CONTROL });
+  response.vary(VARY[kind]);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { negotiatedEncoding } from '../../src/common/answer-encoding';
 import { answerKey, AnswerScope, answerTag, normalizedQuery, noneMatchHolds } from '../../src/common/answer-tag';
 import { makeCaller } from '../support/caller';
 
@@ -70,11 +71,26 @@ describe('answer keys and tags', () => {
     expect(answerKey({ ...SCOPE, query: 'capability=&capability=tools&capability=vision' })).not.toBe(a);
   });
 
-  it('give each accepted encoding its own strong tag', () => {
+  it('give each negotiated coding its own strong tag', () => {
     const key = answerKey(SCOPE);
-    expect(answerTag(key, undefined)).toBe(`"${key}"`);
+    expect(answerTag(key, 'identity')).toBe(`"${key}"`);
     expect(answerTag(key, 'gzip')).not.toBe(answerTag(key, 'br'));
+    expect(answerTag(key, 'deflate')).not.toBe(answerTag(key, 'gzip'));
     expect(answerTag(key, 'gzip')).toMatch(/^"[A-Za-z0-9_-]+"$/);
+  });
+
+  it('negotiate the coding as the compression middleware does', () => {
+    expect(negotiatedEncoding(undefined)).toBe('identity');
+    expect(negotiatedEncoding('')).toBe('identity');
+    expect(negotiatedEncoding('gzip')).toBe('gzip');
+    expect(negotiatedEncoding('gzip, deflate, br')).toBe('br');
+    expect(negotiatedEncoding('br, gzip')).toBe('br');
+    expect(negotiatedEncoding('gzip;q=1, br;q=0.5')).toBe('gzip');
+    expect(negotiatedEncoding('deflate')).toBe('deflate');
+    expect(negotiatedEncoding('*')).toBe('br');
+    expect(negotiatedEncoding('gzip;q=0')).toBe('identity');
+    expect(negotiatedEncoding('identity;q=0')).toBe('identity');
+    expect(negotiatedEncoding('compress')).toBe('identity');
   });
 
   it('match If-None-Match as HTTP compares it', () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Request } from 'express';
 import { callerOf } from '../../src/access/caller';
+import { negotiatedEncoding } from '../../src/common/answer-encoding';
 import { answerKey, answerTag } from '../../src/common/answer-tag';
 import type { AuthUser } from '../../src/common/auth-user';
 import { revalidationOf, type RevalidatedKind } from '../../src/common/revalidation';
@@ -33,7 +34,8 @@ function expected(r: Request, kind: RevalidatedKind, u: AuthUser, bypass: boolea
     anthropicVersion: kind === 'gateway' ? r.header('anthropic-version') : undefined,
     googleKeyHeader: kind === 'gateway' && r.header('x-goog-api-key') !== undefined,
   });
-  return { key, tag: answerTag(key, r.header('accept-encoding')) };
+  const encoding = negotiatedEncoding(r.header('accept-encoding'));
+  return { key, tag: answerTag(key, encoding), encoding };
 }
 
 describe('revalidations remembered per caller', () => {
@@ -51,7 +53,7 @@ describe('revalidations remembered per caller', () => {
       bypass: fc.boolean(),
       path: fc.constantFrom('/api/models/list', '/v1/models', '/v1beta/models'),
       query: fc.constantFrom('', 'limit=1', 'limit=2', 'key=abc', 'capability=a&capability=b'),
-      accept: fc.constantFrom(undefined, 'gzip', 'br', 'gzip, br'),
+      accept: fc.constantFrom(undefined, 'gzip', 'br', 'gzip, br', 'identity', 'deflate;q=0.5, gzip;q=0'),
       anthropic: fc.constantFrom(undefined, '2023-06-01'),
       google: fc.boolean(),
     });
