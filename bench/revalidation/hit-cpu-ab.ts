@@ -10,7 +10,7 @@ import { fetchRaw } from './measure';
 
 /*
  * ts-node --transpile-only bench/revalidation/hit-cpu-ab.ts <database url> <rounds> <requests> label=/checkout[,NAME:value;NAME:value] ...
- *   (CELLS="user hit,key 304" picks cells)
+ *   (CELLS="user hit,key 304" picks cells; ACCEPT_ENCODING=gzip asks every request for a coding)
  *
  * CPU per request of answers from the cache and 304s, several builds side by side (each checkout's
  * dist/, answer cache on) and a bare node:http server sending the same bytes: for each cell,
@@ -59,16 +59,26 @@ async function main() {
     Object.assign(process.env, saved);
   }
   const c = await signInAll(servers[0].s.baseUrl, await readFixtures(url));
-  const bodies: Record<string, string> = {};
+  // ACCEPT_ENCODING=gzip (or br): every request asks for that coding, and the bare server sends the
+  // service's compressed bytes with it.
+  const acceptEncoding = process.env.ACCEPT_ENCODING;
+  const bodies: Record<string, { base64: string; encoding?: string }> = {};
   const cells: { name: string; path: string; headers: Record<string, string>; status: number }[] = [];
   for (const [name, path, tok] of [
     ['user', '/api/models/list', c.user],
     ['key', '/v1/models', c.key],
   ] as const) {
-    const headers = { authorization: `Bearer ${tok}` };
-    const first = await fetchRaw(servers[0].s.baseUrl + path, headers);
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${tok}`,
+      ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}),
+    };
+    await fetchRaw(servers[0].s.baseUrl + path, headers);
     for (const x of servers.slice(1)) await fetchRaw(x.s.baseUrl + path, headers);
-    bodies['/' + name] = first.bytes.toString();
+    // The second answer is the cache's (with its kept coding, where the build keeps them).
+    const first = await fetchRaw(servers[0].s.baseUrl + path, headers);
+    const encoding = first.headers['content-encoding'];
+    bodies['/' + name] = { base64: first.bytes.toString('base64'), ...(encoding ? { encoding: String(encoding) } : {}) };
+    console.log(`${name}: ${first.bytes.length} bytes${encoding ? ` ${String(encoding)}` : ''}`);
     cells.push({ name: `${name} hit`, path, headers, status: 200 });
     cells.push({
       name: `${name} 304`,
