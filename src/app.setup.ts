@@ -12,12 +12,13 @@ import { requestTextGuard, verifyUtf8Body } from './common/request-text';
 import { RequestValidationPipe } from './common/validation';
 import { APP_CONFIG, RuntimeConfig } from './config/app-config';
 import { RevalidationLane } from './auth/revalidation-lane';
+import { answerAheadOfExpress } from './early-answers.setup';
 import { bindRequestToReads } from './database/read-router';
 import { GatewayErrorFormatter } from './gateway/gateway-error.formatter';
 import { AppLogger, createLogger, NestLogger } from './logging/logger';
 import { requestLogger } from './logging/request-log';
 import { refuseInference } from './gateway/inference-paths';
-import { V1_ONLY_PATHS } from './api-v1-paths';
+import { aliasedUrl } from './api-v1-paths';
 import { setupOpenApi } from './openapi.setup';
 import { IMPORT_PATH, importJsonBody } from './models/import/import-body';
 import { serveWebApp } from './web-app/web-app';
@@ -26,10 +27,7 @@ export const BODY_LIMIT = '1mb';
 
 /** `/api/v1/...` is an alias of `/api/...`: rewrite before routing so every route answers on both. */
 function apiV1Alias(request: Request, _response: Response, next: NextFunction): void {
-  const path = request.path.length > 1 ? request.path.replace(/\/+$/, '') : request.path;
-  if (request.url.startsWith('/api/v1/') && !V1_ONLY_PATHS.has(path)) {
-    request.url = '/api/' + request.url.slice('/api/v1/'.length);
-  }
+  request.url = aliasedUrl(request.url, request.path);
   next();
 }
 
@@ -54,7 +52,11 @@ export function configureApp(app: NestExpressApplication, logger: AppLogger): vo
   // first AsyncLocalStorage.run turns on promise hooks, which then tax every await of every request.
   if (config.databaseReadUrls.length > 0) app.use(bindRequestToReads);
   // Last before Nest's router, so every middleware above applies to what it answers.
-  if (config.revalidationLane) app.use(RevalidationLane.create(app).handler);
+  if (config.revalidationLane) {
+    const lane = RevalidationLane.create(app);
+    app.use(lane.handler);
+    if (config.revalidationLaneEarly) answerAheadOfExpress(app, lane, logger, config.corsOrigins);
+  }
   // Body-parser and text-guard failures happen before Nest routes: answer them the same way.
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
     if (response.headersSent) return next(error);

@@ -1,11 +1,19 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ModulesContainer, Reflector } from '@nestjs/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { AuthenticatedRequest, callerOf } from '../access/caller';
+import type { IncomingMessage } from 'node:http';
+import { AuthenticatedRequest, Caller, callerOf } from '../access/caller';
 import { AnswerCache } from '../common/answer-cache';
-import { sentEncoding } from '../common/answer-encoding';
+import { AnswerEncoding, sentEncoding } from '../common/answer-encoding';
 import type { AuthUser } from '../common/auth-user';
-import { asJson, knownAnswer, markNotModified, revalidationOf, setRevalidationHeaders } from '../common/revalidation';
+import {
+  asJson,
+  knownAnswer,
+  markNotModified,
+  RevalidatedKind,
+  revalidationOf,
+  setRevalidationHeaders,
+} from '../common/revalidation';
 import { APP_CONFIG, RuntimeConfig } from '../config/app-config';
 import { authenticate, Authenticators, authorize, handOver } from './access-decision';
 import { ApiKeyStrategy } from './api-key.strategy';
@@ -41,6 +49,8 @@ export class RevalidationLane {
   private steps: Step[] | null = null;
   /** Requests the lane answered itself (tests prove with it that the lane, not Nest, answered). */
   answered = 0;
+  /** Of those, the ones answered ahead of Express (early-answers.setup.ts). */
+  answeredEarly = 0;
   readonly handler: RequestHandler = (request, response, next) => this.handle(request, response, next);
 
   constructor(
@@ -69,10 +79,14 @@ export class RevalidationLane {
 
   /** The route Express would hand this request to, when the lane may answer for it. */
   routeOf(request: Request): RevalidatedRoute | null {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return null;
-    const path = request.path;
+    return this.routeFor(request.method, request.path);
+  }
+
+  /** The same for a method and a path as routed (after the /api/v1 alias). */
+  routeFor(method: string | undefined, path: string): RevalidatedRoute | null {
+    if (method !== 'GET' && method !== 'HEAD') return null;
     for (const { layer, route } of this.walk()) {
-      if (route !== 'middleware' && !handles(layer, request.method)) continue;
+      if (route !== 'middleware' && !handles(layer, method)) continue;
       if (!layer.match(path)) continue;
       // The first layer that takes the request decides; middleware might answer it itself.
       return route === 'middleware' ? null : route;
@@ -81,6 +95,8 @@ export class RevalidationLane {
   }
 
   private handle(request: Request, response: Response, next: NextFunction): void {
+    // Tried ahead of Express already (early-answers.setup.ts): the guard takes what it found.
+    if (triedEarly(request)) return next();
     let route: RevalidatedRoute | null;
     try {
       route = this.routeOf(request);
@@ -97,32 +113,44 @@ export class RevalidationLane {
     );
   }
 
+  /**
+   * What the lane answers `request` (Express's, or the stand-in ahead of Express) with, or null
+   * to leave it to Nest: then the guard gets what authentication found, handed over on `original`
+   * (the request object Nest will see).
+   */
+  async decide(request: Request, original: IncomingMessage, route: RevalidatedRoute): Promise<LaneAnswer | null> {
+    let user: AuthUser;
+    // Async, so a refusal thrown before any lookup (no credential) is a rejection like the others.
+    const authenticated = (async () => authenticate(request, this.authenticators))();
+    handOver(original as Request, authenticated);
+    try {
+      user = await authenticated;
+      authorize(user, request.method, route.access);
+    } catch {
+      return null;
+    }
+    const caller = callerOf(user, this.config);
+    const revalidation = revalidationOf(request, route.kind, user, caller);
+    const known = knownAnswer(request, this.cache, revalidation);
+    if (known === undefined) return null;
+    const coding = known === null ? 'identity' : sentEncoding(request.method, known.length, revalidation.encoding);
+    const body =
+      known === null || coding === 'identity' ? known : await this.cache.encoded(revalidation.key, known, coding);
+    return { user, caller, kind: route.kind, tag: revalidation.tag, body, coding };
+  }
+
   /** Whether the lane answered; when not, the guard gets what authentication found. */
   private async answer(
     request: Request & AuthenticatedRequest,
     response: Response,
     route: RevalidatedRoute,
   ): Promise<boolean> {
-    let user: AuthUser;
-    // Async, so a refusal thrown before any lookup (no credential) is a rejection like the others.
-    const authenticated = (async () => authenticate(request, this.authenticators))();
-    handOver(request, authenticated);
-    try {
-      user = await authenticated;
-      authorize(user, request.method, route.access);
-    } catch {
-      return false;
-    }
-    const caller = callerOf(user, this.config);
-    const revalidation = revalidationOf(request, route.kind, user, caller);
-    const known = knownAnswer(request, this.cache, revalidation);
-    if (known === undefined) return false;
-    const coding = known === null ? 'identity' : sentEncoding(request.method, known.length, revalidation.encoding);
-    const body =
-      known === null || coding === 'identity' ? known : await this.cache.encoded(revalidation.key, known, coding);
-    request.user = user;
-    request.caller = caller;
-    setRevalidationHeaders(response, route.kind, revalidation.tag);
+    const decided = await this.decide(request, request, route);
+    if (decided === null) return false;
+    const { body, coding } = decided;
+    request.user = decided.user;
+    request.caller = decided.caller;
+    setRevalidationHeaders(response, route.kind, decided.tag);
     response.status(200);
     this.answered += 1;
     if (body === null) {
@@ -154,6 +182,27 @@ export class RevalidationLane {
     });
     return this.steps;
   }
+}
+
+/** A 304 (`body` null) or a 200 with the kept bytes in `coding`, for `user`. */
+export interface LaneAnswer {
+  user: AuthUser;
+  caller: Caller;
+  kind: RevalidatedKind;
+  tag: string;
+  body: Buffer | null;
+  coding: AnswerEncoding;
+}
+
+const TRIED_EARLY = Symbol('triedEarly');
+
+/** The lane ahead of Express tried this request and left it to Nest (a symbol: no client can set it). */
+export function markTriedEarly(request: IncomingMessage): void {
+  (request as IncomingMessage & { [TRIED_EARLY]?: true })[TRIED_EARLY] = true;
+}
+
+function triedEarly(request: IncomingMessage): boolean {
+  return (request as IncomingMessage & { [TRIED_EARLY]?: true })[TRIED_EARLY] === true;
 }
 
 /** As Express's route decides: HEAD goes to a GET handler unless the route has its own. */

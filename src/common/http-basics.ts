@@ -44,10 +44,42 @@ const APP_DIRECTIVES = {
 const DOCS_DIRECTIVES = { ...APP_DIRECTIVES, styleSrc: ["'self'", "'unsafe-inline'"] };
 const DOCS_PATH = /^\/docs(\/|$)/;
 
+const appHelmet = () => helmet({ contentSecurityPolicy: { useDefaults: false, directives: APP_DIRECTIVES } });
+
 function securityHeaders(): (request: Request, response: Response, next: NextFunction) => void {
-  const app = helmet({ contentSecurityPolicy: { useDefaults: false, directives: APP_DIRECTIVES } });
+  const app = appHelmet();
   const docs = helmet({ contentSecurityPolicy: { useDefaults: false, directives: DOCS_DIRECTIVES } });
   return (request, response, next) => (DOCS_PATH.test(request.path) ? docs : app)(request, response, next);
+}
+
+/**
+ * The headers helmet sets on every answer outside /docs, in its order: recorded once from helmet
+ * itself (they depend on nothing in the request), for the revalidation lane ahead of Express.
+ */
+export function securityHeaderList(): ReadonlyArray<readonly [string, string]> {
+  const set = new Map<string, readonly [string, string]>();
+  const recorder = {
+    setHeader: (name: string, value: unknown) => set.set(name.toLowerCase(), [name, String(value)]),
+    removeHeader: (name: string) => set.delete(name.toLowerCase()),
+  };
+  let done = false;
+  appHelmet()({} as Request, recorder as unknown as Response, () => (done = true));
+  if (!done) throw new Error('helmet did not finish at once');
+  return [...set.values()];
+}
+
+/**
+ * What the cors middleware (enableCors below) adds to a simple request's answer, in its order:
+ * the origin echoed when listed, Vary: Origin, credentials allowed. Empty without CORS_ORIGINS.
+ */
+export function corsHeaderList(corsOrigins: readonly string[], origin: string | undefined): Array<[string, string]> {
+  if (corsOrigins.length === 0) return [];
+  const allowed = origin !== undefined && corsOrigins.includes(origin);
+  return [
+    ...(allowed ? [['Access-Control-Allow-Origin', origin] as [string, string]] : []),
+    ['Vary', 'Origin'],
+    ['Access-Control-Allow-Credentials', 'true'],
+  ];
 }
 
 /**

@@ -56,7 +56,7 @@ function decoded(raw: string): string | null {
 }
 
 /** The first part of the URL (path or a query parameter) that is not valid percent-encoded UTF-8 or holds NUL. */
-function urlProblem(url: string): string | null {
+export function urlProblem(url: string): string | null {
   const [path, query = ''] = url.split(/\?(.*)/s, 2);
   const parts = [{ label: 'the URL path', raw: path }];
   for (const pair of query.split('&').filter(Boolean)) {

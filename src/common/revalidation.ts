@@ -93,6 +93,11 @@ function computeRevalidation(request: Request, kind: RevalidatedKind, user: Auth
   return revalidation;
 }
 
+/** The Vary of a revalidated answer (after CORS's `Origin`, when CORS_ORIGINS is set). */
+export function revalidationVary(kind: RevalidatedKind): string {
+  return VARY[kind];
+}
+
 export function setRevalidationHeaders(response: Response, kind: RevalidatedKind, tag: string): void {
   response.set({ ETag: tag, 'Cache-Control': REVALIDATED_CACHE_CONTROL });
   response.vary(VARY[kind]);

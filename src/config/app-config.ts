@@ -20,6 +20,8 @@ export interface AppConfig {
   answerCacheMb: number;
   /** 304s and cached answers ahead of Nest's router (auth/revalidation-lane.ts); off sends every request through Nest. */
   revalidationLane: boolean;
+  /** The lane's answers written from the server's request listener, before Express (early-answers.setup.ts). */
+  revalidationLaneEarly: boolean;
   /**
    * Remember callers between changes, kept current by LISTEN/NOTIFY and a barrier on the primary
    * (docs/caller-memo.md); off reads the caller with one query per request.
@@ -221,6 +223,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbPoolSize: int(env, 'DB_POOL_SIZE', 10, 1, 200),
     answerCacheMb: int(env, 'ANSWER_CACHE_MB', 16, 0, 4096),
     revalidationLane: bool(env, 'REVALIDATION_LANE', true),
+    revalidationLaneEarly: bool(env, 'REVALIDATION_LANE_EARLY', true),
     callerMemo: bool(env, 'CALLER_MEMO', true),
     jwtSecret: jwtSecret(env),
     jwtExpiresInSeconds: duration(env, 'JWT_EXPIRES_IN', 7 * 86400),

@@ -8,14 +8,19 @@ const INFERENCE_PATH =
 const GEMINI_METHOD =
   /^\/v1(beta)?\/models\/.+:(generateContent|streamGenerateContent|countTokens|embedContent|batchEmbedContents|predict|predictLongRunning)$/;
 
+/** Whether refuseInference refuses this method and (routed) path. */
+export function isInferenceCall(method: string, path: string): boolean {
+  const gemini = method !== 'GET' && method !== 'HEAD' && GEMINI_METHOD.test(path);
+  return gemini || INFERENCE_PATH.test(path);
+}
+
 /**
  * A 404 that says why: SDKs configured with the registry's URL as their base URL send their
  * inference calls here too. Runs before body parsing, so any body (or none) gets this answer,
  * in the client family's error shape (GatewayErrorFormatter).
  */
 export function refuseInference(request: Request, _response: Response, next: NextFunction): void {
-  const gemini = request.method !== 'GET' && request.method !== 'HEAD' && GEMINI_METHOD.test(request.path);
-  if (!gemini && !INFERENCE_PATH.test(request.path)) return next();
+  if (!isInferenceCall(request.method, request.path)) return next();
   next(
     new NotFoundException(
       `${request.method} ${request.path} is not served here: this registry serves model lists only ` +

@@ -40,18 +40,27 @@ function levelOf(status: number, error: Error | undefined): 'info' | 'warn' | 'e
  */
 export function requestLogger(logger: AppLogger): RequestHandler {
   return (request, response, next) => {
-    const started = Date.now();
-    const done = (error?: Error): void => {
-      response.removeListener('finish', done);
-      response.removeListener('close', done);
-      response.removeListener('error', done);
-      const logged = request as unknown as LoggedRequest;
-      const line = { reqId: requestIdOf(request), ...describe(logged, response, Date.now() - started) };
-      logger[levelOf(response.statusCode, error)](line, summary(logged, response));
-    };
-    response.on('finish', done);
-    response.on('close', done);
-    response.on('error', done);
+    logWhenDone(logger, request, response, Date.now());
     next();
   };
+}
+
+/** Writes the request's line when its response ends (the revalidation lane ahead of Express calls this too). */
+export function logWhenDone(
+  logger: AppLogger,
+  request: IncomingMessage,
+  response: ServerResponse,
+  started: number,
+): void {
+  const done = (error?: Error): void => {
+    response.removeListener('finish', done);
+    response.removeListener('close', done);
+    response.removeListener('error', done);
+    const logged = request as LoggedRequest;
+    const line = { reqId: requestIdOf(request), ...describe(logged, response, Date.now() - started) };
+    logger[levelOf(response.statusCode, error)](line, summary(logged, response));
+  };
+  response.on('finish', done);
+  response.on('close', done);
+  response.on('error', done);
 }
