@@ -77,7 +77,10 @@ async function main() {
     // The second answer is the cache's (with its kept coding, where the build keeps them).
     const first = await fetchRaw(servers[0].s.baseUrl + path, headers);
     const encoding = first.headers['content-encoding'];
-    bodies['/' + name] = { base64: first.bytes.toString('base64'), ...(encoding ? { encoding: String(encoding) } : {}) };
+    bodies['/' + name] = {
+      base64: first.bytes.toString('base64'),
+      ...(encoding ? { encoding: String(encoding) } : {}),
+    };
     console.log(`${name}: ${first.bytes.length} bytes${encoding ? ` ${String(encoding)}` : ''}`);
     cells.push({ name: `${name} hit`, path, headers, status: 200 });
     cells.push({
