@@ -172,7 +172,6 @@ describe('answers ahead of Express', () => {
     ['an inference path', '/v1/chat/completions', () => ({ 'x-api-key': keys.full })],
     ['a GET with a JSON body', '/api/models/list', () => ({ ...bearer(alice.token), 'Content-Length': '0' })],
     ['a trailing slash', '/v1/models/', () => ({ 'x-api-key': keys.full })],
-    ['a doubled slash', '//v1/models', () => ({ 'x-api-key': keys.full })],
     ['a bad page', '/api/models/list?page=0', () => bearer(alice.token)],
     ['an unknown parameter', '/v1/models?color=red', () => ({ 'x-api-key': keys.full })],
     ['a missing model', '/v1/models/nobody/here', () => ({ 'x-api-key': keys.full })],
@@ -189,7 +188,8 @@ describe('answers ahead of Express', () => {
         // Twice: a miss the first time, then whatever is kept.
         await expectSame('GET', url, sentHeaders);
         const again = await expectSame('GET', url, sentHeaders);
-        if (!['a trailing slash', 'a doubled slash', 'a bad page', 'an unknown parameter'].includes(_label)) {
+        // `If-None-Match: *` holds for any tag: the lane (either one) answers it 304 on a route it takes.
+        if (noneMatch === undefined || ['no credential', 'an inference path'].some((l) => _label.startsWith(l))) {
           expect(early.lane.answeredEarly).toBe(before);
         }
         expect(again.status).toBeGreaterThanOrEqual(200);
