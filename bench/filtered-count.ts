@@ -9,9 +9,12 @@
  * 6), the wall time of the plain statement (median over the same executions), EXPLAIN (ANALYZE,
  * BUFFERS) of the last round, and the totals (which must agree). Read-only on both databases.
  *
- *   npx ts-node --transpile-only bench/filtered-count.ts postgres://…/registry_bench_company postgres://…/migrated_copy [rounds]
+ * With a directory as fourth argument, both plans of each filter are written there.
+ *
+ *   npx ts-node --transpile-only bench/filtered-count.ts postgres://…/registry_bench_company postgres://…/migrated_copy [rounds] [dir]
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { grantedToPredicate } from '../src/access/access-rules';
 import type { Caller } from '../src/access/caller';
@@ -74,7 +77,7 @@ async function round(s: Side): Promise<void> {
   s.cpu.push((cpuNs(s.pid) - before) / 6 / 1e6);
 }
 
-async function main(beforeUrl: string, afterUrl: string, rounds: number): Promise<void> {
+async function main(beforeUrl: string, afterUrl: string, rounds: number, dir?: string): Promise<void> {
   const fixtures = await readFixtures(afterUrl);
   const probe = new Client({ connectionString: afterUrl });
   await probe.connect();
@@ -112,6 +115,17 @@ async function main(beforeUrl: string, afterUrl: string, rounds: number): Promis
       await s.client.end();
     }
     if (before.total !== after.total) throw new Error(`${name}: totals differ, ${before.total} → ${after.total}`);
+    if (dir) {
+      mkdirSync(dir, { recursive: true });
+      const file = `filtered-count-${name.replace(/[^a-z0-9]+/gi, '-')}.txt`;
+      const show = (label: string, s: Side): string =>
+        `## ${label}\n${s.text}\n-- values: ${JSON.stringify(s.values).slice(0, 300)}\n\n${s.plan ?? ''}\n`;
+      writeFileSync(
+        join(dir, file),
+        `# ${fixtures.profile ?? 'bench'} ${name}: the count before and after PrivateModelFilters (bench/filtered-count.ts)\n\n` +
+          `${show('before (models_private_filter_idx, one OR)', before)}\n${show('after (private_models, public_model_tags)', after)}`,
+      );
+    }
     const buffers = (s: Side): string => /Buffers: ([^\n]*)/.exec(s.plan ?? '')?.[1] ?? '';
     console.log(
       `| ${name} | ${after.total} | ${median(before.cpu).toFixed(2)} → ${median(after.cpu).toFixed(2)} | ${median(before.wall).toFixed(2)} → ${median(after.wall).toFixed(2)} | ${buffers(before)} → ${buffers(after)} |`,
@@ -120,7 +134,7 @@ async function main(beforeUrl: string, afterUrl: string, rounds: number): Promis
   console.log(`load after: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 }
 
-main(process.argv[2], process.argv[3], Number(process.argv[4] ?? 7)).catch((error: unknown) => {
+main(process.argv[2], process.argv[3], Number(process.argv[4] ?? 7), process.argv[5]).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

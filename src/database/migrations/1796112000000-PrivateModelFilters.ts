@@ -24,8 +24,10 @@ export class PrivateModelFilters1796112000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     // The index builds take longer than the pool's 30 s statement timeout at a million models;
-    // migrations run in one transaction, so this ends with it.
+    // migrations run in one transaction, so these end with it. A GIN build sorts its entries in
+    // maintenance_work_mem: more memory, fewer passes.
     await q.query(`SET LOCAL statement_timeout = 0`);
+    await q.query(`SET LOCAL maintenance_work_mem = '256MB'`);
     await q.query(`CREATE TABLE private_models (
         id text COLLATE "C" PRIMARY KEY,
         user_id uuid,
@@ -51,6 +53,12 @@ export class PrivateModelFilters1796112000000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX private_models_filter_idx ON private_models USING gin (readers, tags, search gin_trgm_ops)`,
     );
+    // A rare word is counted from its trigrams alone (41 private models for the typical user's
+    // 'numismatic' on the company shape, each tested for readers: 0.8 ms), where the combined
+    // index must read the posting lists of all the caller's principals (24,547 entries: 7 ms).
+    // PostgreSQL picks per statement; a tag has no index of its own here, so it always takes the
+    // combined one (a tag alone matched 14,488 private models, 31 ms to test each).
+    await q.query(`CREATE INDEX private_models_search_idx ON private_models USING gin (search gin_trgm_ops)`);
     await q.query(`CREATE INDEX private_models_user_idx ON private_models (user_id)`);
     await q.query(`DROP INDEX models_private_filter_idx`);
     await q.query(`ANALYZE private_models`);
