@@ -36,13 +36,23 @@ function grantedOrOwnPredicate(caller: Caller, alias: Sql): Sql {
  * The readable rule split by `is_public`, for a caller to whom it is exactly "public, or granted
  * to one of its principals, or its own" (no bypass, no key narrowing; null for any other): every
  * public model is readable, so a count may take the public share from a copy of the public models
- * (public_models) without testing them, and test only the private ones with `private` (which
- * models_private_filter_idx serves with the filter in one bitmap). The two parts add up to
- * readablePredicate exactly.
+ * (public_models, public_model_tags) without testing them, and count the private ones in two
+ * disjoint parts: `granted` (private_models_filter_idx serves it with the filter in one bitmap),
+ * and the caller's own models (`owner`) that are `ungranted` to all its principals. The parts add
+ * up to readablePredicate exactly.
  */
-export function readableParts(caller: Caller, alias = MODELS): { public: Sql; private: Sql } | null {
+export function readableParts(
+  caller: Caller,
+  alias = MODELS,
+): { public: Sql; granted: Sql; owner: Sql; ungranted: Sql } | null {
   if (caller.bypass || hasKeyNarrowing(caller)) return null;
-  return { public: sql`TRUE`, private: grantedOrOwnPredicate(caller, alias) };
+  const granted = grantedToPredicate(caller, alias);
+  return {
+    public: sql`TRUE`,
+    granted,
+    owner: sql`${alias}.user_id = ${caller.userId}::uuid`,
+    ungranted: sql`NOT ${granted}`,
+  };
 }
 
 export function writablePredicate(caller: Caller, alias = MODELS): Sql {

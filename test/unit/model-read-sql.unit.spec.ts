@@ -35,13 +35,20 @@ describe('model read SQL', () => {
     );
   });
 
-  it('counts a list filtered by tag or query alone as public matches (public_models) plus readable private ones', () => {
+  it('counts a list filtered by tag or query alone as public matches (public_model_tags, public_models) plus readable private ones (private_models)', () => {
     const { text, values } = toStatement(listCountSql(user, { ...list, tag: ' Vision ' }));
     expect(text).toBe(
-      'SELECT ((SELECT count(*) FROM public_models m WHERE m.tags @> ARRAY[$1]::text[] AND TRUE) + (SELECT count(*) FROM models m' +
-        '\n       WHERE m.base_model_id IS NOT NULL AND NOT m.is_public AND m.tags @> ARRAY[$1]::text[] AND (m.readers && $2::text[] OR m.user_id = $3::uuid)))::int AS total',
+      'SELECT ((SELECT count(*) FROM public_model_tags t WHERE t.tag = $1) + (SELECT count(*) FROM private_models m WHERE m.tags @> ARRAY[$2]::text[] AND m.readers && $3::text[])' +
+        ' + (SELECT count(*) FILTER (WHERE m.tags @> ARRAY[$2]::text[] AND NOT m.readers && $3::text[])' +
+        '\n       FROM private_models m WHERE m.user_id = $4::uuid))::int AS total',
     );
-    expect(values).toEqual(['vision', ['*', `u:${USER}`], USER]);
+    expect(values).toEqual(['vision', 'vision', ['*', `u:${USER}`], USER]);
+    const both = toStatement(listCountSql(user, { ...list, tag: 'vision', query: 'coder', owners: [] })).text;
+    expect(both).toContain(
+      '(SELECT count(*) FROM public_models m WHERE m.tags @> ARRAY[$1]::text[] AND m.search LIKE $2 AND TRUE)',
+    );
+    expect(both).not.toContain('public_model_tags');
+    expect(both).not.toContain('FROM models m');
   });
 
   it('counts any other filtered list on the models, through the readable rule', () => {

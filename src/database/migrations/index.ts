@@ -18,6 +18,7 @@ import { CallerChangeNotifications1796090000000 } from './1796090000000-CallerCh
 import { PublicModelFilters1796091000000 } from './1796091000000-PublicModelFilters';
 import { GroupsBefore1796094912377 } from './1796094912377-GroupsBefore';
 import { ModelCounts1796104194922 } from './1796104194922-ModelCounts';
+import { PrivateModelFilters1796112000000 } from './1796112000000-PrivateModelFilters';
 
 /** Every migration, in order. Listed by class so they run the same from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   PublicModelFilters1796091000000,
   GroupsBefore1796094912377,
   ModelCounts1796104194922,
+  PrivateModelFilters1796112000000,
 ];
