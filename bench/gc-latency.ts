@@ -22,7 +22,8 @@ import { anthropicAfterId, signInAll, startFlags } from './run/service';
  * runs with --trace-gc and the report gives the GC pauses it logged during each cell (count, ms per
  * request, the longest, how many ≥ 2 ms) beside p50/p99 of all rounds' requests. Then, unless
  * `--memory-seconds 0`, every scenario of the load run at 16 connections on each variant in turn, and
- * each service's VmHWM afterwards: the peak RSS a flag costs over the whole scenario set.
+ * each service's VmHWM afterwards: the peak RSS a flag costs over the whole scenario set; with
+ * `--memory-rounds N` that pass runs N times (order alternating) and reports each cell's req/s.
  */
 const { values: args } = parseArgs({
   options: {
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
     only: { type: 'string', default: 'user-page1,key-openai' },
     variant: { type: 'string', multiple: true, default: [] },
     'memory-seconds': { type: 'string', default: '4' },
+    'memory-rounds': { type: 'string', default: '1' },
   },
 });
 
@@ -206,11 +208,29 @@ async function main(): Promise<void> {
       );
     }
     if (memorySeconds > 0) {
-      for (const scenario of selectScenarios(all, [])) {
-        for (const server of servers) {
-          const headers = requestHeaders(scenario, credentials);
-          await drive({ url: server.baseUrl + scenario.path, headers, pid: server.child.pid ?? 0 }, 16, memorySeconds);
+      // Every scenario at 16 connections on each variant in turn (the order alternating by round): req/s per
+      // cell (median of the rounds) and, after the last round, each service's VmHWM over the whole set.
+      const rps = new Map<string, number[]>();
+      const memoryRounds = Number(args['memory-rounds']);
+      for (let round = 0; round < memoryRounds; round++) {
+        for (const scenario of selectScenarios(all, [])) {
+          for (const server of round % 2 ? [...servers].reverse() : servers) {
+            const headers = requestHeaders(scenario, credentials);
+            const result = await drive(
+              { url: server.baseUrl + scenario.path, headers, pid: server.child.pid ?? 0 },
+              16,
+              memorySeconds,
+            );
+            const key = `${scenario.name} ${server.label}`;
+            rps.set(key, [...(rps.get(key) ?? []), result.failures > 0 ? NaN : result.rps]);
+          }
         }
+        console.log(`16-connection round ${round + 1}/${memoryRounds} done, load ${f1(loadavg()[0])}`);
+      }
+      for (const [key, values] of rps) {
+        console.log(
+          `${key.padEnd(28)} 16 connections: median ${f1(percentile(values, 50))} req/s (${values.map(f1).join(', ')})`,
+        );
       }
       for (const server of servers) {
         const memory = readMemory(server.child.pid ?? 0);

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { callerOf } from '../src/access/caller';
 import { queryRows } from '../src/common/sql';
-import { openAiListJsonSql, toOpenAiList } from '../src/gateway/openai.format';
+import { openAiListJson, openAiListJsonSql, toOpenAiList } from '../src/gateway/openai.format';
 import { listableSql, type ModelSummaryRow } from '../src/models/model-read.sql';
 import { Actor, bearer, createUser, signUp } from './support/actors';
 import { createBaseModel, createCustomModel, publicGrant } from './support/model-fixtures';
@@ -68,6 +68,19 @@ describe('OpenAI model list as JSON text built by PostgreSQL', () => {
     const rows = await queryRows<ModelSummaryRow>(t.dataSource, listableSql(caller, { order: 'id' }));
     const expected = JSON.stringify(toOpenAiList(rows));
     expect(res.text).toBe(expected);
+    // Sent from a buffer (RawJson): the same headers as a text answer.
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    const plain = await request(t.server)
+      .get('/v1/models')
+      .set({ ...bearer(actor.token), 'Accept-Encoding': 'identity' });
+    expect(plain.text).toBe(expected);
+    expect(plain.headers['content-length']).toBe(String(Buffer.byteLength(expected)));
+    const head = await request(t.server)
+      .head('/v1/models')
+      .set({ ...bearer(actor.token), 'Accept-Encoding': 'identity' });
+    expect(head.status).toBe(200);
+    expect(head.headers['content-length']).toBe(String(Buffer.byteLength(expected)));
+    expect(head.headers.etag).toBe(plain.headers.etag);
   }
 
   it('answers the bytes JSON.stringify gives for the same rows, for the admin (all) and a user (public only)', async () => {
@@ -89,11 +102,25 @@ describe('OpenAI model list as JSON text built by PostgreSQL', () => {
       bypassAdminAccessControl: true,
     });
     const none = { ...caller, keyModels: ['absent'] };
-    const [row] = await queryRows<{ body: string }>(
-      t.dataSource,
-      openAiListJsonSql(listableSql(none, { order: 'id' })),
-    );
-    expect(row.body).toBe(JSON.stringify(toOpenAiList([])));
+    const rows = await queryRows<{ body: string }>(t.dataSource, openAiListJsonSql(listableSql(none, { order: 'id' })));
+    expect(rows).toEqual([]);
+    expect(openAiListJson([]).bytes.toString('utf8')).toBe(JSON.stringify(toOpenAiList([])));
+  });
+
+  it('joins pieces of any size into the same bytes (the list comes in pieces, never as one string)', async () => {
+    const caller = callerOf({ id: admin.id, name: 'Admin', role: 'admin', groupIds: [], apiKey: null } as never, {
+      bypassAdminAccessControl: true,
+    });
+    const rows = await queryRows<ModelSummaryRow>(t.dataSource, listableSql(caller, { order: 'id' }));
+    const expected = JSON.stringify(toOpenAiList(rows));
+    for (const perPiece of [1, 2, 4, rows.length, 1000]) {
+      const pieces = await queryRows<{ body: string }>(
+        t.dataSource,
+        openAiListJsonSql(listableSql(caller, { order: 'id' }), perPiece),
+      );
+      expect(pieces).toHaveLength(Math.ceil(rows.length / perPiece));
+      expect(openAiListJson(pieces.map((piece) => piece.body)).bytes.toString('utf8')).toBe(expected);
+    }
   });
 
   it('differs only in spacing and number notation where docs/gateway.md says: the same values', async () => {

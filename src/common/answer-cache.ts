@@ -38,8 +38,9 @@ export class AnswerCache {
     return this.entries?.get(key);
   }
 
-  set(key: string, text: string): void {
-    this.entries?.set(key, Buffer.from(text, 'utf8'));
+  /** The answer as text, or as its UTF-8 bytes (kept as they are: the caller must not change them). */
+  set(key: string, answer: string | Buffer): void {
+    this.entries?.set(key, typeof answer === 'string' ? Buffer.from(answer, 'utf8') : answer);
   }
 
   /**

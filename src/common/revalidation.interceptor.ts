@@ -1,4 +1,11 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  SetMetadata,
+  StreamableFile,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { catchError, map, Observable, of, throwError } from 'rxjs';
@@ -51,8 +58,14 @@ export class RevalidationInterceptor implements NestInterceptor {
     if (known !== undefined) return of(asJson(response, known.toString('utf8')));
     return next.handle().pipe(
       map((body: unknown) => {
-        // An answer built as JSON text (RawJson) is sent as it is, not parsed and stringified again.
-        const text = body instanceof RawJson ? body.text : (JSON.stringify(body) as string | undefined);
+        // An answer built as JSON (RawJson) is sent as its bytes, never made one string: Nest sends a
+        // buffer only as a StreamableFile (the same bytes and Content-Length; Content-Type as set here).
+        if (body instanceof RawJson) {
+          this.cache.set(revalidation.key, body.bytes);
+          response.type('application/json');
+          return new StreamableFile(body.bytes);
+        }
+        const text = JSON.stringify(body) as string | undefined;
         if (text === undefined) return body;
         this.cache.set(revalidation.key, text);
         return asJson(response, text);

@@ -14,9 +14,9 @@ export interface ListableModels {
   list(query: ListableQuery): Promise<ModelSummaryRow[]>;
   /**
    * The same list as JSON text built by PostgreSQL: `shape` wraps the list's statement (its rows
-   * as `ModelSummaryRow` columns) into one row with one text column, `body`.
+   * as `ModelSummaryRow` columns) into rows with one text column, `body`; their texts in order.
    */
-  json(query: ListableQuery, shape: (rows: Sql) => Sql): Promise<string>;
+  json(query: ListableQuery, shape: (rows: Sql) => Sql): Promise<string[]>;
   /** One model of that list, or null when it is absent or not the caller's to list. */
   find(id: string): Promise<ModelSummaryRow | null>;
 }

@@ -105,10 +105,10 @@ export class ModelRepository {
     return queryRows<ModelSummaryRow>(this.reads.reads(), listableSql(caller, query));
   }
 
-  /** The gateway's list as one JSON text: `shape` turns the list's rows into one row with a text column `body`. */
-  async listableJson(caller: Caller, query: ListableQuery, shape: (rows: Sql) => Sql): Promise<string> {
-    const [row] = await queryRows<{ body: string }>(this.reads.reads(), shape(listableSql(caller, query)));
-    return row.body;
+  /** The gateway's list as JSON text in pieces: `shape` turns the list's rows into rows with a text column `body`. */
+  async listableJson(caller: Caller, query: ListableQuery, shape: (rows: Sql) => Sql): Promise<string[]> {
+    const rows = await queryRows<{ body: string }>(this.reads.reads(), shape(listableSql(caller, query)));
+    return rows.map((row) => row.body);
   }
 
   /** One model of the gateway's list, or null when it does not exist or this caller may not list it. */
