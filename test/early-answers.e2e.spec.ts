@@ -188,7 +188,7 @@ describe('answers ahead of Express', () => {
         // Twice: a miss the first time, then whatever is kept.
         await expectSame('GET', url, sentHeaders);
         const again = await expectSame('GET', url, sentHeaders);
-        // `If-None-Match: *` holds for any tag: the lane (either one) answers it 304 on a route it takes.
+        // `If-None-Match: *` holds for any answer that exists: once kept, the lane (either one) answers it 304.
         // Answers that are kept (Express routes /v1/models/ as /v1/models; page=0 reads as page 1, an
         // unknown gateway parameter is ignored): the second one is a hit.
         const routed = ['a trailing slash', 'a bad page', 'an unknown parameter'].includes(_label);

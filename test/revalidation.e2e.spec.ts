@@ -111,6 +111,33 @@ describe('ETag, If-None-Match and 304 on every list and model read', () => {
     expect(bad.headers.etag).toBeUndefined();
   });
 
+  it('answers If-None-Match: * with a 304 only where the answer exists (built or kept), errors as errors', async () => {
+    const any = { 'If-None-Match': '*' };
+    // A caller nothing is kept for yet, so the first round builds every answer and the second finds it kept.
+    const key = (await createApiKey(t, alice)).key;
+    for (const round of ['built', 'kept']) {
+      for (const [path, caller] of [
+        ['/v1/models', key],
+        ['/v1/models/team/helper', key],
+        ['/v1beta/models', key],
+        ['/api/models/list?query=helper', alice],
+      ] as const) {
+        const res = await get(path, caller, any);
+        expect([round, path, res.status]).toEqual([round, path, 304]);
+        expect(res.headers.etag).toBe(await tagOf(path, caller));
+      }
+      for (const [path, caller, status] of [
+        ['/api/models/model?id=nope', alice, 404],
+        ['/v1/models/nobody/here', key, 404],
+        ['/api/models/list?page=abc', alice, 400],
+      ] as const) {
+        const res = await get(path, caller, any);
+        expect([round, path, res.status]).toEqual([round, path, status]);
+        expect(res.headers.etag).toBeUndefined();
+      }
+    }
+  });
+
   describe('changes the tag when the answer may change', () => {
     const changes: Array<[string, () => Promise<unknown>]> = [
       ['a model edited', () => modelApi(t, bob).update({ id: 'team/helper', name: 'Team helper 2' })],

@@ -118,11 +118,11 @@ export function answerTag(answer: string, encoding: AnswerEncoding): string {
 }
 
 /**
- * Whether If-None-Match names the tag: `*`, or any tag of the list under the weak comparison HTTP
- * asks for here (a `W/` prefix ignored).
+ * Whether If-None-Match names the tag: any tag of the list under the weak comparison HTTP asks for
+ * here (a `W/` prefix ignored). `*` names no tag: it asks whether the answer exists, which only the
+ * caller can tell (knownAnswer in revalidation.ts).
  */
 export function noneMatchHolds(ifNoneMatch: string | undefined, tag: string): boolean {
   if (ifNoneMatch === undefined) return false;
-  if (ifNoneMatch.trim() === '*') return true;
   return ifNoneMatch.split(',').some((entry) => entry.trim().replace(/^W\//, '') === tag);
 }

@@ -14,6 +14,7 @@ import { AnswerCache } from './answer-cache';
 import { RawJson } from './raw-json';
 import {
   asJson,
+  asksForAnyTag,
   knownAnswer,
   markNotModified,
   RevalidatedKind,
@@ -56,18 +57,22 @@ export class RevalidationInterceptor implements NestInterceptor {
     if (known === null) return of(markNotModified(request));
     // Nest would send a buffer as a JSON object: the text (only when the lane is off or did not answer).
     if (known !== undefined) return of(asJson(response, known.toString('utf8')));
+    // `If-None-Match: *` holds once the answer is known to exist: now that it has been built.
+    const anyTag = asksForAnyTag(request);
     return next.handle().pipe(
       map((body: unknown) => {
         // An answer built as JSON (RawJson) is sent as its bytes, never made one string: Nest sends a
         // buffer only as a StreamableFile (the same bytes and Content-Length; Content-Type as set here).
         if (body instanceof RawJson) {
           this.cache.set(revalidation.key, body.bytes);
+          if (anyTag) return markNotModified(request);
           response.type('application/json');
           return new StreamableFile(body.bytes);
         }
         const text = JSON.stringify(body) as string | undefined;
         if (text === undefined) return body;
         this.cache.set(revalidation.key, text);
+        if (anyTag) return markNotModified(request);
         return asJson(response, text);
       }),
       // An error answer carries no tag: only the answer the tag names may be revalidated.

@@ -112,8 +112,20 @@ export function knownAnswer(
   cache: AnswerCache,
   { key, tag }: Revalidation,
 ): Buffer | null | undefined {
-  if (noneMatchHolds(request.header('if-none-match'), tag)) return null;
+  const condition = request.header('if-none-match');
+  if (asksForAnyTag(request)) {
+    // `*` holds only where the answer exists (RFC 9110, 13.1.2): a kept answer (always a 200)
+    // says so. Otherwise it is built, and Express's freshness test turns a 200 into a 304 while
+    // a 404 or a 400 stays what it is.
+    return cache.get(key) === undefined ? undefined : null;
+  }
+  if (noneMatchHolds(condition, tag)) return null;
   return cache.get(key);
+}
+
+/** `If-None-Match: *`: a 304 for any answer that exists, none for an error. */
+export function asksForAnyTag(request: Request): boolean {
+  return request.header('if-none-match')?.trim() === '*';
 }
 
 /**

@@ -97,7 +97,7 @@ describe('answer keys and tags', () => {
     expect(noneMatchHolds('"a"', '"a"')).toBe(true);
     expect(noneMatchHolds('W/"a"', '"a"')).toBe(true);
     expect(noneMatchHolds('"x", "a"', '"a"')).toBe(true);
-    expect(noneMatchHolds('*', '"a"')).toBe(true);
+    expect(noneMatchHolds('*', '"a"')).toBe(false);
     expect(noneMatchHolds('"b"', '"a"')).toBe(false);
     expect(noneMatchHolds('a', '"a"')).toBe(false);
     expect(noneMatchHolds(undefined, '"a"')).toBe(false);
