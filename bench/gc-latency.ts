@@ -1,16 +1,14 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, openSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { readFixtures } from './run/fixtures';
 import { drive } from './run/load';
 import { readMemory } from './run/memory';
-import { freePort } from './run/server-process';
 import { percentile } from './run/sql-timing';
 import { makeScenarios, requestHeaders, selectScenarios } from './run/scenarios';
 import { anthropicAfterId, signInAll, startFlags } from './run/service';
+import { startTracedService } from './run/traced-service';
 
 /*
  * npx ts-node --transpile-only bench/gc-latency.ts --database-url …/registry_bench_company \
@@ -64,33 +62,7 @@ function variants(): Variant[] {
 }
 
 async function start(url: string, variant: Variant) {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), `gc-${variant.label}-`));
-  const log = join(dir, 'stdout');
-  const out = openSync(log, 'w');
-  const child = spawn(process.execPath, [...variant.flags, '--trace-gc', 'dist/main.js'], {
-    cwd: join(__dirname, '..'),
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: url,
-      ANSWER_CACHE_MB: '0',
-      DATA_DIR: dir,
-      PORT: String(port),
-      JWT_SECRET: 'gc-latency-secret-0123456789abcdef0123456789',
-    },
-    stdio: ['ignore', out, out],
-  });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(baseUrl + '/health')).ok) break;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { ...variant, baseUrl, log, child };
+  return { ...variant, ...(await startTracedService(url, variant.flags, variant.label)) };
 }
 
 /**

@@ -8,23 +8,21 @@
  * for two checkouts or flag sets in turn, several times, to compare (README, "Where the single-connection
  * tail comes from").
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-const W = './run/';
+import { loadavg } from 'node:os';
 /* eslint-disable */
-const { readFixtures } = require(W + 'fixtures');
-const { freePort } = require(W + 'server-process');
-const { makeScenarios, requestHeaders } = require(W + 'scenarios');
-const { anthropicAfterId, signInAll } = require(W + 'service');
+const { readFixtures } = require('./run/fixtures');
+const { makeScenarios, requestHeaders } = require('./run/scenarios');
+const { anthropicAfterId, signInAll } = require('./run/service');
+import { startTracedService } from './run/traced-service';
 const [root, flags, scen, n] = [
   process.env.ROOT!,
   (process.env.FLAGS ?? '').split(' ').filter(Boolean),
   process.env.SCEN ?? 'key-openai',
   Number(process.env.N ?? 1000),
 ];
+const extra = (process.env.EXTRA ?? '').split(' ').filter(Boolean);
 const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/registry_bench_company';
 function once(agent: Agent, u: string, headers: any): Promise<[number, number]> {
   return new Promise((res, rej) => {
@@ -39,34 +37,11 @@ function once(agent: Agent, u: string, headers: any): Promise<[number, number]> 
   });
 }
 (async () => {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'kgc-'));
-  const log = join(dir, 'out');
-  const out = openSync(log, 'w');
-  const child = spawn(
-    process.execPath,
-    [...flags, '--trace-gc', ...(process.env.EXTRA ?? '').split(' ').filter(Boolean), 'dist/main.js'],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        DATABASE_URL: url,
-        ANSWER_CACHE_MB: '0',
-        DATA_DIR: dir,
-        PORT: String(port),
-        JWT_SECRET: 'gc-latency-secret-0123456789abcdef0123456789',
-      },
-      stdio: ['ignore', out, out],
-    },
-  );
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(base + '/health')).ok) break;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const {
+    baseUrl: base,
+    log,
+    child,
+  } = await startTracedService(url, [...flags, ...extra], process.env.LABEL ?? 'key', root);
   try {
     const fx = await readFixtures(url);
     const cred = await signInAll(base, fx);
