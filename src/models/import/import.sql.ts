@@ -75,7 +75,7 @@ function grantArrays(grants: Array<GrantRow & { model_id: string }>): Sql {
  * Inserts new models; an id taken meanwhile is left alone and missing from the returned ids.
  * Each row is written with the readers, writers and is_public its grants will give it, computed
  * as refresh_model_access does (migration ModelReaders), so the grants' trigger that follows
- * finds the rows right and rewrites none: a model row, its 14 indexes and its narrow copy
+ * finds the rows right and rewrites none: a model row, its 12 indexes and its narrow copy
  * (private_models or public_models) are written once instead of twice. The trigger stays the
  * guarantee: a row written wrong here would be corrected by it, only slower.
  */
