@@ -20,7 +20,9 @@ export function readTextColumn(client: ClientBase, text: string, values: unknown
       if (typeof value === 'string') texts.push(Buffer.from(value, 'utf8'));
       else missing = true;
     });
-    query.on('end', () => (missing ? reject(new Error('readTextColumn: a row without text in its first column')) : resolve(texts)));
+    query.on('end', () =>
+      missing ? reject(new Error('readTextColumn: a row without text in its first column')) : resolve(texts),
+    );
     query.on('error', (error: Error) => reject(new QueryFailedError(text, values, error)));
     client.query(query);
   });
