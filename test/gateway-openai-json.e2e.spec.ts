@@ -1,6 +1,8 @@
 import request from 'supertest';
+import { QueryFailedError } from 'typeorm';
 import { callerOf } from '../src/access/caller';
-import { queryRows } from '../src/common/sql';
+import { queryRows, toStatement } from '../src/common/sql';
+import { ReadRouter } from '../src/database/read-router';
 import { openAiListJson, openAiListJsonSql, toOpenAiList } from '../src/gateway/openai.format';
 import { listableSql, type ModelSummaryRow } from '../src/models/model-read.sql';
 import { Actor, bearer, createUser, signUp } from './support/actors';
@@ -121,6 +123,34 @@ describe('OpenAI model list as JSON text built by PostgreSQL', () => {
       expect(pieces).toHaveLength(Math.ceil(rows.length / perPiece));
       expect(openAiListJson(pieces.map((piece) => piece.body)).bytes.toString('utf8')).toBe(expected);
     }
+  });
+
+  it('reads the pieces through the read router as the UTF-8 bytes of their texts, in order', async () => {
+    const caller = callerOf({ id: admin.id, name: 'Admin', role: 'admin', groupIds: [], apiKey: null } as never, {
+      bypassAdminAccessControl: true,
+    });
+    const statement = openAiListJsonSql(listableSql(caller, { order: 'id' }), 1);
+    const texts = await queryRows<{ body: string }>(t.dataSource, statement);
+    const { text, values } = toStatement(statement);
+    const bytes = await t.app.get(ReadRouter).readTexts(text, values);
+    expect(bytes.every((piece) => Buffer.isBuffer(piece))).toBe(true);
+    expect(bytes.map((piece) => piece.toString('utf8'))).toEqual(texts.map((row) => row.body));
+    // Non-ASCII text: its bytes are more than its UTF-16 length.
+    expect(texts.some((row) => Buffer.byteLength(row.body) > row.body.length)).toBe(true);
+  });
+
+  it('fails a read of texts as DataSource.query would, and gives its connection back each time', async () => {
+    const router = t.app.get(ReadRouter);
+    // More failures than the pool (10) has connections: a connection kept after one would hang the last read.
+    for (let i = 0; i < 12; i += 1) {
+      const failure = await router.readTexts('SELECT (1 / $1::int)::text', [0]).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(QueryFailedError);
+      expect((failure as QueryFailedError<Error & { code?: string }>).driverError.code).toBe('22012');
+    }
+    await expect(router.readTexts('SELECT NULL::text UNION ALL SELECT $1::text', ['a'])).rejects.toThrow(
+      'a row without text',
+    );
+    expect((await router.readTexts("SELECT 'ü' || $1::text", ['☃'])).map(String)).toEqual(['ü☃']);
   });
 
   it('differs only in spacing and number notation where docs/gateway.md says: the same values', async () => {

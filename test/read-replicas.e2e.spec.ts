@@ -105,6 +105,25 @@ it("serves GET model reads from the replica once it has replayed the caller's ch
   expect(await replicaReadModelsDuring(() => modelApi(second, reader).get('rw-2').expect(200))).toBe(true);
 });
 
+it('serves /v1/models, which PostgreSQL writes as text, from the replica: the same answer on both instances', async () => {
+  await pg.caughtUp();
+  const onFirst = await request(first.server)
+    .get('/v1/models')
+    .set({ ...bearer(reader.token), 'Accept-Encoding': 'identity' })
+    .expect(200);
+  // Another query string: a new answer, not one the answer cache holds.
+  let onSecond: request.Response | undefined;
+  const served = await replicaReadModelsDuring(async () => {
+    onSecond = await request(second.server)
+      .get('/v1/models?owned_by=')
+      .set({ ...bearer(reader.token), 'Accept-Encoding': 'identity' })
+      .expect(200);
+  });
+  expect(served).toBe(true);
+  expect(onSecond!.text).toBe(onFirst.text);
+  expect((onSecond!.body.data as Json[]).length).toBeGreaterThan(0);
+});
+
 describe('with replay paused on the replica', () => {
   beforeAll(() => pg.pauseReplay());
   afterAll(() => pg.resumeReplay());

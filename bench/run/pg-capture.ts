@@ -3,6 +3,7 @@
  * service sends through `pg` to $BENCH_CAPTURE_FILE, one JSON line each, with its start and end
  * time, so the floor can replay exactly those statements with the same parallelism.
  */
+import { EventEmitter } from 'node:events';
 import { appendFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
@@ -21,11 +22,11 @@ function install(file: string): void {
   const prototype = Client.prototype as unknown as { query: Query };
   const original = prototype.query;
   prototype.query = function (this: Client, ...args: unknown[]): unknown {
-    const [text, values] = args;
     const start = performance.now();
     const result = original.apply(this, args);
-    // TypeORM passes (text, values) and awaits the promise; other call shapes are not recorded.
-    if (typeof text !== 'string' || !(result instanceof Promise)) return result;
+    // A submitted Query (the service's streamed reads, src/database/text-rows.ts) carries its own text and values.
+    const [text, values] = result instanceof EventEmitter ? submitted(result) : args;
+    if (typeof text !== 'string') return result;
     const record = () => {
       const line: CapturedStatement = {
         text,
@@ -35,8 +36,19 @@ function install(file: string): void {
       };
       appendFileSync(file, JSON.stringify(line) + '\n');
     };
+    if (result instanceof EventEmitter) {
+      result.once('end', record).once('error', record);
+      return result;
+    }
+    // TypeORM passes (text, values) and awaits the promise; other call shapes are not recorded.
+    if (!(result instanceof Promise)) return result;
     return result.finally(record);
   };
+}
+
+function submitted(query: EventEmitter): unknown[] {
+  const { text, values } = query as EventEmitter & { text?: unknown; values?: unknown };
+  return [text, values];
 }
 
 const file = process.env.BENCH_CAPTURE_FILE;

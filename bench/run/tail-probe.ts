@@ -5,6 +5,7 @@
  * (performance.now()). On SIGUSR2 it writes what it holds to $BENCH_TAIL_FILE as one JSON object
  * and forgets it, so the bench reads one cell at a time without the service writing per request.
  */
+import { EventEmitter } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { Server } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -60,8 +61,14 @@ function install(file: string): void {
   prototype.query = function (this: Client, ...args: unknown[]): unknown {
     const start = performance.now();
     const result = query.apply(this, args);
+    const done = () => dump.queries.push([start, performance.now()]);
+    // A submitted Query (the service's streamed reads, src/database/text-rows.ts) ends by its events.
+    if (result instanceof EventEmitter) {
+      result.once('end', done).once('error', done);
+      return result;
+    }
     if (!(result instanceof Promise)) return result;
-    return result.finally(() => dump.queries.push([start, performance.now()]));
+    return result.finally(done);
   };
 
   process.on('SIGUSR2', () => {

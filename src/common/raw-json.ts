@@ -11,19 +11,19 @@ export class RawJson {
   }
 
   /**
-   * `head`, the pieces with `separator` between them, then `tail`, written straight into one buffer
+   * `head`, the pieces (text or UTF-8 bytes) with `separator` between them, then `tail`, written straight into one buffer
    * outside V8's heap. A large answer never becomes one JavaScript string: a string over 128 KB is a
    * large object that only a full collection frees (README, Performance, "Where the single-connection
    * tail comes from"), while pieces of a few KB die young.
    */
-  static join(head: string, pieces: readonly string[], separator: string, tail: string): RawJson {
+  static join(head: string, pieces: readonly (string | Buffer)[], separator: string, tail: string): RawJson {
     let size = Buffer.byteLength(head) + Buffer.byteLength(tail) + Math.max(0, pieces.length - 1) * separator.length;
     for (const piece of pieces) size += Buffer.byteLength(piece);
     const bytes = Buffer.allocUnsafe(size);
     let at = bytes.write(head, 0);
     pieces.forEach((piece, index) => {
       if (index > 0) at += bytes.write(separator, at);
-      at += bytes.write(piece, at);
+      at += typeof piece === 'string' ? bytes.write(piece, at) : piece.copy(bytes, at);
     });
     bytes.write(tail, at);
     return new RawJson(bytes);

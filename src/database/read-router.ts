@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { ClientBase, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { AuthUser } from '../common/auth-user';
 import { isDatabaseUnavailable } from '../common/describe-error';
 import type { Queryable } from '../common/sql';
 import { changeScopesOf } from './change-tracking';
 import { ReadReplicas, Replica } from './read-replicas';
+import { readTextColumn } from './text-rows';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -51,27 +54,63 @@ export class ReadRouter {
     return { query: (text: string, values?: unknown[]) => this.read(text, values) };
   }
 
+  /**
+   * The first column of each row as UTF-8 bytes, each converted as its row arrives (readTextColumn),
+   * from where reads() would run the statement: for answers PostgreSQL writes as text.
+   */
+  async readTexts(text: string, values: unknown[]): Promise<Buffer[]> {
+    const run = (client: ClientBase) => readTextColumn(client, text, values);
+    const replica = this.replicaForRequest();
+    if (replica) {
+      const texts = await this.onReplica(replica.replica, replica.versionAndScopes, run);
+      if (texts !== null) return texts;
+    }
+    return this.onPrimary(run);
+  }
+
   private async read(text: string, values?: unknown[]): Promise<unknown> {
+    const replica = this.replicaForRequest();
+    if (replica) {
+      const rows = await this.onReplica(replica.replica, replica.versionAndScopes, async (client) => {
+        return (await client.query<Record<string, unknown>>(text, values)).rows;
+      });
+      if (rows !== null) return rows;
+    }
+    return this.primary.query(text, values);
+  }
+
+  /** The replica to try for the request being served, with what it must have replayed; null for the primary. */
+  private replicaForRequest(): { replica: Replica; versionAndScopes: [string, string[]] } | null {
+    if (this.replicas.all.length === 0) return null;
     const request = currentRequest.getStore();
     // Set by the global guard, which read it from the primary with the caller.
     const user = (request as (Request & { user?: AuthUser }) | undefined)?.user;
     const version = user?.changeVersion;
     // A request that may write reads what it has just written (its answer shows the change).
     const replica = version !== undefined && READ_METHODS.has(request!.method) ? this.replicas.pick() : null;
-    if (replica) {
-      const rows = await this.onReplica(replica, [version!, changeScopesOf(user!)], text, values);
-      if (rows !== null) return rows;
-    }
-    return this.primary.query(text, values);
+    return replica ? { replica, versionAndScopes: [version!, changeScopesOf(user!)] } : null;
   }
 
-  /** The rows from the replica, or null when it has not replayed up to `version` or failed. */
-  private async onReplica(
+  /** A pooled primary connection for `run`, as DataSource.query takes one; closed if the server broke it. */
+  private async onPrimary<T>(run: (client: ClientBase) => Promise<T>): Promise<T> {
+    const driver = this.primary.driver as PostgresDriver;
+    const [client, release] = (await driver.obtainMasterConnection()) as [PoolClient, (error?: unknown) => void];
+    try {
+      const result = await run(client);
+      release();
+      return result;
+    } catch (error) {
+      release(isDatabaseUnavailable(error) ? error : undefined);
+      throw error;
+    }
+  }
+
+  /** What `run` answers on the replica, or null when it has not replayed up to `version` or failed. */
+  private async onReplica<T>(
     replica: Replica,
     versionAndScopes: [string, string[]],
-    text: string,
-    values?: unknown[],
-  ): Promise<unknown[] | null> {
+    run: (client: ClientBase) => Promise<T>,
+  ): Promise<T | null> {
     let out;
     try {
       out = await replica.checkOut();
@@ -83,7 +122,7 @@ export class ReadRouter {
     try {
       const check = await out.client.query<{ ok: boolean }>(REPLAYED_UP_TO, versionAndScopes);
       if (!check.rows[0].ok) return null;
-      return (await out.client.query<Record<string, unknown>>(text, values)).rows;
+      return await run(out.client);
     } catch (error) {
       // Down, restarting, or a query cancelled by replay (conflict with recovery): the primary answers.
       broken = isDatabaseUnavailable(error);

@@ -14,9 +14,10 @@ export interface ListableModels {
   list(query: ListableQuery): Promise<ModelSummaryRow[]>;
   /**
    * The same list as JSON text built by PostgreSQL: `shape` wraps the list's statement (its rows
-   * as `ModelSummaryRow` columns) into rows with one text column, `body`; their texts in order.
+   * as `ModelSummaryRow` columns) into rows with one text column, `body`; their texts in order, as
+   * UTF-8 bytes.
    */
-  json(query: ListableQuery, shape: (rows: Sql) => Sql): Promise<string[]>;
+  json(query: ListableQuery, shape: (rows: Sql) => Sql): Promise<Buffer[]>;
   /** One model of that list, or null when it is absent or not the caller's to list. */
   find(id: string): Promise<ModelSummaryRow | null>;
 }

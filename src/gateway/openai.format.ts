@@ -49,17 +49,19 @@ export function toOpenAiList(models: ModelSummaryRow[]) {
  * OpenAI's list has no paging: every model, in id order. It is the largest answer the registry
  * gives (hundreds of models for one key: 286 KB for 500), so PostgreSQL writes its JSON
  * (openAiListJsonSql) and the text is sent as it is: no rows to parse, no objects to build and
- * stringify (README, Performance). It comes in pieces of OPENAI_MODELS_PER_PIECE models, joined
- * into one buffer (RawJson.join): one string of the whole answer would be a large object that only a
- * full collection frees, and those collections were the tail of its single-connection latency. The
- * same bytes as JSON.stringify(toOpenAiList(rows)), which the tests check.
+ * stringify (README, Performance). It comes in pieces of OPENAI_MODELS_PER_PIECE models, each made
+ * bytes as it arrives (ReadRouter.readTexts) and joined into one buffer (RawJson.join): one string of
+ * the whole answer would be a large object that only a full collection frees, and pieces kept as
+ * strings until the last arrived were promoted by the scavenges their own allocation set off; those
+ * collections were the tail of its single-connection latency. The same bytes as
+ * JSON.stringify(toOpenAiList(rows)), which the tests check.
  */
 export async function openAiList(models: ListableModels): Promise<RawJson> {
   return openAiListJson(await models.json({ order: 'id' }, openAiListJsonSql));
 }
 
 /** The list's JSON from the pieces openAiListJsonSql answers, in their order. */
-export function openAiListJson(pieces: readonly string[]): RawJson {
+export function openAiListJson(pieces: readonly (string | Buffer)[]): RawJson {
   return RawJson.join('{"object":"list","success":true,"data":[', pieces, ',', ']}');
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Caller } from '../access/caller';
-import { queryRows, Sql } from '../common/sql';
+import { queryRows, Sql, toStatement } from '../common/sql';
 import { ReadRouter } from '../database/read-router';
 import {
   activeModelsSql,
@@ -105,10 +105,13 @@ export class ModelRepository {
     return queryRows<ModelSummaryRow>(this.reads.reads(), listableSql(caller, query));
   }
 
-  /** The gateway's list as JSON text in pieces: `shape` turns the list's rows into rows with a text column `body`. */
-  async listableJson(caller: Caller, query: ListableQuery, shape: (rows: Sql) => Sql): Promise<string[]> {
-    const rows = await queryRows<{ body: string }>(this.reads.reads(), shape(listableSql(caller, query)));
-    return rows.map((row) => row.body);
+  /**
+   * The gateway's list as JSON text in pieces, as UTF-8 bytes converted as each arrives: `shape`
+   * turns the list's rows into rows with a text column `body`.
+   */
+  listableJson(caller: Caller, query: ListableQuery, shape: (rows: Sql) => Sql): Promise<Buffer[]> {
+    const { text, values } = toStatement(shape(listableSql(caller, query)));
+    return this.reads.readTexts(text, values);
   }
 
   /** One model of the gateway's list, or null when it does not exist or this caller may not list it. */

@@ -33,7 +33,7 @@ function listOf(rows: ModelSummaryRow[]): ListableModels & { asked: ListableQuer
     json: (query) => {
       asked.push(query);
       const text = JSON.stringify(toOpenAiList(rows));
-      return Promise.resolve([text.slice(text.indexOf('[') + 1, -2)]);
+      return Promise.resolve([Buffer.from(text.slice(text.indexOf('[') + 1, -2))]);
     },
   };
 }
