@@ -147,9 +147,11 @@ async function main(url: string, rounds: number, temporary: boolean): Promise<vo
   }
 }
 
+const args = process.argv.slice(2).filter((arg) => arg !== '--temporary');
 main(
-  process.argv[2] ?? 'postgres://postgres@127.0.0.1:5432/registry_bench_company',
-  Number(process.argv[3] ?? 9),
+  args[0] ?? 'postgres://postgres@127.0.0.1:5432/registry_bench_company',
+  Number(args[1] ?? 9),
+  process.argv.includes('--temporary'),
 ).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
