@@ -8,12 +8,23 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
  */
 const ROOT = resolve(__dirname, '..', '..');
 const DOCS = join(ROOT, 'docs');
+/** The bench's results: the README's Performance section links into them (history.md above all). */
+const RESULTS = join(ROOT, 'bench', 'results');
+
+function markdownIn(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => join(dir, name));
+}
 
 function markdownFiles(): string[] {
-  const docs = readdirSync(DOCS)
-    .filter((name) => name.endsWith('.md'))
-    .map((name) => join(DOCS, name));
-  return [join(ROOT, 'README.md'), join(ROOT, 'SECURITY.md'), join(ROOT, 'bench', 'README.md'), ...docs];
+  return [
+    join(ROOT, 'README.md'),
+    join(ROOT, 'SECURITY.md'),
+    join(ROOT, 'bench', 'README.md'),
+    ...markdownIn(DOCS),
+    ...markdownIn(RESULTS),
+  ];
 }
 
 /** Link targets of `[text](target)`, outside fenced code blocks. */
@@ -77,7 +88,7 @@ function sourceFiles(dir = ROOT, found: string[] = []): string[] {
   return found;
 }
 
-describe('links in the README and docs/', () => {
+describe('links in the README, docs/ and bench/results/', () => {
   it('finds the links it checks (the extractor is not blind)', () => {
     expect(linkTargets('see [a](docs/a.md#x), [b](../b.md "title") and\n```\n[c](skip.md)\n```\n')).toEqual([
       'docs/a.md#x',
