@@ -55,7 +55,11 @@ export function configureApp(app: NestExpressApplication, logger: AppLogger): vo
   if (config.revalidationLane) {
     const lane = RevalidationLane.create(app);
     app.use(lane.handler);
-    if (config.revalidationLaneEarly) answerAheadOfExpress(app, lane, logger, config.corsOrigins);
+    if (config.revalidationLaneEarly) {
+      // Misses read through the read router's request context when replicas are set: Nest's path only.
+      const misses = config.revalidationLaneMisses && config.databaseReadUrls.length === 0;
+      answerAheadOfExpress(app, lane, logger, config.corsOrigins, { misses });
+    }
   }
   // Body-parser and text-guard failures happen before Nest routes: answer them the same way.
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {

@@ -3,12 +3,15 @@ import { parse as parseQuery } from 'node:querystring';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request } from 'express';
 import { aliasedUrl } from './api-v1-paths';
-import { LaneAnswer, markTriedEarly, RevalidationLane } from './auth/revalidation-lane';
+import { LaneAnswer, LaneMiss, markTriedEarly, RevalidationLane } from './auth/revalidation-lane';
+import type { RevalidatedRoute } from './auth/revalidation-routes';
+import { AnswerCache } from './common/answer-cache';
 import { corsHeaderList, securityHeaderList } from './common/http-basics';
 import { assignRequestId } from './common/request-id';
 import { urlProblem } from './common/request-text';
 import { REVALIDATED_CACHE_CONTROL } from './common/answer-encoding';
 import { revalidationVary } from './common/revalidation';
+import { answerBytes, MissBuilder, missBuilders } from './early-misses';
 import { isInferenceCall } from './gateway/inference-paths';
 import type { AppLogger } from './logging/logger';
 import { logWhenDone } from './logging/request-log';
@@ -36,13 +39,17 @@ export function answerAheadOfExpress(
   lane: RevalidationLane,
   logger: AppLogger,
   corsOrigins: readonly string[],
+  options: { misses: boolean } = { misses: false },
 ): void {
   const server: Server = app.getHttpServer();
   const listeners = server.listeners('request') as Listener[];
   if (listeners.length !== 1)
     throw new Error(`expected Express as the one request listener, found ${listeners.length}`);
   const [express] = listeners;
-  const early = new EarlyAnswers(lane, express, logger, corsOrigins);
+  const misses = options.misses
+    ? { builders: missBuilders(app), cache: app.get(AnswerCache, { strict: false }) }
+    : null;
+  const early = new EarlyAnswers(lane, express, logger, corsOrigins, misses);
   server.removeListener('request', express);
   server.on('request', early.listener);
 }
@@ -56,6 +63,7 @@ class EarlyAnswers {
     private readonly express: Listener,
     private readonly logger: AppLogger,
     private readonly corsOrigins: readonly string[],
+    private readonly misses: { builders: ReadonlyMap<string, MissBuilder>; cache: AnswerCache } | null,
   ) {}
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
@@ -68,7 +76,12 @@ class EarlyAnswers {
         // Express also answers 304 when its own freshness test says so: a 200 sent to a request
         // with validators goes through Express, whose lane sends exactly that.
         const validators = request.headers['if-none-match'] !== undefined || request.headers['if-modified-since'];
-        if (decided !== null && (decided.body === null || !validators)) {
+        if (decided !== null && 'miss' in decided) {
+          const build = validators ? undefined : this.missBuilder(request, route, decided);
+          if (build !== undefined) return this.build(seen, request, response, decided, build, started);
+          markTriedEarly(request);
+          this.express(request, response);
+        } else if (decided !== null && (decided.body === null || !validators)) {
           this.send(request, response, decided, started);
         } else {
           if (decided === null) markTriedEarly(request);
@@ -80,6 +93,45 @@ class EarlyAnswers {
         this.express(request, response);
       },
     );
+  }
+
+  /**
+   * How to build this miss here, or undefined to leave it to Nest: only a GET of a list route (no
+   * HEAD, no validators) whose answer goes out as it is built (no coding: the compression
+   * middleware streams those).
+   */
+  private missBuilder(request: IncomingMessage, route: RevalidatedRoute, miss: LaneMiss): MissBuilder | undefined {
+    if (this.misses === null || request.method !== 'GET' || miss.revalidation.encoding !== 'identity') return undefined;
+    return this.misses.builders.get(route.name);
+  }
+
+  /** Builds the answer as the route would and sends it; any failure goes to Express and Nest instead. */
+  private build(
+    seen: Request,
+    request: IncomingMessage,
+    response: ServerResponse,
+    miss: LaneMiss,
+    build: MissBuilder,
+    started: number,
+  ): void {
+    // Whatever the builder throws, even before its first await, hands the request to Express.
+    Promise.resolve()
+      .then(() => build(seen, miss.caller))
+      .then((built) => {
+        const body = answerBytes(built);
+        if (body === undefined) throw new Error('no JSON answer');
+        // What the revalidation interceptor keeps for the next request.
+        this.misses!.cache.set(miss.revalidation.key, body);
+        const { user, caller, kind, revalidation } = miss;
+        const answer = { user, caller, kind, tag: revalidation.tag, body, coding: 'identity' as const };
+        this.send(request, response, answer, started, false);
+        this.lane.builtEarly += 1;
+      })
+      .catch(() => {
+        if (response.headersSent) return response.end();
+        markTriedEarly(request);
+        this.express(request, response);
+      });
   }
 
   /**
@@ -118,7 +170,13 @@ class EarlyAnswers {
   }
 
   /** The answer as the middleware chain, the lane and Express's res.send would have written it. */
-  private send(request: IncomingMessage, response: ServerResponse, decided: LaneAnswer, started: number): void {
+  private send(
+    request: IncomingMessage,
+    response: ServerResponse,
+    decided: LaneAnswer,
+    started: number,
+    answeredByLane = true,
+  ): void {
     const id = assignRequestId(request);
     Object.assign(request, { user: decided.user, caller: decided.caller });
     logWhenDone(this.logger, request, response, started);
@@ -131,8 +189,10 @@ class EarlyAnswers {
     headers['Cache-Control'] = REVALIDATED_CACHE_CONTROL;
     headers.Vary = cors.length > 0 ? `Origin, ${revalidationVary(decided.kind)}` : revalidationVary(decided.kind);
     const { body, coding } = decided;
-    this.lane.answered += 1;
-    this.lane.answeredEarly += 1;
+    if (answeredByLane) {
+      this.lane.answered += 1;
+      this.lane.answeredEarly += 1;
+    }
     if (body === null) {
       response.writeHead(304, headers);
       response.end();

@@ -11,6 +11,7 @@ import {
   knownAnswer,
   markNotModified,
   RevalidatedKind,
+  Revalidation,
   revalidationOf,
   setRevalidationHeaders,
 } from '../common/revalidation';
@@ -51,6 +52,8 @@ export class RevalidationLane {
   answered = 0;
   /** Of those, the ones answered ahead of Express (early-answers.setup.ts). */
   answeredEarly = 0;
+  /** Misses of list routes built and sent ahead of Express (early-misses.ts), not counted above. */
+  builtEarly = 0;
   readonly handler: RequestHandler = (request, response, next) => this.handle(request, response, next);
 
   constructor(
@@ -114,11 +117,16 @@ export class RevalidationLane {
   }
 
   /**
-   * What the lane answers `request` (Express's, or the stand-in ahead of Express) with, or null
-   * to leave it to Nest: then the guard gets what authentication found, handed over on `original`
-   * (the request object Nest will see).
+   * What the lane answers `request` (Express's, or the stand-in ahead of Express) with; a miss
+   * (authorized, nothing known: the answer must be built) or null (refused or failed) to leave it
+   * to Nest: then the guard gets what authentication found, handed over on `original` (the request
+   * object Nest will see).
    */
-  async decide(request: Request, original: IncomingMessage, route: RevalidatedRoute): Promise<LaneAnswer | null> {
+  async decide(
+    request: Request,
+    original: IncomingMessage,
+    route: RevalidatedRoute,
+  ): Promise<LaneAnswer | LaneMiss | null> {
     let user: AuthUser;
     // Async, so a refusal thrown before any lookup (no credential) is a rejection like the others.
     const authenticated = (async () => authenticate(request, this.authenticators))();
@@ -132,7 +140,7 @@ export class RevalidationLane {
     const caller = callerOf(user, this.config);
     const revalidation = revalidationOf(request, route.kind, user, caller);
     const known = knownAnswer(request, this.cache, revalidation);
-    if (known === undefined) return null;
+    if (known === undefined) return { miss: true, user, caller, kind: route.kind, revalidation };
     const coding = known === null ? 'identity' : sentEncoding(request.method, known.length, revalidation.encoding);
     const body =
       known === null || coding === 'identity' ? known : await this.cache.encoded(revalidation.key, known, coding);
@@ -146,7 +154,7 @@ export class RevalidationLane {
     route: RevalidatedRoute,
   ): Promise<boolean> {
     const decided = await this.decide(request, request, route);
-    if (decided === null) return false;
+    if (decided === null || 'miss' in decided) return false;
     const { body, coding } = decided;
     request.user = decided.user;
     request.caller = decided.caller;
@@ -192,6 +200,15 @@ export interface LaneAnswer {
   tag: string;
   body: Buffer | null;
   coding: AnswerEncoding;
+}
+
+/** Authorized, and the answer is neither the client's copy nor kept: it must be built. */
+export interface LaneMiss {
+  miss: true;
+  user: AuthUser;
+  caller: Caller;
+  kind: RevalidatedKind;
+  revalidation: Revalidation;
 }
 
 const TRIED_EARLY = Symbol('triedEarly');

@@ -23,6 +23,11 @@ export interface AppConfig {
   /** The lane's answers written from the server's request listener, before Express (early-answers.setup.ts). */
   revalidationLaneEarly: boolean;
   /**
+   * With the early lane: a miss of a list route (workspace list, gateway lists) built and sent from
+   * the server's request listener too, through the same services (early-answers.setup.ts).
+   */
+  revalidationLaneMisses: boolean;
+  /**
    * Remember callers between changes, kept current by LISTEN/NOTIFY and a barrier on the primary
    * (docs/caller-memo.md); off reads the caller with one query per request.
    */
@@ -224,6 +229,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     answerCacheMb: int(env, 'ANSWER_CACHE_MB', 16, 0, 4096),
     revalidationLane: bool(env, 'REVALIDATION_LANE', true),
     revalidationLaneEarly: bool(env, 'REVALIDATION_LANE_EARLY', true),
+    revalidationLaneMisses: bool(env, 'REVALIDATION_LANE_MISSES', true),
     callerMemo: bool(env, 'CALLER_MEMO', true),
     jwtSecret: jwtSecret(env),
     jwtExpiresInSeconds: duration(env, 'JWT_EXPIRES_IN', 7 * 86400),
