@@ -138,19 +138,32 @@ export class ChunkWriter {
     planned: PlannedModel[],
     now: number,
   ): Promise<Set<string>> {
-    const creates = planned.filter((p) => p.created).map((p) => p.model);
+    const creates = planned.filter((p) => p.created);
     const updates = planned.filter((p) => !p.created).map((p) => p.model);
-    const inserted = creates.length > 0 ? await queryRows<{ id: string }>(manager, insertModelsSql(creates)) : [];
+    const inserted =
+      creates.length > 0
+        ? await queryRows<{ id: string }>(
+            manager,
+            insertModelsSql(
+              creates.map((p) => p.model),
+              grantRows(creates),
+            ),
+          )
+        : [];
     const createdIds = new Set(inserted.map((row) => row.id));
     if (updates.length > 0) await execute(manager, updateModelsSql(updates));
     const regranted = planned.filter((p) => p.grants && (!p.created || createdIds.has(p.model.id)));
     const replaced = regranted.filter((p) => !p.created).map((p) => p.model.id);
     if (replaced.length > 0) await execute(manager, deleteGrantsSql(replaced));
-    const rows = regranted.flatMap((p) => p.grants!.map((grant) => ({ ...grant, model_id: p.model.id })));
+    const rows = grantRows(regranted);
     if (rows.length > 0) await execute(manager, insertGrantsSql(rows));
     // Last, after every write: the history rows snapshot the models as they are now.
     const updatedIds = updates.map((model) => model.id);
     await recordChanges(manager, { createdIds: [...createdIds], updatedIds, action: 'import', caller, now });
     return createdIds;
   }
+}
+
+function grantRows(planned: PlannedModel[]): Array<GrantRow & { model_id: string }> {
+  return planned.flatMap((p) => (p.grants ?? []).map((grant) => ({ ...grant, model_id: p.model.id })));
 }

@@ -64,9 +64,32 @@ function records(models: ModelEntity[]): Sql {
   return sql`jsonb_to_recordset(${JSON.stringify(models.map(rowOf))}::jsonb) AS ${RECORD}`;
 }
 
-/** Inserts new models; an id taken meanwhile is left alone and missing from the returned ids. */
-export function insertModelsSql(models: ModelEntity[]): Sql {
-  return sql`INSERT INTO models (${COLUMNS}) SELECT ${COLUMNS} FROM ${records(models)}
+/** The chunk's grants as four parallel arrays, for unnest. */
+function grantArrays(grants: Array<GrantRow & { model_id: string }>): Sql {
+  return sql`unnest(${grants.map((g) => g.model_id)}::text[], ${grants.map((g) => g.principal_type)}::text[],
+                    ${grants.map((g) => g.principal_id)}::text[], ${grants.map((g) => g.permission)}::text[])
+             AS g(model_id, principal_type, principal_id, permission)`;
+}
+
+/**
+ * Inserts new models; an id taken meanwhile is left alone and missing from the returned ids.
+ * Each row is written with the readers, writers and is_public its grants will give it, computed
+ * as refresh_model_access does (migration ModelReaders), so the grants' trigger that follows
+ * finds the rows right and rewrites none: a model row, its 12 indexes and its narrow copy
+ * (private_models or public_models) are written once instead of twice. The trigger stays the
+ * guarantee: a row written wrong here would be corrected by it, only slower.
+ */
+export function insertModelsSql(models: ModelEntity[], grants: Array<GrantRow & { model_id: string }>): Sql {
+  return sql`INSERT INTO models (${COLUMNS}, readers, writers, is_public)
+       SELECT ${COLUMNS}, COALESCE(a.readers, '{}'), COALESCE(a.writers, '{}'), COALESCE('*' = ANY(a.readers), FALSE)
+         FROM ${records(models)}
+         LEFT JOIN (SELECT g.model_id AS granted_id,
+                           array_agg(g.principal ORDER BY g.principal COLLATE "C") AS readers,
+                           COALESCE(array_agg(g.principal ORDER BY g.principal COLLATE "C")
+                                      FILTER (WHERE g.permission = 'write'), '{}') AS writers
+                      FROM (SELECT g.model_id, g.permission, model_principal(g.principal_type, g.principal_id) AS principal
+                              FROM ${grantArrays(grants)}) g
+                     GROUP BY g.model_id) a ON a.granted_id = x.id
        ON CONFLICT (id) DO NOTHING RETURNING id`;
 }
 
@@ -86,10 +109,17 @@ export function deleteGrantsSql(modelIds: string[]): Sql {
 
 /**
  * Inserts every grant of the chunk in one statement. Its triggers (migration ModelReaders) set the
- * models' readers, writers and is_public, which the import never writes itself.
+ * models' readers, writers and is_public, and each grant's private_custom and groups_before. The
+ * grants of new models carry the last two as that refresh computes them (migration GroupsBefore)
+ * from the readers insertModelsSql wrote, so it rewrites none of them either.
  */
 export function insertGrantsSql(grants: Array<GrantRow & { model_id: string }>): Sql {
-  return sql`INSERT INTO access_grants (model_id, principal_type, principal_id, permission)
-       SELECT * FROM unnest(${grants.map((g) => g.model_id)}::text[], ${grants.map((g) => g.principal_type)}::text[],
-                            ${grants.map((g) => g.principal_id)}::text[], ${grants.map((g) => g.permission)}::text[])`;
+  return sql`INSERT INTO access_grants (model_id, principal_type, principal_id, permission, private_custom, groups_before)
+       SELECT g.model_id, g.principal_type, g.principal_id, g.permission,
+              COALESCE(NOT m.is_public AND m.base_model_id IS NOT NULL, FALSE),
+              ARRAY(SELECT substr(r, 3)::uuid FROM unnest(m.readers) r
+                     WHERE r COLLATE "C" < model_principal(g.principal_type, g.principal_id)
+                       AND r ~ '^g:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                     ORDER BY r COLLATE "C")
+         FROM ${grantArrays(grants)} LEFT JOIN models m ON m.id = g.model_id`;
 }
