@@ -52,6 +52,16 @@ async function expectDerivedExact(): Promise<void> {
     await query(`SELECT count(*) FILTER (WHERE base_model_id IS NOT NULL)::int AS custom,
                         count(*) FILTER (WHERE base_model_id IS NOT NULL AND is_public)::int AS public FROM models`),
   );
+  const key = `principal_type, principal_id, groups_before::text AS groups_before`;
+  expect(
+    await query(
+      `SELECT ${key}, sum(n)::int AS n FROM private_grant_counts GROUP BY 1, 2, 3 HAVING sum(n) <> 0 ORDER BY 1, 2, 3`,
+    ),
+  ).toEqual(
+    await query(
+      `SELECT ${key}, count(*)::int AS n FROM access_grants WHERE private_custom GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    ),
+  );
   await query(`DELETE FROM rewritten`);
   await query(`SELECT refresh_model_access(ARRAY(SELECT id FROM models))`);
   expect(await query(`SELECT * FROM rewritten`)).toEqual([]);

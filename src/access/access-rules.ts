@@ -71,24 +71,23 @@ function callerPrincipals(caller: Caller): string[] {
  * The private custom models granted to the caller (to itself or its groups; not user:*), each
  * counted once: at the first of the caller's principals it is granted to. A grant's
  * groups_before holds the groups among the model's readers that sort before its own principal
- * (migration GroupsBefore), so a grant with none is the first for every caller and counts from an
- * index of keys only (access_grants_private_first_idx), and the rest count unless one of the
- * caller's groups is before them (access_grants_private_later_idx, a uuid overlap per grant). With
- * the public custom models and the caller's own private ones they make exactly the custom models
- * it can read, so an unfiltered list counts its private share here, from two partial indexes,
- * without reading the models or collecting their ids.
+ * (migration GroupsBefore), so it is the caller's first unless one of the caller's groups is in
+ * it. private_grant_counts (migration PrivateGrantCounts) keeps how many private grants each
+ * principal has per groups_before, so the count adds a row per (principal, groups_before) with the
+ * same test instead of reading every grant (~1,300 rows against ~28,000 grants for the typical
+ * company user). With the public custom models and the caller's own private ones they make
+ * exactly the custom models it can read, without reading the models or collecting their ids.
  */
 export function privateGrantCountSql(caller: Caller): Sql {
-  const principals = [sql`g.principal_type = 'user' AND g.principal_id = ${caller.userId}::text`];
+  const notAfterOwnGroup = sql`NOT c.groups_before && ${caller.groupIds}::uuid[]`;
+  const principals = [sql`c.principal_type = 'user' AND c.principal_id = ${caller.userId}::text`];
   if (caller.groupIds.length > 0) {
-    principals.push(sql`g.principal_type = 'group' AND g.principal_id = ANY(${caller.groupIds}::text[])`);
+    principals.push(sql`c.principal_type = 'group' AND c.principal_id = ANY(${caller.groupIds}::text[])`);
   }
-  const groups = sql`${caller.groupIds}::uuid[]`;
-  const counts = principals.flatMap((principal) => [
-    sql`(SELECT count(*) FROM access_grants g WHERE g.private_custom AND g.groups_before = '{}' AND ${principal})`,
-    sql`(SELECT count(*) FROM access_grants g WHERE g.private_custom AND g.groups_before <> '{}' AND ${principal}
-           AND NOT g.groups_before && ${groups})`,
-  ]);
+  const counts = principals.map(
+    (principal) =>
+      sql`(SELECT COALESCE(sum(c.n), 0) FROM private_grant_counts c WHERE ${principal} AND ${notAfterOwnGroup})`,
+  );
   return sql.join(counts, sql` + `);
 }
 

@@ -274,7 +274,7 @@ function contentFilters(params: ListFilterParams): Sql[] {
  * other filtered list or a narrowed key counts its readable matches on the models, where the
  * filter's index and `readers` meet in one bitmap. An unfiltered one takes the number of custom
  * models (the admin's) or of public custom models (a user's public share) from model_counts, and
- * a user's private share from the grants index (privateGrantCountSql) and its own models: none
+ * a user's private share from the kept grant counts (privateGrantCountSql) and its own models: none
  * reads the models the caller was granted or the public ones. Figures: README, Performance.
  */
 export function listCountSql(caller: Caller, params: ListParams): Sql {

@@ -34,12 +34,13 @@ describe('access rules as SQL', () => {
     expect(values).toEqual([['*', `u:${USER}`, `g:${GROUP}`], USER]);
   });
 
-  it('counts the private grants from the two private-grants indexes, each model at the first principal it names', () => {
+  it('counts the private grants from the kept counts, each model at the first principal it names', () => {
     expect(toStatement(privateGrantCountSql(caller())).text).not.toContain("'group'");
     const { text, values } = toStatement(privateGrantCountSql(caller({ groupIds: [GROUP] })));
-    expect(text).toContain("g.private_custom AND g.groups_before = '{}' AND g.principal_type = 'user'");
-    expect(text).toContain("g.private_custom AND g.groups_before <> '{}' AND g.principal_type = 'group'");
-    expect(text).toContain('NOT g.groups_before && $2::uuid[]');
+    expect(text).toContain("FROM private_grant_counts c WHERE c.principal_type = 'user' AND c.principal_id = $1::text");
+    expect(text).toContain("c.principal_type = 'group' AND c.principal_id = ANY($3::text[])");
+    expect(text).toContain('NOT c.groups_before && $2::uuid[]');
+    expect(text).not.toContain('access_grants');
     expect(values).toEqual([USER, [GROUP], [GROUP]]);
   });
 

@@ -61,14 +61,16 @@ describe('model read SQL', () => {
     expect(toStatement(listCountSql(keyed, { ...list, tag: 'vision' })).text).not.toContain('public_models');
   });
 
-  it('counts an unfiltered list’s public share from the maintained counts, its private share from the grants index and the caller’s own models', () => {
+  it('counts an unfiltered list’s public share and private grants from the maintained counts, and the caller’s own models', () => {
     const { text } = toStatement(listCountSql(user, list));
     expect(text).toContain(
-      'SELECT ((SELECT COALESCE(sum(c.public_custom), 0) FROM model_counts c) + ((SELECT count(*) FROM access_grants g',
+      'SELECT ((SELECT COALESCE(sum(c.public_custom), 0) FROM model_counts c) + ((SELECT COALESCE(sum(c.n), 0) FROM private_grant_counts c',
     );
     expect(text).toContain('count(*) FILTER (WHERE NOT m.readers && $');
     expect(toStatement(listCountSql(user, { ...list, viewOption: 'shared' })).text).toMatch(/\) - \(SELECT count/);
-    expect(toStatement(listCountSql(user, { ...list, viewOption: 'created' })).text).not.toContain('access_grants');
+    expect(toStatement(listCountSql(user, { ...list, viewOption: 'created' })).text).not.toContain(
+      'private_grant_counts',
+    );
   });
 
   it('narrows the count, and a bypassing admin’s, by the API key', () => {

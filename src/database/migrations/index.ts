@@ -19,6 +19,7 @@ import { PublicModelFilters1796091000000 } from './1796091000000-PublicModelFilt
 import { GroupsBefore1796094912377 } from './1796094912377-GroupsBefore';
 import { ModelCounts1796104194922 } from './1796104194922-ModelCounts';
 import { PrivateModelFilters1796112000000 } from './1796112000000-PrivateModelFilters';
+import { PrivateGrantCounts1796120000000 } from './1796120000000-PrivateGrantCounts';
 
 /** Every migration, in order. Listed by class so they run the same from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   GroupsBefore1796094912377,
   ModelCounts1796104194922,
   PrivateModelFilters1796112000000,
+  PrivateGrantCounts1796120000000,
 ];
