@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import type { CapturedStatement } from './run/pg-capture';
+import { call, importModels, setUp } from './run/import-world';
 import { startService } from './run/service';
 import { displayUrl, migrate, recreateDatabase } from './seed/database';
 
@@ -22,53 +23,6 @@ const TICK_MS = 10;
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-}
-
-async function call(base: string, path: string, token: string | null, body: unknown): Promise<unknown> {
-  const response = await fetch(base + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as unknown;
-}
-
-async function setUp(base: string): Promise<{ token: string; users: string[]; groups: string[] }> {
-  const { token } = (await call(base, '/api/auths/signup', null, {
-    name: 'Bench Admin',
-    email: 'bench-import@example.test',
-    password: 'bench-password',
-  })) as { token: string };
-  const users: string[] = [];
-  for (let i = 0; i < 50; i += 1) {
-    const body = { name: `U ${i}`, email: `u-${i}@example.test`, password: 'bench-password', role: 'user' };
-    users.push(((await call(base, '/api/users', token, body)) as { id: string }).id);
-  }
-  const groups: string[] = [];
-  for (let i = 0; i < 20; i += 1)
-    groups.push(((await call(base, '/api/groups', token, { name: `team ${i}` })) as { id: string }).id);
-  await call(base, '/api/models/create', token, { id: 'bench/base', name: 'Base', owned_by: 'b', access_grants: [] });
-  return { token, users, groups };
-}
-
-function models(request: number, count: number, users: string[], groups: string[]): object[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: `import-${request}/model-${i}`,
-    name: `Imported assistant ${i}`,
-    base_model_id: 'bench/base',
-    params: { system: `You are assistant number ${i}. Answer briefly.`, temperature: 0.3 },
-    meta: {
-      description: `Imported model ${i} for the benchmark`,
-      tags: [{ name: 'imported' }, { name: `t${i % 40}` }],
-    },
-    access_grants: [
-      { principal_type: 'user', principal_id: users[i % users.length], permission: 'read' },
-      { principal_type: 'group', principal_id: groups[i % groups.length], permission: 'read' },
-      { principal_type: 'user', principal_id: users[(i + 7) % users.length], permission: 'write' },
-    ],
-  }));
 }
 
 interface Sample {
@@ -119,7 +73,7 @@ async function main(): Promise<void> {
   try {
     const { token, users, groups } = await setUp(service.baseUrl);
     for (let r = 0; r < requests; r += 1) {
-      const body = { models: models(r, batch, users, groups) };
+      const body = { models: importModels(r, batch, 3, users, groups) };
       const lines = readFileSync(capture, 'utf8').split('\n').length;
       const [node0, pg0, wal0] = [cpuMs(service.pid), await pgCpu(), await wal()];
       const started = performance.now();

@@ -1,56 +1,15 @@
-import { Writable } from 'node:stream';
-import { RevalidationLane } from '../src/auth/revalidation-lane';
-import { createApp } from '../src/app.setup';
-import type { RuntimeConfig } from '../src/config/app-config';
-import { createLogger } from '../src/logging/logger';
 import { Actor, bearer, createApiKey, createGroup, createUser, signUp } from './support/actors';
-import { listenForTests, testConfigFor } from './support/app-on-database';
 import { createBaseModel, createCustomModel, groupGrant, publicGrant } from './support/model-fixtures';
 import { headerOf, RawAnswer, rawAnswer } from './support/raw-answer';
 import { REVALIDATED_API_PATHS, REVALIDATED_GATEWAY_PATHS } from './support/revalidated-paths';
+import { ALLOWED_ORIGIN, LoggedApp, startLogged } from './support/logged-app';
 import { createTestDatabase } from './support/test-database';
-import type { TestApp } from './support/test-app';
 
 /**
  * The lane ahead of Express (src/early-answers.setup.ts) against the lane inside Express
  * (REVALIDATION_LANE_EARLY=false), on one database with CORS on: every answer the same bytes
  * (status line, every header in order but Date, body), the same log line, the same refusals.
  */
-
-const ALLOWED_ORIGIN = 'https://app.example';
-
-/** The request lines an app wrote, by request id, without the clock's fields. */
-function logSink(): { stream: Writable; lines: Map<string, unknown> } {
-  const lines = new Map<string, unknown>();
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const text of chunk.toString('utf8').split('\n').filter(Boolean)) {
-        const { time: _time, ms: _ms, ...line } = JSON.parse(text) as Record<string, unknown>;
-        if (typeof line.reqId === 'string') lines.set(line.reqId, line);
-      }
-      done();
-    },
-  });
-  return { stream, lines };
-}
-
-interface LoggedApp {
-  t: TestApp;
-  lines: Map<string, unknown>;
-  lane: RevalidationLane;
-}
-
-async function startLogged(url: string, overrides: Partial<RuntimeConfig>): Promise<LoggedApp> {
-  const config = testConfigFor(url, {
-    corsOrigins: [ALLOWED_ORIGIN],
-    logLevel: 'info',
-    logFormat: 'json',
-    ...overrides,
-  });
-  const sink = logSink();
-  const t = await listenForTests(await createApp(config, createLogger(config, sink.stream)), config);
-  return { t, lines: sink.lines, lane: RevalidationLane.of(t.app)! };
-}
 
 describe('answers ahead of Express', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;

@@ -1,10 +1,4 @@
-import { Writable } from 'node:stream';
-import { RevalidationLane } from '../src/auth/revalidation-lane';
-import { createApp } from '../src/app.setup';
-import type { RuntimeConfig } from '../src/config/app-config';
-import { createLogger } from '../src/logging/logger';
 import { Actor, bearer, createApiKey, createGroup, createUser, signUp } from './support/actors';
-import { listenForTests, testConfigFor } from './support/app-on-database';
 import {
   createBaseModel,
   createCustomModel,
@@ -14,8 +8,8 @@ import {
   userGrant,
 } from './support/model-fixtures';
 import { RawAnswer, rawAnswer } from './support/raw-answer';
+import { ALLOWED_ORIGIN, LoggedApp, startLogged } from './support/logged-app';
 import { createTestDatabase } from './support/test-database';
-import type { TestApp } from './support/test-app';
 
 /**
  * Misses of the list routes built ahead of Express (src/early-misses.ts) against Nest's route
@@ -23,41 +17,6 @@ import type { TestApp } from './support/test-app';
  * same bytes (status line, every header in order but Date, body), the same log line; errors and
  * compressed answers left to Express and Nest.
  */
-
-const ALLOWED_ORIGIN = 'https://app.example';
-
-function logSink(): { stream: Writable; lines: Map<string, unknown> } {
-  const lines = new Map<string, unknown>();
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const text of chunk.toString('utf8').split('\n').filter(Boolean)) {
-        const { time: _time, ms: _ms, ...line } = JSON.parse(text) as Record<string, unknown>;
-        if (typeof line.reqId === 'string') lines.set(line.reqId, line);
-      }
-      done();
-    },
-  });
-  return { stream, lines };
-}
-
-interface LoggedApp {
-  t: TestApp;
-  lines: Map<string, unknown>;
-  lane: RevalidationLane;
-}
-
-async function startLogged(url: string, overrides: Partial<RuntimeConfig>): Promise<LoggedApp> {
-  const config = testConfigFor(url, {
-    corsOrigins: [ALLOWED_ORIGIN],
-    logLevel: 'info',
-    logFormat: 'json',
-    answerCacheMb: 0,
-    ...overrides,
-  });
-  const sink = logSink();
-  const t = await listenForTests(await createApp(config, createLogger(config, sink.stream)), config);
-  return { t, lines: sink.lines, lane: RevalidationLane.of(t.app)! };
-}
 
 describe('list misses built ahead of Express', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -71,8 +30,8 @@ describe('list misses built ahead of Express', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    early = await startLogged(database.url, {});
-    nest = await startLogged(database.url, { revalidationLaneEarly: false });
+    early = await startLogged(database.url, { answerCacheMb: 0 });
+    nest = await startLogged(database.url, { revalidationLaneEarly: false, answerCacheMb: 0 });
     const t = early.t;
     admin = await signUp(t, 'Admin');
     alice = await createUser(t, admin, { name: 'Alice "Ünï" <x>' });
