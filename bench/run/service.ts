@@ -22,7 +22,7 @@ export function buildService(): void {
   if (result.status !== 0) throw new Error('npm run build failed');
 }
 
-function serviceEnv(databaseUrl: string): NodeJS.ProcessEnv {
+export function serviceEnv(databaseUrl: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
@@ -38,20 +38,49 @@ function serviceEnv(databaseUrl: string): NodeJS.ProcessEnv {
   };
   delete env.ADMIN_EMAIL;
   delete env.ADMIN_PASSWORD;
-  return env;
+  return withStartEnv(env);
+}
+
+/** package.json's start script: `[NAME=value ...] node [flags] dist/main.js`, as words. */
+function startWords(): { env: string[]; node: string[] } {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split(' ').filter((word) => word !== '');
+  const at = words.indexOf('node');
+  const env = words.slice(0, Math.max(0, at));
+  if (at < 0 || words[words.length - 1] !== 'dist/main.js' || env.some((word) => !ASSIGNMENT.test(word))) {
+    throw new Error(`package.json start is not "[NAME=value ...] node [flags] dist/main.js": ${pkg.scripts.start}`);
+  }
+  return { env, node: words.slice(at + 1, -1) };
+}
+
+const ASSIGNMENT = /^([A-Z_][A-Z0-9_]*)=(\S*)$/;
+
+/**
+ * The node flags `npm start` gives the service (package.json's start script), so the bench measures
+ * the service as it is run; `--node-args` come after them.
+ */
+export function startFlags(): string[] {
+  return startWords().node;
 }
 
 /**
- * The node flags `npm start` gives the service (package.json's start script: `node <flags>
- * dist/main.js`), so the bench measures the service as it is run; `--node-args` come after them.
+ * The environment `npm start` sets for the service (its leading NAME=value words: glibc's malloc
+ * tunables, read once at process start; docs/running.md, "Memory").
  */
-export function startFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const words = pkg.scripts.start.split(' ').filter((word) => word !== '');
-  if (words[0] !== 'node' || words[words.length - 1] !== 'dist/main.js') {
-    throw new Error(`package.json start is not "node [flags] dist/main.js": ${pkg.scripts.start}`);
+export function startEnv(): Record<string, string> {
+  return Object.fromEntries(startWords().env.map((word) => ASSIGNMENT.exec(word)!.slice(1, 3) as [string, string]));
+}
+
+/**
+ * `env` with startEnv() added: a variable `env` already sets wins, so `MALLOC_ARENA_MAX=8 npm run
+ * bench` is an A/B; set empty, it is left unset (glibc's default).
+ */
+export function withStartEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  for (const [name, value] of Object.entries(startEnv())) {
+    if (env[name] === undefined) env[name] = value;
+    else if (env[name] === '') delete env[name];
   }
-  return words.slice(1, -1);
+  return env;
 }
 
 /**

@@ -3,6 +3,7 @@ import { mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './server-process';
+import { withStartEnv } from './service';
 
 export interface TracedService {
   baseUrl: string;
@@ -28,7 +29,7 @@ export async function startTracedService(
   const out = openSync(log, 'w');
   const child = spawn(process.execPath, [...flags, '--trace-gc', 'dist/main.js'], {
     cwd: root,
-    env: {
+    env: withStartEnv({
       ...process.env,
       NODE_ENV: 'production',
       DATABASE_URL: url,
@@ -36,7 +37,7 @@ export async function startTracedService(
       DATA_DIR: dir,
       PORT: String(port),
       JWT_SECRET: 'gc-latency-secret-0123456789abcdef0123456789',
-    },
+    }),
     stdio: ['ignore', out, out],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
