@@ -67,12 +67,19 @@ async function runVariant(url: string, variant: Variant, only: string[], duratio
   try {
     const fixtures = await readFixtures(url);
     const credentials = await signInAll(service.baseUrl, fixtures);
-    const scenarios = selectScenarios(makeScenarios(fixtures, await anthropicAfterId(service.baseUrl, credentials)), only);
+    const scenarios = selectScenarios(
+      makeScenarios(fixtures, await anthropicAfterId(service.baseUrl, credentials)),
+      only,
+    );
     const round: Round = { hwm: 0, cpuMs: 0, scenarios: new Map() };
     let ticks = 0;
     let requests = 0;
     for (const scenario of scenarios) {
-      const target = { url: service.baseUrl + scenario.path, headers: requestHeaders(scenario, credentials), pid: service.pid };
+      const target = {
+        url: service.baseUrl + scenario.path,
+        headers: requestHeaders(scenario, credentials),
+        pid: service.pid,
+      };
       const one = await measureLatency(target, latency);
       const fire = (seconds: number) =>
         autocannon({ url: target.url, headers: target.headers, connections: 16, duration: seconds });
@@ -85,7 +92,12 @@ async function runVariant(url: string, variant: Variant, only: string[], duratio
       ticks += spent;
       requests += completed;
       const cpuMs = (spent * TICK_MS) / Math.max(1, completed);
-      round.scenarios.set(scenario.name, { rps: result.requests.average, p99: result.latency.p99, p99One: one.p99, cpuMs });
+      round.scenarios.set(scenario.name, {
+        rps: result.requests.average,
+        p99: result.latency.p99,
+        p99One: one.p99,
+        cpuMs,
+      });
     }
     round.hwm = readMemory(service.pid)?.hwm ?? NaN;
     round.cpuMs = (ticks * TICK_MS) / Math.max(1, requests);
@@ -97,7 +109,8 @@ async function runVariant(url: string, variant: Variant, only: string[], duratio
 
 function describe(variant: Variant, round: Round): string {
   const cells = [...round.scenarios].map(
-    ([name, s]) => `${name} ${s.rps.toFixed(0)} rps ${s.cpuMs.toFixed(2)} ms cpu p99 ${s.p99} / 1c ${s.p99One.toFixed(1)}`,
+    ([name, s]) =>
+      `${name} ${s.rps.toFixed(0)} rps ${s.cpuMs.toFixed(2)} ms cpu p99 ${s.p99} / 1c ${s.p99One.toFixed(1)}`,
   );
   return `${variant.name}: HWM ${round.hwm.toFixed(1)} MB, cpu ${round.cpuMs.toFixed(2)} ms/req; ${cells.join('; ')}`;
 }

@@ -25,7 +25,9 @@ describe('malloc tunables of the service', () => {
   it('are set by npm start and by the Docker image alike', () => {
     expect(startEnv()).toEqual(TUNABLES);
     // The image's runtime stage (after the last FROM) sets them with ENV.
-    const runtime = dockerfile().split(/^FROM /m).pop()!;
+    const runtime = dockerfile()
+      .split(/^FROM /m)
+      .pop()!;
     const env = Object.fromEntries(
       [...runtime.matchAll(/^ENV (.+)$/gm)].flatMap((line) => line[1].split(' ').map((pair) => pair.split('=', 2))),
     );
