@@ -1,13 +1,14 @@
 /**
  * Each listed model's JSON as one client family writes it (OpenAI's), kept across requests under
- * the row versions it was built from (ModelSummaryRow.version: the transactions that last wrote the
- * model's row and its base model's). Any write to either row, by whatever path (update, rename,
- * grants, import, restore, a direct SQL write), gives a new version, so a kept entry is never served
- * for a row it was not built from: there is nothing to invalidate. Least recently used entries go
- * first once the bytes kept pass `limitBytes`.
+ * the row versions it was built from (listableSql's `row_version`: the transactions that last wrote
+ * the model's row and its base model's). Any write to either row, by whatever path (update, grants,
+ * import, restore, a direct SQL write), gives a new version, so a kept entry is never served for a
+ * row it was not built from: there is nothing to invalidate. Once the bytes kept pass `limitBytes`,
+ * entries not used since they were last passed over go first (the "clock" approximation of least
+ * recently used: a hit only marks its entry, cheaper than reordering 500 entries a request).
  */
 export class ModelJsonCache {
-  private readonly entries = new Map<string, { version: string; json: Buffer }>();
+  private readonly entries = new Map<string, Entry>();
   private bytes = 0;
 
   constructor(private readonly limitBytes: number) {}
@@ -16,9 +17,7 @@ export class ModelJsonCache {
   get(id: string, version: string): Buffer | undefined {
     const entry = this.entries.get(id);
     if (entry === undefined || entry.version !== version) return undefined;
-    // Map order is the recency order: a hit moves to the end.
-    this.entries.delete(id);
-    this.entries.set(id, entry);
+    entry.used = true;
     return entry.json;
   }
 
@@ -26,16 +25,26 @@ export class ModelJsonCache {
     this.forget(id);
     const cost = entryCost(id, json);
     if (cost > this.limitBytes) return;
-    this.entries.set(id, { version, json });
+    this.entries.set(id, { version, json, used: false });
     this.bytes += cost;
-    for (const oldest of this.entries.keys()) {
-      if (this.bytes <= this.limitBytes) break;
-      this.forget(oldest);
-    }
+    while (this.bytes > this.limitBytes) this.evictOne();
   }
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** The oldest entry not used since it was last passed over; used ones get another round at the end. */
+  private evictOne(): void {
+    for (const [id, entry] of this.entries) {
+      if (!entry.used) {
+        this.forget(id);
+        return;
+      }
+      entry.used = false;
+      this.entries.delete(id);
+      this.entries.set(id, entry);
+    }
   }
 
   private forget(id: string): void {
@@ -44,6 +53,13 @@ export class ModelJsonCache {
     this.entries.delete(id);
     this.bytes -= entryCost(id, entry.json);
   }
+}
+
+interface Entry {
+  version: string;
+  json: Buffer;
+  /** Read since the eviction clock last passed it. */
+  used: boolean;
 }
 
 /** The JSON's bytes, the id twice (key and string) and a little for the entry itself. */

@@ -58,7 +58,7 @@ describe('ModelJsonCache', () => {
     expect(cache.size).toBe(1);
   });
 
-  it('lets the least recently used models go once over its bytes, and never keeps one larger than them', () => {
+  it('lets models not used since the clock last passed go first once over its bytes, and never keeps one larger than them', () => {
     // Each entry costs its JSON, its id twice and 64: 3 of these fit in 400 bytes.
     const cache = new ModelJsonCache(400);
     const big = (id: string) => Buffer.from(json(id, 'x'.repeat(40)));
@@ -66,7 +66,7 @@ describe('ModelJsonCache', () => {
     cache.set('b', '1:', big('b'));
     cache.set('c', '1:', big('c'));
     expect(cache.size).toBe(3);
-    expect(cache.get('a', '1:')).toBeDefined(); // a is now the most recent
+    expect(cache.get('a', '1:')).toBeDefined(); // a is marked used: b goes first
     cache.set('d', '1:', big('d'));
     expect(cache.size).toBe(3);
     expect(cache.get('b', '1:')).toBeUndefined();
