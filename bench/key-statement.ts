@@ -75,16 +75,31 @@ async function main(): Promise<void> {
       const { text, values } = toStatement(VARIANTS[name](caller));
       const first = await client.query({ text, values, rowMode: 'array' });
       const bytes = first.rows.reduce((sum: number, row: unknown[]) => sum + String(row[0]).length, 0);
-      return { name, client, pid: rows[0].pid, text, values, bytes, rows: first.rows.length, cpu: [] as number[], wall: [] as number[] };
+      return {
+        name,
+        client,
+        pid: rows[0].pid,
+        text,
+        values,
+        bytes,
+        rows: first.rows.length,
+        cpu: [] as number[],
+        wall: [] as number[],
+      };
     }),
   );
-  console.log(`load ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${caller.keyModels?.length} ids, ${caller.groupIds.length} groups`);
+  console.log(
+    `load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}; ${caller.keyModels?.length} ids, ${caller.groupIds.length} groups`,
+  );
   for (let round = 0; round < rounds; round += 1) {
     const order = round % 2 === 0 ? sides : [...sides].reverse();
     for (const side of order) {
       const cpu0 = backendCpuNs(side.pid);
       const t0 = performance.now();
-      for (let i = 0; i < EXECUTIONS; i += 1) await side.client.query({ text: side.text, values: side.values, rowMode: 'array' });
+      for (let i = 0; i < EXECUTIONS; i += 1)
+        await side.client.query({ text: side.text, values: side.values, rowMode: 'array' });
       side.wall.push((performance.now() - t0) / EXECUTIONS);
       side.cpu.push((backendCpuNs(side.pid) - cpu0) / 1e6 / EXECUTIONS);
     }
@@ -95,7 +110,11 @@ async function main(): Promise<void> {
     );
     await side.client.end();
   }
-  console.log(`load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
 }
 
 if (require.main === module) void main();

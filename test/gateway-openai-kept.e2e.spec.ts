@@ -108,7 +108,9 @@ describe('OpenAI list for an API key: models’ JSON kept by row version', () =>
     const own = { input_per_million: 3, output_per_million: 0, per_request: 0.002, currency: 'USD' };
     expect((await api().update({ id: 'c/granted', pricing: own, context_length: 4096 })).status).toBe(200);
     await expectCurrent(['base/a', 'base/b', 'c/granted', 'c/own', 'c/public']);
-    expect((await api().update({ id: 'c/own', owned_by: 'me', supported_endpoint_types: ['rerank'] })).status).toBe(200);
+    expect((await api().update({ id: 'c/own', owned_by: 'me', supported_endpoint_types: ['rerank'] })).status).toBe(
+      200,
+    );
     await expectCurrent(['base/a', 'base/b', 'c/granted', 'c/own', 'c/public']);
   });
 

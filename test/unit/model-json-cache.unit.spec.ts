@@ -81,18 +81,39 @@ describe('the OpenAI list from kept models', () => {
   it('asks for the versions, builds only what is not kept, then answers from what is kept', async () => {
     const cache = new ModelJsonCache(1_000_000);
     const models = { a: ['1:9', json('a')], b: ['2:', json('b')] } as Record<string, [string, string]>;
-    const first = keptList(cache, [['a', '1:9'], ['b', '2:']], models);
+    const first = keptList(
+      cache,
+      [
+        ['a', '1:9'],
+        ['b', '2:'],
+      ],
+      models,
+    );
     expect(await text(first)).toBe(listOf(json('a'), json('b')));
     expect(first.asked.map((ask) => ask.shape)).toEqual(['versions', 'models']);
     expect(first.asked[1].query.ids).toEqual(['a', 'b']);
 
-    const again = keptList(cache, [['a', '1:9'], ['b', '2:']], models);
+    const again = keptList(
+      cache,
+      [
+        ['a', '1:9'],
+        ['b', '2:'],
+      ],
+      models,
+    );
     expect(await text(again)).toBe(listOf(json('a'), json('b')));
     expect(again.asked.map((ask) => ask.shape)).toEqual(['versions']);
 
     // b's base model changed: only b is built again.
     const changed = { ...models, b: ['2:5', json('b', 'inherits anew')] } as Record<string, [string, string]>;
-    const third = keptList(cache, [['a', '1:9'], ['b', '2:5']], changed);
+    const third = keptList(
+      cache,
+      [
+        ['a', '1:9'],
+        ['b', '2:5'],
+      ],
+      changed,
+    );
     expect(await text(third)).toBe(listOf(json('a'), json('b', 'inherits anew')));
     expect(third.asked.map((ask) => ask.shape)).toEqual(['versions', 'models']);
     expect(third.asked[1].query.ids).toEqual(['b']);
@@ -105,7 +126,14 @@ describe('the OpenAI list from kept models', () => {
     expect(await text(newer)).toBe(listOf(json('a', 'newer')));
     expect(newer.asked.map((ask) => ask.shape)).toEqual(['versions', 'models', 'whole']);
     // Gone (deleted, or no longer readable) before the second statement.
-    const gone = keptList(cache, [['a', '3:'], ['z', '1:']], { a: ['3:', json('a', 'newer')] });
+    const gone = keptList(
+      cache,
+      [
+        ['a', '3:'],
+        ['z', '1:'],
+      ],
+      { a: ['3:', json('a', 'newer')] },
+    );
     expect(await text(gone)).toBe(listOf(json('a', 'newer'), json('z', 'whole')));
     expect(gone.asked.map((ask) => ask.shape)).toEqual(['versions', 'models', 'whole']);
   });
