@@ -41,6 +41,8 @@ async function main(): Promise<void> {
       requests: { type: 'string', default: '8' },
       warm: { type: 'string', default: '2' },
       root: { type: 'string' },
+      // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": node flags for the service
+      'node-args': { type: 'string', default: '' },
     },
   });
   const url = values['database-url'];
@@ -57,7 +59,8 @@ async function main(): Promise<void> {
   await migrate(url);
   const capture = join('/tmp', `import-profile-${process.pid}.jsonl`);
   rmSync(capture, { force: true });
-  const service = await startService(url, [], capture, root);
+  const nodeArgs = values['node-args'].split(' ').filter((arg) => arg !== '');
+  const service = await startService(url, nodeArgs, capture, root);
   const db = new Client({ connectionString: url });
   await db.connect();
   const backends = async () =>

@@ -1,6 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import type { Sql } from '../common/sql';
 import type { ListableQuery, ModelSummaryRow } from '../models/model-read.sql';
+import type { ModelJsonCache } from './model-json-cache';
 
 /**
  * Query strings as Express hands them over. Gateway routes read them by hand rather than through
@@ -20,6 +21,11 @@ export interface ListableModels {
   json(query: ListableQuery, shape: (rows: Sql) => Sql): Promise<Buffer[]>;
   /** One model of that list, or null when it is absent or not the caller's to list. */
   find(id: string): Promise<ModelSummaryRow | null>;
+  /**
+   * Models' JSON kept across requests by row version, for a list short enough to keep (an API
+   * key's allow-list of at most KEPT_LIST_MAX_IDS ids); absent otherwise. OpenAI's format uses it.
+   */
+  modelJson?: ModelJsonCache;
 }
 
 /** One value of a query parameter; absent or empty is undefined, repeated is a 400. */

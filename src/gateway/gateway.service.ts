@@ -8,12 +8,24 @@ import type { ClientFamily } from './client-family';
 import type { GatewayModel, GatewayModelList } from './dto/gateway-responses';
 import { CLIENT_FORMATS } from './gateway-formats';
 import type { GatewayQuery, ListableModels } from './gateway-query';
+import { ModelJsonCache } from './model-json-cache';
 
 const GEMINI_NAME_PREFIX = 'models/';
+
+/**
+ * Lists of at most this many models (an API key's allow-list) take their models' JSON from what
+ * earlier answers kept (ModelJsonCache); longer ones, which would push each other out, are built whole.
+ */
+export const KEPT_LIST_MAX_IDS = 1000;
+
+/** ~570 bytes a model: some 14,000 models' JSON. */
+const MODEL_JSON_CACHE_BYTES = 8 * 1024 * 1024;
 
 /** The gateway model lists: what the caller may use, in the shape of its client family. */
 @Injectable()
 export class GatewayService {
+  private readonly modelJson = new ModelJsonCache(MODEL_JSON_CACHE_BYTES);
+
   constructor(private readonly models: ModelRepository) {}
 
   list(family: ClientFamily, caller: Caller, query: GatewayQuery): Promise<GatewayModelList | RawJson> {
@@ -41,6 +53,7 @@ export class GatewayService {
       list: (query) => this.models.listable(caller, { ...query, filters }),
       json: (query, shape) => this.models.listableJson(caller, { ...query, filters }, shape),
       find: (id) => this.models.findListable(caller, id),
+      modelJson: caller.keyModels !== null && caller.keyModels.length <= KEPT_LIST_MAX_IDS ? this.modelJson : undefined,
     };
   }
 }

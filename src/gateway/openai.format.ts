@@ -3,6 +3,7 @@ import { RawJson } from '../common/raw-json';
 import { Sql, sql } from '../common/sql';
 import type { ModelSummaryRow } from '../models/model-read.sql';
 import type { ListableModels } from './gateway-query';
+import type { ModelJsonCache } from './model-json-cache';
 
 /** The OpenAI shape of a model, with the fields OpenAI-compatible gateways (one-api, new-api) add. */
 export function toOpenAiModel(model: ModelSummaryRow) {
@@ -55,9 +56,75 @@ export function toOpenAiList(models: ModelSummaryRow[]) {
  * strings until the last arrived were promoted by the scavenges their own allocation set off; those
  * collections were the tail of its single-connection latency. The same bytes as
  * JSON.stringify(toOpenAiList(rows)), which the tests check.
+ *
+ * A list short enough to keep (`models.modelJson`: an API key's allow-list) asks PostgreSQL only
+ * for its models' ids and row versions and takes each model's JSON from what earlier answers kept
+ * under that version, building only the others (keptOpenAiList).
  */
 export async function openAiList(models: ListableModels): Promise<RawJson> {
+  if (models.modelJson) {
+    const kept = await keptOpenAiList(models, models.modelJson);
+    if (kept) return kept;
+  }
   return openAiListJson(await models.json({ order: 'id' }, openAiListJsonSql));
+}
+
+/**
+ * The list from the models' JSON kept in `cache`, the missing ones built by PostgreSQL and kept;
+ * null when a model changed or left the list between the two statements (the caller then builds
+ * the whole list in one statement, one snapshot).
+ */
+async function keptOpenAiList(models: ListableModels, cache: ModelJsonCache): Promise<RawJson | null> {
+  const [listed] = await models.json({ order: 'id' }, openAiVersionsSql);
+  // [id, version, id, version, ...] in id order.
+  const entries = JSON.parse(listed.toString('utf8')) as string[];
+  const pieces: Buffer[] = new Array<Buffer>(entries.length / 2);
+  const missing = new Map<string, number>();
+  for (let index = 0; index < pieces.length; index += 1) {
+    const kept = cache.get(entries[2 * index], entries[2 * index + 1]);
+    if (kept) pieces[index] = kept;
+    else missing.set(entries[2 * index], index);
+  }
+  if (missing.size === 0) return openAiListJson(pieces);
+  const built = await models.json({ order: 'id', ids: [...missing.keys()] }, openAiModelsSql);
+  let changed = false;
+  for (const row of built) {
+    const { id, version, json } = splitModelRow(row);
+    cache.set(id, version, json);
+    const index = missing.get(id);
+    if (index === undefined || entries[2 * index + 1] !== version) changed = true;
+    else pieces[index] = json;
+    missing.delete(id);
+  }
+  return changed || missing.size > 0 ? null : openAiListJson(pieces);
+}
+
+/** A row of openAiModelsSql: `version`, a newline, the id as JSON, a newline, the model's JSON. */
+function splitModelRow(row: Buffer): { id: string; version: string; json: Buffer } {
+  const first = row.indexOf(NEWLINE);
+  const second = row.indexOf(NEWLINE, first + 1);
+  return {
+    version: row.toString('utf8', 0, first),
+    id: JSON.parse(row.toString('utf8', first + 1, second)) as string,
+    json: Buffer.from(row.subarray(second + 1)),
+  };
+}
+
+const NEWLINE = 0x0a;
+
+/** The list's ids and row versions, in id order, as one JSON array `[id, version, id, version, ...]`. */
+export function openAiVersionsSql(rows: Sql): Sql {
+  return sql`SELECT COALESCE('[' || string_agg(to_json(s.id)::text || ',"' || s.row_version || '"', ',' ORDER BY s.id) || ']', '[]')
+    AS body FROM (${rows}) s`;
+}
+
+/**
+ * One row per model: its row versions, a newline, its id as JSON (a JSON string holds no raw
+ * newline), a newline, its JSON as openAiListJsonSql writes it.
+ */
+export function openAiModelsSql(rows: Sql): Sql {
+  return sql`SELECT s.row_version || chr(10) || to_json(s.id)::text || chr(10) || ${openAiModelJson} AS body
+    FROM (${rows}) s ORDER BY s.id`;
 }
 
 /** The list's JSON from the pieces openAiListJsonSql answers, in their order. */
@@ -96,22 +163,25 @@ const PRICING_KEYS = sql`ARRAY['currency', 'per_request', 'input_per_million', '
  * SHA-256 of the id (as UTF-8) as permissionOf.
  */
 export function openAiListJsonSql(rows: Sql, perPiece: number = OPENAI_MODELS_PER_PIECE): Sql {
-  const created = sql`s.created_at::text`;
-  const model = sql`'{"id":' || ${json(sql`s.id`)} || ',"object":"model","name":' || ${json(sql`s.name`)}
-    || ',"created":' || ${created} || ',"owned_by":' || ${json(sql`s.owned_by`)}
+  return sql`SELECT string_agg(m.model, ',' ORDER BY m.n) AS body
+    FROM (SELECT ${openAiModelJson} AS model, row_number() OVER (ORDER BY s.id) AS n FROM (${rows}) s) m
+    GROUP BY (m.n - 1) / ${perPiece}::int ORDER BY min(m.n)`;
+}
+
+const CREATED = sql`s.created_at::text`;
+
+/** One model's JSON (toOpenAiModel) over a gateway list row `s`; the permission id as permissionOf's. */
+const openAiModelJson = sql`'{"id":' || ${json(sql`s.id`)} || ',"object":"model","name":' || ${json(sql`s.name`)}
+    || ',"created":' || ${CREATED} || ',"owned_by":' || ${json(sql`s.owned_by`)}
     || ',"supported_endpoint_types":' || ${json(sql`s.supported_endpoint_types`)}
     || ',"root":' || ${json(sql`COALESCE(s.base_model_id, s.id)`)}
     || ',"parent":null,"permission":[{"id":"modelperm-' || left(encode(sha256(convert_to(s.id, 'UTF8')), 'hex'), 24)
-    || '","object":"model_permission","created":' || ${created}
+    || '","object":"model_permission","created":' || ${CREATED}
     || ',"allow_create_engine":false,"allow_sampling":true,"allow_logprobs":true,"allow_search_indices":false'
     || ',"allow_view":true,"allow_fine_tuning":false,"organization":"*","group":null,"is_blocking":false}]'
     || CASE WHEN s.pricing IS NULL OR jsonb_typeof(s.pricing) = 'null' THEN '' ELSE ',"pricing":' || ${compactPricing(sql`s.pricing`)} END
     || CASE WHEN s.context_length IS NULL THEN '' ELSE ',"context_length":' || s.context_length::text END
     || '}'`;
-  return sql`SELECT string_agg(m.model, ',' ORDER BY m.n) AS body
-    FROM (SELECT ${model} AS model, row_number() OVER (ORDER BY s.id) AS n FROM (${rows}) s) m
-    GROUP BY (m.n - 1) / ${perPiece}::int ORDER BY min(m.n)`;
-}
 
 const MODEL_PATH = /^\/v1\/models\/./;
 

@@ -30,13 +30,31 @@ export class ModelListService {
 
   async list(caller: Caller, dto: ListModelsQueryDto): Promise<{ items: ModelResponse[]; total: number }> {
     const params = toListParams(dto);
-    if (params.query) params.owners = await this.models.searchOwners(params.query);
-    // Two statements on two pool connections: the count is the slower one (it visits every match).
-    const [rows, total] = await Promise.all([
-      this.models.listPage(caller, params),
-      this.models.listCount(caller, params),
+    // The page and the count on two pool connections. The count is most often the slower one (it
+    // visits every match), so the page's writable rows fetch their grants on the page's connection
+    // while it runs, instead of after it.
+    const page = (owners?: string[]) =>
+      this.models
+        .listPage(caller, { ...params, owners })
+        .then((rows) => this.reader.toResponses(rows, { linkImages: true }));
+    if (!params.query) {
+      const [items, total] = await Promise.all([page(), this.models.listCount(caller, params)]);
+      return { items, total };
+    }
+    // A search first looks up the owners its words match, so the page is planned with them bound
+    // (searchOwnersSql). The count does not wait for them: it starts at once with what the lookup
+    // finds almost always, no owner, and runs again with the owners when the lookup finds some, so
+    // the total is exact either way. Both are off the request's longest path (README, Performance).
+    const owners = this.models.searchOwners(params.query);
+    const guessed = this.models.listCount(caller, { ...params, owners: [] });
+    guessed.catch(() => undefined); // awaited below unless an owner matched; never unhandled
+    const [items, total] = await Promise.all([
+      owners.then(page),
+      owners.then((found) =>
+        found?.length === 0 ? guessed : this.models.listCount(caller, { ...params, owners: found }),
+      ),
     ]);
-    return { items: await this.reader.toResponses(rows, { linkImages: true }), total };
+    return { items, total };
   }
 
   /** Sorted distinct tag names over the custom models the caller can read. */

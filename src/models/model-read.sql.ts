@@ -86,6 +86,14 @@ const MODEL_SUMMARY_COLUMNS = sql`m.id, m.base_model_id, m.name, ${INHERITED_COL
 const BASE_MODEL_JOIN = sql`LEFT JOIN models b ON b.id = m.base_model_id`;
 
 /**
+ * Which row versions a listed model's summary was read from: the transaction ids that wrote its row
+ * and its base model's row (`xmin`). Every write of either row gives it a new one, whatever the
+ * write path, and one transaction writes an id's row at most once as others see it; so a summary
+ * built from these versions can be kept until this changes (the gateway's per-model JSON, openai.format.ts).
+ */
+const SUMMARY_VERSION = sql`m.xmin::text || ':' || COALESCE(b.xmin::text, '') AS row_version`;
+
+/**
  * The content filters (model-filters.ts) as predicates on m and its base model b, on the values
  * as shown (inherited ones included): the workspace list and the gateway lists both use these.
  */
@@ -386,6 +394,8 @@ export interface ListableQuery {
   order: 'id' | 'newest' | 'oldest';
   /** Only this model. */
   id?: string;
+  /** Only these models (still a list: hidden ones left out). */
+  ids?: readonly string[];
   /** In id order: models after this id. */
   afterId?: string | null;
   /** In (created_at, id) order: models before `olderThan` and after `newerThan`. */
@@ -393,6 +403,17 @@ export interface ListableQuery {
   newerThan?: ModelCursor | null;
   limit?: number;
   filters?: ModelFilters;
+}
+
+/**
+ * The caller narrowed to `ids` as a key's allow-list would narrow it (within its own allow-list, if
+ * any): one array in the statement. `m.id = ANY(ids)` beside the key's own `m.id = ANY(...)` made
+ * PostgreSQL multiply the two estimates and scan every model.
+ */
+function onlyIds(caller: Caller, ids: readonly string[] | undefined): Caller {
+  if (ids === undefined) return caller;
+  const allowed = caller.keyModels === null ? null : new Set(caller.keyModels);
+  return { ...caller, keyModels: allowed === null ? [...ids] : ids.filter((id) => allowed.has(id)) };
 }
 
 const LISTABLE_ORDER: Record<ListableQuery['order'], Sql> = {
@@ -409,7 +430,7 @@ const LISTABLE_ORDER: Record<ListableQuery['order'], Sql> = {
  */
 export function listableSql(caller: Caller, query: ListableQuery): Sql {
   // The key's narrowing is part of the readable rule itself.
-  const where = [sql`m.is_active`, sql`(b.id IS NULL OR b.is_active)`, readablePredicate(caller)];
+  const where = [sql`m.is_active`, sql`(b.id IS NULL OR b.is_active)`, readablePredicate(onlyIds(caller, query.ids))];
   if (query.id !== undefined) where.push(sql`m.id = ${query.id}`);
   else where.push(sql`NOT m.meta @> '{"hidden": true}'::jsonb`);
   const { afterId, olderThan, newerThan } = query;
@@ -418,6 +439,6 @@ export function listableSql(caller: Caller, query: ListableQuery): Sql {
   if (newerThan) where.push(sql`(m.created_at, m.id) > (${newerThan.created_at}, ${newerThan.id})`);
   if (query.filters) where.push(...modelFilterPredicates(query.filters));
   const limit = query.limit === undefined ? sql`` : sql` LIMIT ${query.limit}`;
-  return sql`SELECT ${MODEL_SUMMARY_COLUMNS} FROM models m ${BASE_MODEL_JOIN}
+  return sql`SELECT ${MODEL_SUMMARY_COLUMNS}, ${SUMMARY_VERSION} FROM models m ${BASE_MODEL_JOIN}
        WHERE ${sql.join(where, sql` AND `)} ORDER BY ${LISTABLE_ORDER[query.order]}${limit}`;
 }

@@ -4,6 +4,7 @@ import { AccessGrantDto } from '../../access/dto/access-grant.dto';
 import { markMissingFields } from '../../common/validation';
 import { PricingDto } from '../dto/model-fields.dto';
 import { CreateModelDto, UpdateModelDto } from '../dto/model-requests.dto';
+import { certainlyValid } from './import-fast-check';
 import { knownPrincipals, withKnownPrincipals } from './known-principals';
 import { ConvertedItem, convertExportedModel, ImportFormatError } from './openwebui-export';
 
@@ -73,9 +74,13 @@ export function importDto(input: Record<string, unknown>, exists: boolean): Upda
   return dto;
 }
 
-/** The item's fields validated as a create or an update; a list of what is wrong otherwise. */
+/**
+ * The item's fields validated as a create or an update; a list of what is wrong otherwise. Most
+ * items pass the fast check; the others get class-validator's words.
+ */
 function validated(input: Record<string, unknown>, exists: boolean): UpdateModelDto | string {
   const dto = importDto(input, exists);
+  if (certainlyValid(dto, exists)) return dto;
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
   return errors.length > 0 ? messages(markMissingFields(errors)).join('; ') : dto;
 }
