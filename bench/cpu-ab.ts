@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { median, processTicks } from './run/cpu';
 import { readFixtures } from './run/fixtures';
 import { makeScenarios, requestHeaders, selectScenarios } from './run/scenarios';
 import { anthropicAfterId, buildService, signInAll, startService } from './run/service';
@@ -25,29 +25,17 @@ function option(name: string): string | undefined {
   return at >= 0 ? process.argv[at + 1] : undefined;
 }
 
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
 interface Sample {
   cpuMs: number;
   rps: number;
 }
 
 async function measure(server: ServerProcess, path: string, headers: Record<string, string>, amount: number) {
-  const before = cpuTicks(server.pid);
+  const before = processTicks(server.pid);
   const result = await autocannon({ url: server.baseUrl + path, headers, connections: CONNECTIONS, amount });
   const ok = result['2xx'];
   if (ok !== amount) throw new Error(`${path}: ${ok} of ${amount} answers were 2xx`);
-  return { cpuMs: ((cpuTicks(server.pid) - before) * TICK_MS) / amount, rps: result.requests.average };
+  return { cpuMs: ((processTicks(server.pid) - before) * TICK_MS) / amount, rps: result.requests.average };
 }
 
 async function main(): Promise<void> {

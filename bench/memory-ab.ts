@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { median, processTicks } from './run/cpu';
 import { readFixtures } from './run/fixtures';
 import { measureLatency } from './run/latency';
 import autocannon from 'autocannon';
@@ -29,18 +29,6 @@ function options(name: string): string[] {
   return values;
 }
 const option = (name: string) => options(name)[0];
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 interface Variant {
   name: string;
@@ -84,9 +72,9 @@ async function runVariant(url: string, variant: Variant, only: string[], duratio
       const fire = (seconds: number) =>
         autocannon({ url: target.url, headers: target.headers, connections: 16, duration: seconds });
       await fire(2);
-      const before = cpuTicks(service.pid);
+      const before = processTicks(service.pid);
       const result = await fire(duration);
-      const spent = cpuTicks(service.pid) - before;
+      const spent = processTicks(service.pid) - before;
       const completed = result['2xx'];
       if (result.non2xx + result.errors > 0) throw new Error(`${scenario.name}: answers other than 2xx`);
       ticks += spent;

@@ -1,5 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
+/** utime + stime of a running process in clock ticks (the A/B tools' service CPU). */
+export function processTicks(pid: number): number {
+  const ticks = processBusy(pid);
+  if (ticks === null) throw new Error(`process ${pid} is gone`);
+  return ticks;
+}
+
+/** The median (the mean of the middle two for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 /** Busy CPU time of the whole machine, in clock ticks (all but idle and iowait). */
 function machineBusy(): number {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
@@ -8,7 +22,7 @@ function machineBusy(): number {
 }
 
 /** utime + stime of a process in clock ticks, or null when it is gone. */
-function processBusy(pid: number): number | null {
+export function processBusy(pid: number): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
