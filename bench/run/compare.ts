@@ -1,7 +1,13 @@
 import type { Client } from 'pg';
 import type { Caller } from '../../src/access/caller';
 import { SqlStatement, toStatement } from '../../src/common/sql';
-import { listCountSql, listPageSql, MAX_LISTED_OWNERS, searchOwnersSql } from '../../src/models/model-read.sql';
+import {
+  listCountSql,
+  listPageSql,
+  listPageVersionsSql,
+  MAX_LISTED_OWNERS,
+  searchOwnersSql,
+} from '../../src/models/model-read.sql';
 import { incumbentListSql } from './incumbent';
 import type { Scenario } from './scenarios';
 import { ConcurrentTiming, SqlTiming, timeConcurrent, timeSequential } from './sql-timing';
@@ -27,12 +33,16 @@ export interface CompareOptions {
   seconds: number;
 }
 
-/** The service's count and page statements for a list scenario, from its own builders (owners looked up as ModelListService does). */
+/**
+ * The service's count and page statements for a list scenario, from its own builders (owners looked
+ * up as ModelListService does): the page whole (what a list with no JSON kept reads, compared with
+ * the incumbent's) and as the ids and row versions the service sends once its rows' JSON is kept.
+ */
 export async function ourListSql(
   client: Client,
   caller: Caller,
   scenario: Scenario,
-): Promise<{ count: SqlStatement; page: SqlStatement }> {
+): Promise<{ count: SqlStatement; page: SqlStatement; 'page (ids and row versions)': SqlStatement }> {
   if (!scenario.list) throw new Error(`${scenario.name} is not a list scenario`);
   const params = { ...scenario.list };
   if (params.query) {
@@ -40,7 +50,11 @@ export async function ourListSql(
     const { rows } = await client.query<{ id: string }>(owners.text, owners.values);
     if (rows.length <= MAX_LISTED_OWNERS) params.owners = rows.map((row) => row.id);
   }
-  return { count: toStatement(listCountSql(caller, params)), page: toStatement(listPageSql(caller, params)) };
+  return {
+    count: toStatement(listCountSql(caller, params)),
+    page: toStatement(listPageSql(caller, params)),
+    'page (ids and row versions)': toStatement(listPageVersionsSql(caller, params)),
+  };
 }
 
 /**

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '../access/caller';
+import { RawJson } from '../common/raw-json';
 import type { ListModelsQueryDto } from './dto/list-models-query.dto';
 import { parseModelFilters } from './model-filters';
+import { listAnswerTail } from './model-list-json';
 import type { ListParams } from './model-read.sql';
 import { ModelReader } from './model-reader.service';
 import type { ModelResponse } from './model-response';
@@ -28,15 +30,20 @@ export class ModelListService {
     private readonly reader: ModelReader,
   ) {}
 
-  async list(caller: Caller, dto: ListModelsQueryDto): Promise<{ items: ModelResponse[]; total: number }> {
-    const params = toListParams(dto);
+  /**
+   * The page and the total as the answer's JSON bytes, from each model's JSON kept by row version
+   * (ModelReader.pageJson): the bytes JSON.stringify writes for `{ items, total }`.
+   */
+  async list(caller: Caller, dto: ListModelsQueryDto): Promise<RawJson> {
+    const { items, total } = await this.listParts(caller, toListParams(dto));
+    return RawJson.join('{"items":[', items, ',', listAnswerTail(total));
+  }
+
+  private async listParts(caller: Caller, params: ListParams): Promise<{ items: Buffer[]; total: number }> {
     // The page and the count on two pool connections. The count is most often the slower one (it
     // visits every match), so the page's writable rows fetch their grants on the page's connection
     // while it runs, instead of after it.
-    const page = (owners?: string[]) =>
-      this.models
-        .listPage(caller, { ...params, owners })
-        .then((rows) => this.reader.toResponses(rows, { linkImages: true }));
+    const page = (owners?: string[]) => this.reader.pageJson(caller, { ...params, owners });
     if (!params.query) {
       const [items, total] = await Promise.all([page(), this.models.listCount(caller, params)]);
       return { items, total };

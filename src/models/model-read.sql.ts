@@ -371,15 +371,46 @@ function privateCountSql(caller: Caller, viewOption: 'shared' | null): Sql {
  * One page of matches with their owner, base-model defaults and write access; ties broken by id.
  * The page's ids are chosen first, so deep pages skip rows without joining them.
  */
-export function listPageSql(caller: Caller, params: ListParams): Sql {
+export function listPageSql(caller: Caller, params: ListParams, columns: Sql = MODEL_COLUMNS): Sql {
   const where = sql`${listFilters(caller, params)} AND ${readablePredicate(caller)}`;
   const direction = DIRECTION[params.direction];
   const order = sql`${SORT_COLUMN[params.orderBy]} ${direction}, m.id ${direction}`;
-  return sql`SELECT ${MODEL_COLUMNS}, ${writablePredicate(caller)} AS write_access
+  return sql`SELECT ${columns}, ${writablePredicate(caller)} AS write_access
       FROM (SELECT m.id FROM models m${filterJoin(params.filters)} WHERE ${where}
             ORDER BY ${order} LIMIT ${sql.raw(PAGE_SIZE)} OFFSET ${(params.page - 1) * PAGE_SIZE}) page
       JOIN models m ON m.id = page.id ${MODEL_JOINS}
       ORDER BY ${order}`;
+}
+
+/**
+ * Which row versions a list row's JSON was built from: the transactions that last wrote the model's
+ * row (its grants included: the triggers rewrite `readers`/`writers` whenever they change), its base
+ * model's and its owner's (`xmin`), the rows every field of the row's JSON comes from. Any write to
+ * one of them gives a new version, whatever the write path, so JSON kept under a version is never
+ * served for a row it was not built from (model-list-json.ts).
+ */
+const LIST_ROW_VERSION = sql`m.xmin::text || ':' || COALESCE(b.xmin::text, '') || ':' || COALESCE(u.xmin::text, '') AS row_version`;
+
+/** A list row's id, row version and write access. */
+export interface ListRowVersion {
+  id: string;
+  row_version: string;
+  write_access: boolean;
+}
+
+/** The page listPageSql chooses, as its rows' ids, versions and write access only (in the page's order). */
+export function listPageVersionsSql(caller: Caller, params: ListParams): Sql {
+  return listPageSql(caller, params, sql`m.id, ${LIST_ROW_VERSION}`);
+}
+
+/** The page listPageSql chooses, whole, with each row's version. */
+export function listPageRowsSql(caller: Caller, params: ListParams): Sql {
+  return listPageSql(caller, params, sql`${MODEL_COLUMNS}, ${LIST_ROW_VERSION}`);
+}
+
+/** The models of `ids` the caller can read, whole, with each row's version, in id order. */
+export function listRowsSql(caller: Caller, ids: readonly string[]): Sql {
+  return readableModelsSql(caller, sql`m.id = ANY(${ids}::text[])`, sql`${MODEL_COLUMNS}, ${LIST_ROW_VERSION}`);
 }
 
 // ---- The gateway lists (/v1/models, /v1beta/models) ----

@@ -12,7 +12,10 @@ import {
   listableSql,
   listCountSql,
   ListParams,
-  listPageSql,
+  listPageRowsSql,
+  listPageVersionsSql,
+  ListRowVersion,
+  listRowsSql,
   MAX_LISTED_OWNERS,
   modelAccessSql,
   ModelAccessRow,
@@ -23,6 +26,9 @@ import {
   tagsSql,
   writableModelsSql,
 } from './model-read.sql';
+
+/** A list row whole, with the version its JSON is kept under. */
+export type VersionedModelRow = ModelRow & Pick<ListRowVersion, 'row_version'>;
 
 export interface ModelAccess {
   canRead: boolean;
@@ -39,8 +45,19 @@ export class ModelRepository {
   /** Reads outside a transaction go through the read router (replicas, read-your-writes). */
   constructor(private readonly reads: ReadRouter) {}
 
-  listPage(caller: Caller, params: ListParams): Promise<ModelRow[]> {
-    return queryRows<ModelRow>(this.reads.reads(), listPageSql(caller, params));
+  /** The page's rows as ids, row versions and write access (the list takes their JSON kept by version). */
+  listPageVersions(caller: Caller, params: ListParams): Promise<ListRowVersion[]> {
+    return queryRows<ListRowVersion>(this.reads.reads(), listPageVersionsSql(caller, params));
+  }
+
+  /** The page's rows whole, with their versions. */
+  listPageRows(caller: Caller, params: ListParams): Promise<VersionedModelRow[]> {
+    return queryRows<VersionedModelRow>(this.reads.reads(), listPageRowsSql(caller, params));
+  }
+
+  /** The models of `ids` the caller can read, whole, with their versions. */
+  listRows(caller: Caller, ids: readonly string[]): Promise<VersionedModelRow[]> {
+    return queryRows<VersionedModelRow>(this.reads.reads(), listRowsSql(caller, ids));
   }
 
   async listCount(caller: Caller, params: ListParams): Promise<number> {
@@ -48,7 +65,7 @@ export class ModelRepository {
     return row.total;
   }
 
-  /** Owners a list search matches, or undefined when there are too many to pass along (listPage/listCount look them up then). */
+  /** Owners a list search matches, or undefined when there are too many to pass along (the list's statements look them up then). */
   async searchOwners(query: string): Promise<string[] | undefined> {
     const rows = await queryRows<{ id: string }>(this.reads.reads(), searchOwnersSql(query));
     return rows.length > MAX_LISTED_OWNERS ? undefined : rows.map((row) => row.id);

@@ -6,6 +6,7 @@ import { Caller, CurrentCaller } from '../access/caller';
 import { AccessExplanationDto, ExplainAccessQueryDto } from '../access/dto/access-explain.dto';
 import { ApiKeysMayWrite } from '../common/decorators';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
+import type { RawJson } from '../common/raw-json';
 import { ApiCallerAuth, ApiErrorResponses } from '../common/openapi';
 import { Revalidated } from '../common/revalidation.interceptor';
 import {
@@ -53,7 +54,7 @@ export class ModelsController {
   @ApiOperation({ summary: 'Custom models the caller can read: search, tag, view, sort, 30 a page' })
   @ApiOkResponse({ type: ModelListResponseDto })
   @ApiErrorResponses([400, 401, 403, 503])
-  list(@CurrentCaller() caller: Caller, @Query() query: ListModelsQueryDto): Promise<ModelListResponseDto> {
+  list(@CurrentCaller() caller: Caller, @Query() query: ListModelsQueryDto): Promise<ModelListResponseDto | RawJson> {
     return this.lists.list(caller, query);
   }
 
