@@ -2,7 +2,8 @@ import request from 'supertest';
 import { callerOf } from '../src/access/caller';
 import type { AuthUser } from '../src/common/auth-user';
 import { queryRows } from '../src/common/sql';
-import { listCountSql, listPageSql, type ListParams, type ModelRow } from '../src/models/model-read.sql';
+import { toListParams } from '../src/models/model-list.service';
+import { listCountSql, listPageSql, type ModelRow } from '../src/models/model-read.sql';
 import { ModelReader } from '../src/models/model-reader.service';
 import { ModelRepository } from '../src/models/model.repository';
 import { Actor, bearer, createGroup, createUser, signUp } from './support/actors';
@@ -17,14 +18,8 @@ import {
 } from './support/model-fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
-const FIRST_PAGE: ListParams = {
-  query: null,
-  viewOption: null,
-  tag: null,
-  orderBy: 'created_at',
-  direction: 'desc',
-  page: 1,
-};
+/** An unfiltered first page, as the service reads a list request without parameters. */
+const FIRST_PAGE = toListParams({});
 
 /**
  * The workspace list takes each model's JSON kept under its row version (model-list-json.ts): its
