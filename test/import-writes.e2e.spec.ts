@@ -181,7 +181,7 @@ describe('import of new models with grants', () => {
       `CREATE TRIGGER note_overlap AFTER INSERT ON models REFERENCING NEW TABLE AS new_rows
       FOR EACH STATEMENT EXECUTE FUNCTION note_overlap()`,
     );
-    await query(`CREATE FUNCTION refuse_chunk() RETURNS trigger LANGUAGE plpgsql AS $$
+    await query(`CREATE FUNCTION refuse_wide_chunk() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF EXISTS (SELECT 1 FROM new_rows WHERE model_id LIKE 'wide/boom%')
            AND (SELECT count(DISTINCT model_id) FROM new_rows) > 1 THEN
@@ -189,8 +189,8 @@ describe('import of new models with grants', () => {
         END IF;
         RETURN NULL;
       END $$`);
-    await query(`CREATE TRIGGER refuse_chunk AFTER INSERT ON access_grants REFERENCING NEW TABLE AS new_rows
-      FOR EACH STATEMENT EXECUTE FUNCTION refuse_chunk()`);
+    await query(`CREATE TRIGGER refuse_wide_chunk AFTER INSERT ON access_grants REFERENCING NEW TABLE AS new_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION refuse_wide_chunk()`);
     try {
       // 1,010 models, chunks of 500, 500 and 10; the last holds the model that makes the database refuse it.
       const items = Array.from({ length: 1010 }, (_, i) => ({
@@ -216,7 +216,7 @@ describe('import of new models with grants', () => {
       await expectDerivedExact();
     } finally {
       await query(`DROP TRIGGER note_overlap ON models`);
-      await query(`DROP TRIGGER refuse_chunk ON access_grants`);
+      await query(`DROP TRIGGER refuse_wide_chunk ON access_grants`);
     }
   });
 
