@@ -185,7 +185,7 @@ describe('OpenAI list for an API key: models’ JSON kept by row version', () =>
   it('revalidates: 304 while nothing changed, the new list for the old tag after a change', async () => {
     const first = await request(t.server).get('/v1/models').set(bearer(key));
     expect(first.status).toBe(200);
-    const tag = first.headers.etag as string;
+    const tag = first.headers.etag;
     const same = await request(t.server).get('/v1/models').set(bearer(key)).set('If-None-Match', tag);
     expect(same.status).toBe(304);
     expect((await api().update({ id: 'c/later', name: 'Renamed for the tag' })).status).toBe(200);
@@ -197,7 +197,7 @@ describe('OpenAI list for an API key: models’ JSON kept by row version', () =>
     const again = await request(t.server)
       .get('/v1/models')
       .set(bearer(key))
-      .set('If-None-Match', after.headers.etag as string);
+      .set('If-None-Match', after.headers.etag);
     expect(again.status).toBe(304);
   });
 
