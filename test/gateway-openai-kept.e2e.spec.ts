@@ -194,10 +194,7 @@ describe('OpenAI list for an API key: models’ JSON kept by row version', () =>
     expect(after.headers.etag).not.toBe(tag);
     expect(after.text).toBe(await expected());
     expect(after.text).toContain('Renamed for the tag');
-    const again = await request(t.server)
-      .get('/v1/models')
-      .set(bearer(key))
-      .set('If-None-Match', after.headers.etag);
+    const again = await request(t.server).get('/v1/models').set(bearer(key)).set('If-None-Match', after.headers.etag);
     expect(again.status).toBe(304);
   });
 
