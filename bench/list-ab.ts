@@ -89,7 +89,9 @@ async function main(): Promise<void> {
     );
     const rounds = Number(args.rounds);
     const seconds = Number(args.seconds);
-    console.log(`A ${args.a} (${urls[0]}), B ${args.b} (${urls[1]}); ${rounds} rounds of ${seconds} s each side; load ${load()}`);
+    console.log(
+      `A ${args.a} (${urls[0]}), B ${args.b} (${urls[1]}); ${rounds} rounds of ${seconds} s each side; load ${load()}`,
+    );
     for (const scenario of scenarios) {
       const times: number[][] = [[], []];
       for (const side of [0, 1]) for (let i = 0; i < 20; i += 1) await timed(bases[side], scenario, credentials);

@@ -10,7 +10,7 @@
  *
  *   npx ts-node --transpile-only bench/split-page.ts --database-url postgres://…/registry_bench_tail --base /work/main [--rounds 9] [--explain dir]
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -18,13 +18,11 @@ import type { Caller } from '../src/access/caller';
 import { toStatement } from '../src/common/sql';
 import { type ListParams, listPageSql } from '../src/models/model-read.sql';
 import { loadCallers } from './run/callers';
+import { backendCpuNs, median } from './run/cpu';
 import { readFixtures } from './run/fixtures';
 import { FIRST_PAGE } from './run/scenarios';
 
 const EXECUTIONS = 12;
-
-const backendCpuNs = (pid: number): number => Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 interface Side {
   text: string;
@@ -42,7 +40,15 @@ async function prepare(client: Client, { text, values }: { text: string; values:
   const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
   const buffers = /Buffers: shared hit=(\d+)(?: read=(\d+))?/.exec(plan);
   const total = buffers ? Number(buffers[1]) + Number(buffers[2] ?? 0) : NaN;
-  return { text, values, ids, cpu: [], wall: [], buffers: String(total), plan: `${text}\n-- ${JSON.stringify(values)}\n\n${plan}` };
+  return {
+    text,
+    values,
+    ids,
+    cpu: [],
+    wall: [],
+    buffers: String(total),
+    plan: `${text}\n-- ${JSON.stringify(values)}\n\n${plan}`,
+  };
 }
 
 async function round(client: Client, pid: number, side: Side): Promise<void> {
@@ -61,7 +67,8 @@ function option(name: string): string | undefined {
 async function main(): Promise<void> {
   const url = option('database-url');
   const base = option('base');
-  if (!url || !base) throw new Error('usage: split-page.ts --database-url URL --base CHECKOUT [--rounds N] [--explain DIR]');
+  if (!url || !base)
+    throw new Error('usage: split-page.ts --database-url URL --base CHECKOUT [--rounds N] [--explain DIR]');
   const rounds = Number(option('rounds') ?? 9);
   const explain = option('explain');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -105,7 +112,10 @@ async function main(): Promise<void> {
       );
       if (explain) {
         mkdirSync(explain, { recursive: true });
-        writeFileSync(join(explain, `${name.replace(/ /g, '-')}.txt`), `# base\n${before.plan}\n\n# this\n${after.plan}\n`);
+        writeFileSync(
+          join(explain, `${name.replace(/ /g, '-')}.txt`),
+          `# base\n${before.plan}\n\n# this\n${after.plan}\n`,
+        );
       }
     }
     console.log(`load ${load()}`);

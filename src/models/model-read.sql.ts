@@ -327,11 +327,7 @@ type ReadableParts = NonNullable<ReturnType<typeof readableParts>>;
  * models), and every private match cost a page of the wide models table.
  * The filters name their table m, so the same predicates serve every part.
  */
-function splitFilteredCountSql(
-  parts: ReadableParts,
-  params: ListFilterParams,
-  content: Sql[],
-): Sql {
+function splitFilteredCountSql(parts: ReadableParts, params: ListFilterParams, content: Sql[]): Sql {
   const filters = sql.join(content, sql` AND `);
   const publicCount =
     content.length === 1 && params.tag !== null

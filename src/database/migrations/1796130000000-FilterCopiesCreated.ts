@@ -60,7 +60,10 @@ export class FilterCopiesCreated1796130000000 implements MigrationInterface {
 
 /** The copies' secondary indexes as migrations PublicModelFilters and PrivateModelFilters made them. */
 const COPY_INDEXES = [
-  { name: 'public_models_tags_idx', definition: `CREATE INDEX public_models_tags_idx ON public_models USING gin (tags)` },
+  {
+    name: 'public_models_tags_idx',
+    definition: `CREATE INDEX public_models_tags_idx ON public_models USING gin (tags)`,
+  },
   {
     name: 'public_models_search_trgm_idx',
     definition: `CREATE INDEX public_models_search_trgm_idx ON public_models USING gin (search gin_trgm_ops)`,
