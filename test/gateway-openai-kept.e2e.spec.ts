@@ -30,6 +30,7 @@ describe('OpenAI list for an API key: models’ JSON kept by row version', () =>
   let admin: Actor;
   let bob: Actor;
   let key: string;
+  let team: string;
   let statements: string[];
 
   beforeAll(async () => {
@@ -37,7 +38,7 @@ describe('OpenAI list for an API key: models’ JSON kept by row version', () =>
     t = await startTestApp({ answerCacheMb: 0 });
     admin = await signUp(t, 'Admin');
     bob = await createUser(t, admin, { name: 'Bob' });
-    const team = await createGroup(t, admin, 'Team', [bob.id]);
+    team = await createGroup(t, admin, 'Team', [bob.id]);
     const pricing = { input_per_million: 0.15, output_per_million: 2.5, per_request: null, currency: 'EUR' };
     await createBaseModel(t, admin, { id: 'base/a', pricing, context_length: 128000 });
     await createBaseModel(t, admin, { id: 'base/b', supported_endpoint_types: ['chat', 'embedding'] });
@@ -55,9 +56,9 @@ describe('OpenAI list for an API key: models’ JSON kept by row version', () =>
   afterAll(() => t?.close());
 
   /** What the list is, read afresh: the rows of listableSql for the key's caller, as JSON.stringify writes them. */
-  async function expected(): Promise<string> {
+  async function expected(models: string[] = KEY_MODELS): Promise<string> {
     const user = { id: bob.id, name: 'Bob', role: 'user', groupIds: await groupsOf(bob.id) } as AuthUser;
-    const keyed = { ...user, apiKey: { id: 'k', groupId: null, models: KEY_MODELS, readOnly: true } } as AuthUser;
+    const keyed = { ...user, apiKey: { id: 'k', groupId: null, models, readOnly: true } } as AuthUser;
     const caller = callerOf(keyed, { bypassAdminAccessControl: true });
     const rows = await queryRows<ModelSummaryRow>(t.dataSource, listableSql(caller, { order: 'id' }));
     return JSON.stringify(toOpenAiList(rows));
@@ -71,19 +72,19 @@ describe('OpenAI list for an API key: models’ JSON kept by row version', () =>
     return rows.map((row) => row.id);
   }
 
-  async function list(): Promise<{ text: string; statements: string[] }> {
+  async function list(withKey = key): Promise<{ text: string; statements: string[] }> {
     statements = [];
-    const res = await request(t.server).get('/v1/models').set(bearer(key));
+    const res = await request(t.server).get('/v1/models').set(bearer(withKey));
     expect(res.status).toBe(200);
     return { text: res.text, statements };
   }
 
   /** The first answer after a change and the next (every model kept) are both the list as it is now. */
-  async function expectCurrent(ids: string[]): Promise<void> {
-    const want = await expected();
-    const first = await list();
+  async function expectCurrent(ids: string[], withKey = key, models = KEY_MODELS): Promise<void> {
+    const want = await expected(models);
+    const first = await list(withKey);
     expect(first.text).toBe(want);
-    const again = await list();
+    const again = await list(withKey);
     expect(again.text).toBe(want);
     // All kept: one statement, ids and versions only.
     expect(again.statements).toHaveLength(1);
@@ -152,6 +153,49 @@ describe('OpenAI list for an API key: models’ JSON kept by row version', () =>
     await t.dataSource.query(`UPDATE models SET pricing = '{"n": 1.5, "note": "direct"}'::jsonb WHERE id = 'base/a'`);
     await t.dataSource.query(`UPDATE models SET name = 'Direct ✓' WHERE id = 'c/later'`);
     await expectCurrent(['base/a', 'base/b', 'c/granted', 'c/later']);
+  });
+
+  it("follows the caller's access: a membership of a group the model is granted to, removed and added", async () => {
+    await setGrants(t, admin, 'c/granted', [groupGrant(team)]);
+    await expectCurrent(['base/a', 'base/b', 'c/granted', 'c/later']);
+    const removed = await request(t.server).delete(`/api/groups/${team}/members/${bob.id}`).set(bearer(admin.token));
+    expect(removed.status).toBe(200);
+    await expectCurrent(['base/a', 'base/b', 'c/later']);
+    const added = await request(t.server)
+      .post(`/api/groups/${team}/members`)
+      .set(bearer(admin.token))
+      .send({ user_ids: [bob.id] });
+    expect(added.status).toBe(200);
+    await expectCurrent(['base/a', 'base/b', 'c/granted', 'c/later']);
+  });
+
+  it("follows the key's allow-list: each key its own list, a key with the same list the same bytes, a deleted key none", async () => {
+    const narrower = ['base/b', 'c/later', 'c/own'];
+    const other = await createApiKey(t, bob, { models: narrower });
+    await expectCurrent(['base/b', 'c/later'], other.key, narrower);
+    await expectCurrent(['base/a', 'base/b', 'c/granted', 'c/later']);
+    const same = await createApiKey(t, bob, { models: [...KEY_MODELS].reverse() });
+    await expectCurrent(['base/a', 'base/b', 'c/granted', 'c/later'], same.key);
+    const deleted = await request(t.server).delete(`/api/keys/${other.id}`).set(bearer(bob.token));
+    expect(deleted.status).toBe(200);
+    expect((await request(t.server).get('/v1/models').set(bearer(other.key))).status).toBe(401);
+    await expectCurrent(['base/a', 'base/b', 'c/granted', 'c/later']);
+  });
+
+  it('revalidates: 304 while nothing changed, the new list for the old tag after a change', async () => {
+    const first = await request(t.server).get('/v1/models').set(bearer(key));
+    expect(first.status).toBe(200);
+    const tag = first.headers.etag;
+    const same = await request(t.server).get('/v1/models').set(bearer(key)).set('If-None-Match', tag);
+    expect(same.status).toBe(304);
+    expect((await api().update({ id: 'c/later', name: 'Renamed for the tag' })).status).toBe(200);
+    const after = await request(t.server).get('/v1/models').set(bearer(key)).set('If-None-Match', tag);
+    expect(after.status).toBe(200);
+    expect(after.headers.etag).not.toBe(tag);
+    expect(after.text).toBe(await expected());
+    expect(after.text).toContain('Renamed for the tag');
+    const again = await request(t.server).get('/v1/models').set(bearer(key)).set('If-None-Match', after.headers.etag);
+    expect(again.status).toBe(304);
   });
 
   it('builds lists of callers without an allow-list whole, as before', async () => {

@@ -163,4 +163,81 @@ describe('import of new models with grants', () => {
       await query(`DROP TRIGGER refuse_chunk ON access_grants`);
     }
   });
+
+  it('writes independent chunks at once, each whole, and retries a refused one model by model', async () => {
+    const [admin, zoe] = world.people;
+    // Each chunk's model insert (not the one-by-one's) waits a little and notes how many model inserts are running, its own included.
+    await query(`CREATE TABLE overlap (running int)`);
+    await query(`CREATE FUNCTION note_overlap() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF (SELECT count(*) FROM new_rows) > 1 THEN
+          PERFORM pg_sleep(0.4);
+          INSERT INTO overlap SELECT count(*) FROM pg_stat_activity
+           WHERE state = 'active' AND query LIKE 'INSERT INTO models (%';
+        END IF;
+        RETURN NULL;
+      END $$`);
+    await query(
+      `CREATE TRIGGER note_overlap AFTER INSERT ON models REFERENCING NEW TABLE AS new_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION note_overlap()`,
+    );
+    await query(`CREATE FUNCTION refuse_wide_chunk() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM new_rows WHERE model_id LIKE 'wide/boom%')
+           AND (SELECT count(DISTINCT model_id) FROM new_rows) > 1 THEN
+          RAISE EXCEPTION 'refused by the test';
+        END IF;
+        RETURN NULL;
+      END $$`);
+    await query(`CREATE TRIGGER refuse_wide_chunk AFTER INSERT ON access_grants REFERENCING NEW TABLE AS new_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION refuse_wide_chunk()`);
+    try {
+      // 1,010 models, chunks of 500, 500 and 10; the last holds the model that makes the database refuse it.
+      const items = Array.from({ length: 1010 }, (_, i) => ({
+        id: i === 1005 ? 'wide/boom' : `wide/${i}`,
+        name: `Wide ${i}`,
+        base_model_id: 'acme/base-one',
+        access_grants: [
+          { principal_type: 'user', principal_id: zoe.id, permission: i % 2 ? 'write' : 'read' },
+          { principal_type: 'group', principal_id: world.groupIds[i % 3], permission: 'read' },
+        ],
+      }));
+      const res = await modelApi(t, admin.actor).importModels(items);
+      expect(res.status).toBe(200);
+      expect((res.body.results as Array<{ id: string; status: string }>).map((r) => [r.id, r.status])).toEqual(
+        items.map((item) => [item.id, 'created']),
+      );
+      expect(await query(`SELECT max(running)::int AS most FROM overlap`)).toEqual([{ most: 2 }]);
+      expect(
+        await query(`SELECT count(*)::int AS models, sum((SELECT count(*) FROM access_grants g WHERE g.model_id = m.id))::int AS grants,
+                            sum((SELECT count(*) FROM model_history h WHERE h.model_id = m.id))::int AS versions
+                       FROM models m WHERE m.id LIKE 'wide/%'`),
+      ).toEqual([{ models: 1010, grants: 2020, versions: 1010 }]);
+      await expectDerivedExact();
+    } finally {
+      await query(`DROP TRIGGER note_overlap ON models`);
+      await query(`DROP TRIGGER refuse_wide_chunk ON access_grants`);
+    }
+  });
+
+  it('writes chunks in order when one builds on or repeats a model of another', async () => {
+    const [admin] = world.people;
+    const items = Array.from({ length: 700 }, (_, i) => ({
+      id: i === 650 ? 'order/1' : `order/${i}`,
+      name: `Order ${i}`,
+      // The first is a base model; the 600th, in the second chunk, builds on it.
+      base_model_id: i === 0 ? undefined : i === 600 ? 'order/0' : 'acme/base-one',
+      owned_by: i === 0 ? 'test' : undefined,
+    }));
+    const res = await modelApi(t, admin.actor).importModels(items);
+    expect(res.status).toBe(200);
+    const results = res.body.results as Array<{ id: string; status: string }>;
+    expect(results.filter((r) => r.status !== 'created')).toEqual([{ id: 'order/1', status: 'updated' }]);
+    expect(
+      await query(`SELECT base_model_id, name FROM models WHERE id IN ('order/600', 'order/1') ORDER BY id`),
+    ).toEqual([
+      { base_model_id: 'acme/base-one', name: 'Order 650' },
+      { base_model_id: 'order/0', name: 'Order 600' },
+    ]);
+  });
 });

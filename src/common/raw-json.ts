@@ -10,6 +10,11 @@ export class RawJson {
     return new RawJson(Buffer.from(text, 'utf8'));
   }
 
+  /** JSON already held as UTF-8 bytes, shared as they are: neither side may change them. */
+  static ofBytes(bytes: Buffer): RawJson {
+    return new RawJson(bytes);
+  }
+
   /**
    * `head`, the pieces (text or UTF-8 bytes) with `separator` between them, then `tail`, written straight into one buffer
    * outside V8's heap. A large answer never becomes one JavaScript string: a string over 128 KB is a

@@ -21,10 +21,16 @@ export const KEPT_LIST_MAX_IDS = 1000;
 /** ~570 bytes a model: some 14,000 models' JSON. */
 const MODEL_JSON_CACHE_BYTES = 8 * 1024 * 1024;
 
+/**
+ * Whole `/v1/models` answers kept by their versions text: ~13 answers of a 500-model key (~300 KB
+ * each), none over 1 MB (a quarter). Counted against the peak RSS target (README, Performance).
+ */
+const KEPT_ANSWER_BYTES = 4 * 1024 * 1024;
+
 /** The gateway model lists: what the caller may use, in the shape of its client family. */
 @Injectable()
 export class GatewayService {
-  private readonly modelJson = new ModelJsonCache(MODEL_JSON_CACHE_BYTES);
+  private readonly modelJson = new ModelJsonCache(MODEL_JSON_CACHE_BYTES, KEPT_ANSWER_BYTES);
 
   constructor(private readonly models: ModelRepository) {}
 

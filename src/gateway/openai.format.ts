@@ -76,6 +76,10 @@ export async function openAiList(models: ListableModels): Promise<RawJson> {
  */
 async function keptOpenAiList(models: ListableModels, cache: ModelJsonCache): Promise<RawJson | null> {
   const [listed] = await models.json({ order: 'id' }, openAiVersionsSql);
+  // One byte a character, byte for byte: a key as exact as the bytes, without decoding UTF-8.
+  const versions = listed.toString('latin1');
+  const whole = cache.answer(versions);
+  if (whole !== undefined) return RawJson.ofBytes(whole);
   // [id, version, id, version, ...] in id order.
   const entries = JSON.parse(listed.toString('utf8')) as string[];
   const pieces: Buffer[] = new Array<Buffer>(entries.length / 2);
@@ -85,7 +89,7 @@ async function keptOpenAiList(models: ListableModels, cache: ModelJsonCache): Pr
     if (kept) pieces[index] = kept;
     else missing.set(entries[2 * index], index);
   }
-  if (missing.size === 0) return openAiListJson(pieces);
+  if (missing.size === 0) return keep(cache, versions, openAiListJson(pieces));
   const built = await models.json({ order: 'id', ids: [...missing.keys()] }, openAiModelsSql);
   let changed = false;
   for (const row of built) {
@@ -96,7 +100,12 @@ async function keptOpenAiList(models: ListableModels, cache: ModelJsonCache): Pr
     else pieces[index] = json;
     missing.delete(id);
   }
-  return changed || missing.size > 0 ? null : openAiListJson(pieces);
+  return changed || missing.size > 0 ? null : keep(cache, versions, openAiListJson(pieces));
+}
+
+function keep(cache: ModelJsonCache, versions: string, list: RawJson): RawJson {
+  cache.keepAnswer(versions, list.bytes);
+  return list;
 }
 
 /** A row of openAiModelsSql: `version`, a newline, the id as JSON, a newline, the model's JSON. */

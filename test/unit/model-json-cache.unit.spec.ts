@@ -144,3 +144,104 @@ describe('the OpenAI list from kept models', () => {
     expect(empty.asked.map((ask) => ask.shape)).toEqual(['versions']);
   });
 });
+
+describe('the OpenAI list: whole answers kept by their versions text', () => {
+  const list = (cache: ModelJsonCache, versions: Array<[string, string]>, models: Record<string, [string, string]>) =>
+    keptList(cache, versions, models);
+  const bytesOf = async (models: ListableModels) => (await openAiList(models)).bytes;
+
+  it('answers the same list of ids and versions with the bytes kept, and any other list anew', async () => {
+    const cache = new ModelJsonCache(1_000_000, 1_000_000);
+    const models: Record<string, [string, string]> = {
+      a: ['1:9', json('a')],
+      b: ['2:', json('b')],
+      c: ['4:9', json('c')],
+    };
+    const ab: Array<[string, string]> = [
+      ['a', '1:9'],
+      ['b', '2:'],
+    ];
+    const first = await bytesOf(list(cache, ab, models));
+    expect(first.toString()).toBe(listOf(json('a'), json('b')));
+    expect(cache.answerBytes).toBeGreaterThan(first.length);
+    const repeated = list(cache, ab, models);
+    // The very bytes kept: no model looked up, nothing joined.
+    expect(await bytesOf(repeated)).toBe(first);
+    expect(repeated.asked.map((ask) => ask.shape)).toEqual(['versions']);
+
+    // Each kind of change gives another versions text, so never the kept answer.
+    const cases: Array<[string, Array<[string, string]>, Record<string, [string, string]>, string]> = [
+      [
+        'the model rewritten',
+        [
+          ['a', '3:9'],
+          ['b', '2:'],
+        ],
+        { ...models, a: ['3:9', json('a', 'renamed')] },
+        listOf(json('a', 'renamed'), json('b')),
+      ],
+      [
+        'its base model rewritten',
+        [
+          ['a', '1:10'],
+          ['b', '2:'],
+        ],
+        { ...models, a: ['1:10', json('a', 'base')] },
+        listOf(json('a', 'base'), json('b')),
+      ],
+      ['a model no longer readable (access, allow-list, hidden)', [['a', '1:9']], models, listOf(json('a'))],
+      [
+        'a model newly readable',
+        [
+          ['a', '1:9'],
+          ['b', '2:'],
+          ['c', '4:9'],
+        ],
+        models,
+        listOf(json('a'), json('b'), json('c')),
+      ],
+      [
+        'another model in its place',
+        [
+          ['a', '1:9'],
+          ['c', '4:9'],
+        ],
+        models,
+        listOf(json('a'), json('c')),
+      ],
+    ];
+    for (const [change, versions, now, want] of cases) {
+      const after = await bytesOf(list(cache, versions, now));
+      expect({ change, text: after.toString() }).toEqual({ change, text: want });
+      expect(after).not.toBe(first);
+    }
+    // The first list again, as it still is: its kept answer.
+    expect(await bytesOf(list(cache, ab, models))).toBe(first);
+  });
+
+  it('keeps no whole answer when asked to keep none, nor one over a quarter of its bound, nor a list built whole', async () => {
+    const models: Record<string, [string, string]> = { a: ['1:', json('a', 'x'.repeat(200))] };
+    for (const cache of [new ModelJsonCache(1_000_000), new ModelJsonCache(1_000_000, 800)]) {
+      const first = await bytesOf(list(cache, [['a', '1:']], models));
+      const again = await bytesOf(list(cache, [['a', '1:']], models));
+      expect(again.toString()).toBe(first.toString());
+      expect(again).not.toBe(first);
+      expect(cache.answerBytes).toBe(0);
+    }
+    const cache = new ModelJsonCache(1_000_000, 1_000_000);
+    // Changed between the two statements: built whole, in one snapshot, and not kept.
+    await bytesOf(list(cache, [['a', '1:']], { a: ['3:', json('a', 'newer')] }));
+    expect(cache.answerBytes).toBe(0);
+  });
+
+  it('lets the least recently used answers go first once over its bound', async () => {
+    const one = (id: string) => ({ [id]: ['1:', json(id, 'y'.repeat(150))] }) as Record<string, [string, string]>;
+    const cache = new ModelJsonCache(1_000_000, 2_000);
+    const a = await bytesOf(list(cache, [['a', '1:']], one('a')));
+    const b = await bytesOf(list(cache, [['b', '1:']], one('b')));
+    expect(await bytesOf(list(cache, [['a', '1:']], one('a')))).toBe(a);
+    for (const id of ['c', 'd', 'e', 'f', 'g', 'h']) await bytesOf(list(cache, [[id, '1:']], one(id)));
+    expect(cache.answerBytes).toBeLessThanOrEqual(2_000);
+    expect(await bytesOf(list(cache, [['b', '1:']], one('b')))).not.toBe(b);
+  });
+});

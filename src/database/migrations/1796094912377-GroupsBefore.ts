@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 import { READERS_BEFORE, refreshModelAccess } from './1796044466221-ModelReaders';
 
 /** A group principal as `readers` holds it, with the canonical (lower-case) id uuid::text writes. */
-const GROUP_PRINCIPAL = `'^g:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'`;
+export const GROUP_PRINCIPAL = `'^g:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'`;
 
 /**
  * The groups among the model's readers that sort before the grant's own principal. Only groups
@@ -10,7 +10,7 @@ const GROUP_PRINCIPAL = `'^g:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
  * of a private model, and the caller's own user principal is never before a grant to the caller's
  * principals ('g:' sorts before 'u:', and a grant to 'u:<caller>' has only smaller users before).
  */
-const GROUPS_BEFORE = {
+export const GROUPS_BEFORE = {
   name: 'groups_before',
   value: `ARRAY(SELECT substr(r, 3)::uuid FROM unnest(m.readers) r
                         WHERE r COLLATE "C" < model_principal(g2.principal_type, g2.principal_id)

@@ -21,6 +21,7 @@ import { ModelCounts1796104194922 } from './1796104194922-ModelCounts';
 import { PrivateModelFilters1796112000000 } from './1796112000000-PrivateModelFilters';
 import { PrivateGrantCounts1796120000000 } from './1796120000000-PrivateGrantCounts';
 import { FilterCopiesCreated1796130000000 } from './1796130000000-FilterCopiesCreated';
+import { SetBasedAccessRefresh1796140000000 } from './1796140000000-SetBasedAccessRefresh';
 
 /** Every migration, in order. Listed by class so they run the same from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   PrivateModelFilters1796112000000,
   PrivateGrantCounts1796120000000,
   FilterCopiesCreated1796130000000,
+  SetBasedAccessRefresh1796140000000,
 ];

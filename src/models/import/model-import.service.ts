@@ -14,6 +14,12 @@ export type { ImportResult } from './import-items';
 const CHUNK_SIZE = 500;
 
 /**
+ * Chunk transactions in flight at once when the chunks cannot see each other's writes: while
+ * PostgreSQL writes one chunk, node plans the next and a second backend writes it (README "Import").
+ */
+const PARALLEL_CHUNKS = 2;
+
+/**
  * Creates or overwrites models in chunks (docs/api.md, Import): items are converted and
  * validated first (import-items.ts), then each chunk is written in one transaction by a few
  * statements for the whole chunk (import-chunk.ts), so each model is whole or absent. A chunk
@@ -33,10 +39,12 @@ export class ModelImportService {
   async import(caller: Caller, raw: Record<string, unknown>[]): Promise<{ results: ImportResult[] }> {
     const existing = await this.existingIds(caller, raw);
     const { items, results } = await prepareItems(this.dataSource.manager, raw, existing);
-    for (let start = 0; start < items.length; start += CHUNK_SIZE) {
-      const chunk = items.slice(start, start + CHUNK_SIZE);
+    const chunks: ImportItem[][] = [];
+    for (let start = 0; start < items.length; start += CHUNK_SIZE) chunks.push(items.slice(start, start + CHUNK_SIZE));
+    const width = independent(items) ? PARALLEL_CHUNKS : 1;
+    await inParallel(chunks, width, async (chunk) => {
       for (const [index, result] of await this.importChunk(caller, chunk)) results[index] = result;
-    }
+    });
     return { results };
   }
 
@@ -81,4 +89,36 @@ export class ModelImportService {
       throw error;
     }
   }
+}
+
+/**
+ * Whether the items' chunks may be written at once: no id repeats and no item builds on a model
+ * of the request, so no chunk's checks depend on another chunk's writes (in order, a later chunk
+ * would see an earlier one's models as existing or as readable bases).
+ */
+function independent(items: ImportItem[]): boolean {
+  const ids = new Set(items.map((item) => item.id));
+  return ids.size === items.length && !items.some((item) => item.dto.base_model_id && ids.has(item.dto.base_model_id));
+}
+
+/**
+ * `work` on every element, at most `width` at a time, started in order; after a failure no new
+ * element starts (as in a loop) and the first failure is thrown once those running have ended.
+ */
+async function inParallel<T>(elements: T[], width: number, work: (element: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < elements.length) {
+      try {
+        await work(elements[next++]);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const outcomes = await Promise.allSettled(Array.from({ length: Math.min(width, elements.length) }, worker));
+  const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
 }
