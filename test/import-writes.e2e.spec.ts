@@ -67,6 +67,23 @@ async function expectDerivedExact(): Promise<void> {
   expect(await query(`SELECT * FROM rewritten`)).toEqual([]);
 }
 
+/**
+ * Trigger `name` refuses any grant statement that writes grants of several models at once, one of
+ * them starting with `prefix`: a chunk's statement, never the one-by-one fallback's.
+ */
+async function refuseChunksOf(name: string, prefix: string): Promise<void> {
+  await query(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF EXISTS (SELECT 1 FROM new_rows WHERE model_id LIKE '${prefix}%')
+         AND (SELECT count(DISTINCT model_id) FROM new_rows) > 1 THEN
+        RAISE EXCEPTION 'refused by the test';
+      END IF;
+      RETURN NULL;
+    END $$`);
+  await query(`CREATE TRIGGER ${name} AFTER INSERT ON access_grants REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION ${name}()`);
+}
+
 describe('import of new models with grants', () => {
   it('writes each model and grant once, with the access columns its grants give, and the copies and counts follow', async () => {
     const plans = fc.array(fc.tuple(modelPlan, fc.boolean()), { minLength: 1, maxLength: 40 });
@@ -106,18 +123,7 @@ describe('import of new models with grants', () => {
 
   it('leaves nothing of a chunk the database refuses, and imports its models one by one', async () => {
     const [admin, zoe] = world.people;
-    // Refuses any grant statement that writes grants of several models at once, one of them "boom/…":
-    // the chunk's statement, never the one-by-one fallback's.
-    await query(`CREATE FUNCTION refuse_chunk() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF EXISTS (SELECT 1 FROM new_rows WHERE model_id LIKE 'boom/%')
-           AND (SELECT count(DISTINCT model_id) FROM new_rows) > 1 THEN
-          RAISE EXCEPTION 'refused by the test';
-        END IF;
-        RETURN NULL;
-      END $$`);
-    await query(`CREATE TRIGGER refuse_chunk AFTER INSERT ON access_grants REFERENCING NEW TABLE AS new_rows
-      FOR EACH STATEMENT EXECUTE FUNCTION refuse_chunk()`);
+    await refuseChunksOf('refuse_chunk', 'boom/');
     try {
       const before = await query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log`);
       const items = ['boom/a', 'boom/b', 'boom/c'].map((id, i) => ({
@@ -181,16 +187,7 @@ describe('import of new models with grants', () => {
       `CREATE TRIGGER note_overlap AFTER INSERT ON models REFERENCING NEW TABLE AS new_rows
       FOR EACH STATEMENT EXECUTE FUNCTION note_overlap()`,
     );
-    await query(`CREATE FUNCTION refuse_wide_chunk() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF EXISTS (SELECT 1 FROM new_rows WHERE model_id LIKE 'wide/boom%')
-           AND (SELECT count(DISTINCT model_id) FROM new_rows) > 1 THEN
-          RAISE EXCEPTION 'refused by the test';
-        END IF;
-        RETURN NULL;
-      END $$`);
-    await query(`CREATE TRIGGER refuse_wide_chunk AFTER INSERT ON access_grants REFERENCING NEW TABLE AS new_rows
-      FOR EACH STATEMENT EXECUTE FUNCTION refuse_wide_chunk()`);
+    await refuseChunksOf('refuse_wide_chunk', 'wide/boom');
     try {
       // 1,010 models, chunks of 500, 500 and 10; the last holds the model that makes the database refuse it.
       const items = Array.from({ length: 1010 }, (_, i) => ({
