@@ -20,7 +20,7 @@ export class FilterCopiesCreated1796130000000 implements MigrationInterface {
     await q.query(`SET LOCAL maintenance_work_mem = '256MB'`);
     // Writers of models wait until this transaction ends (the triggers and the copies change together).
     await q.query(`LOCK TABLE models IN SHARE ROW EXCLUSIVE MODE`);
-    await q.query(FUNCTIONS);
+    await q.query(syncFunctions(true));
     await replaceUpdateTriggers(q, true);
     for (const index of COPY_INDEXES) await q.query(`DROP INDEX ${index.name}`);
     await q.query(`TRUNCATE public_models, private_models`);
@@ -49,7 +49,7 @@ export class FilterCopiesCreated1796130000000 implements MigrationInterface {
     await q.query(`LOCK TABLE models IN SHARE ROW EXCLUSIVE MODE`);
     await q.query(`ALTER TABLE public_models ALTER COLUMN search SET STATISTICS 1000`);
     await q.query(`ALTER TABLE private_models ALTER COLUMN search SET STATISTICS 1000`);
-    await q.query(PREVIOUS_FUNCTIONS);
+    await q.query(syncFunctions(false));
     await replaceUpdateTriggers(q, false);
     await q.query(`DROP INDEX public_models_created_idx`);
     await q.query(`DROP INDEX private_models_created_idx`);
@@ -98,8 +98,13 @@ async function replaceUpdateTriggers(q: QueryRunner, withCreated: boolean): Prom
   EXECUTE FUNCTION private_models_sync()`);
 }
 
-/** public_models_sync and private_models_sync copying created_at (otherwise as PrivateModelFilters made them). */
-const FUNCTIONS = `
+/**
+ * public_models_sync and private_models_sync as migration PrivateModelFilters left them
+ * (withCreated false) or copying created_at too: the same functions but for that column.
+ */
+function syncFunctions(withCreated: boolean): string {
+  const created = (row: string) => (withCreated ? `, ${row}created_at` : '');
+  return `
 CREATE OR REPLACE FUNCTION public_models_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP <> 'INSERT' THEN
@@ -107,8 +112,8 @@ BEGIN
     DELETE FROM public_model_tags WHERE tag = ANY(OLD.tags) AND id = OLD.id;
   END IF;
   IF TG_OP <> 'DELETE' AND NEW.is_public AND NEW.base_model_id IS NOT NULL THEN
-    INSERT INTO public_models (id, user_id, tags, search, created_at)
-      VALUES (NEW.id, NEW.user_id, NEW.tags, NEW.search, NEW.created_at);
+    INSERT INTO public_models (id, user_id, tags, search${created('')})
+      VALUES (NEW.id, NEW.user_id, NEW.tags, NEW.search${created('NEW.')});
     INSERT INTO public_model_tags (tag, id) SELECT DISTINCT t.tag, NEW.id FROM unnest(NEW.tags) AS t(tag);
   END IF;
   RETURN NULL;
@@ -119,36 +124,10 @@ BEGIN
     DELETE FROM private_models WHERE id = OLD.id;
   END IF;
   IF TG_OP <> 'DELETE' AND NOT NEW.is_public AND NEW.base_model_id IS NOT NULL THEN
-    INSERT INTO private_models (id, user_id, readers, tags, search, created_at)
-      VALUES (NEW.id, NEW.user_id, NEW.readers, NEW.tags, NEW.search, NEW.created_at);
+    INSERT INTO private_models (id, user_id, readers, tags, search${created('')})
+      VALUES (NEW.id, NEW.user_id, NEW.readers, NEW.tags, NEW.search${created('NEW.')});
   END IF;
   RETURN NULL;
 END $$;
 `;
-
-/** The functions as migration PrivateModelFilters left them. */
-const PREVIOUS_FUNCTIONS = `
-CREATE OR REPLACE FUNCTION public_models_sync() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP <> 'INSERT' THEN
-    DELETE FROM public_models WHERE id = OLD.id;
-    DELETE FROM public_model_tags WHERE tag = ANY(OLD.tags) AND id = OLD.id;
-  END IF;
-  IF TG_OP <> 'DELETE' AND NEW.is_public AND NEW.base_model_id IS NOT NULL THEN
-    INSERT INTO public_models (id, user_id, tags, search) VALUES (NEW.id, NEW.user_id, NEW.tags, NEW.search);
-    INSERT INTO public_model_tags (tag, id) SELECT DISTINCT t.tag, NEW.id FROM unnest(NEW.tags) AS t(tag);
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE OR REPLACE FUNCTION private_models_sync() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP <> 'INSERT' THEN
-    DELETE FROM private_models WHERE id = OLD.id;
-  END IF;
-  IF TG_OP <> 'DELETE' AND NOT NEW.is_public AND NEW.base_model_id IS NOT NULL THEN
-    INSERT INTO private_models (id, user_id, readers, tags, search)
-      VALUES (NEW.id, NEW.user_id, NEW.readers, NEW.tags, NEW.search);
-  END IF;
-  RETURN NULL;
-END $$;
-`;
+}
