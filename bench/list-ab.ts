@@ -12,7 +12,9 @@ import { percentile } from './run/sql-timing';
  * both run at once on the same database; per scenario, `--rounds` rounds of `--seconds` of
  * requests one at a time to A, then to B (the order alternates each round), p50/p99 of each side
  * over all its rounds, with the load average. Read-only, so the shared bench databases are fine
- * for builds without a new migration. Build both first (`npm run build` in each tree).
+ * for builds without a new migration. Build both first (`npm run build` in each tree). A build with a
+ * new migration runs on a copy (createdb -T, then migrated) while A runs on the original:
+ * `--database-url` the copy (B's), `--a-database-url` the original (A's).
  *
  *   npx ts-node --transpile-only bench/list-ab.ts --database-url …/registry_bench_company \
  *     --a /path/to/other/tree --b . [--only user-query-common,user-tag] [--seconds 5] [--rounds 3]
@@ -20,6 +22,7 @@ import { percentile } from './run/sql-timing';
 const { values: args } = parseArgs({
   options: {
     'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? '' },
+    'a-database-url': { type: 'string' },
     a: { type: 'string' },
     b: { type: 'string', default: '.' },
     seconds: { type: 'string', default: '5' },
@@ -77,7 +80,8 @@ async function main(): Promise<void> {
   const fixtures = await readFixtures(args['database-url']);
   const servers: ServerProcess[] = [];
   try {
-    for (const root of [args.a, args.b]) servers.push(await startService(args['database-url'], [], undefined, root));
+    const urls = [args['a-database-url'] ?? args['database-url'], args['database-url']];
+    for (const [i, root] of [args.a, args.b].entries()) servers.push(await startService(urls[i], [], undefined, root));
     const bases = servers.map((s) => new URL(s.baseUrl));
     const credentials = await signInAll(servers[1].baseUrl, fixtures);
     const scenarios = selectScenarios(makeScenarios(fixtures, ''), args.only.split(',').filter(Boolean)).filter(
@@ -85,7 +89,9 @@ async function main(): Promise<void> {
     );
     const rounds = Number(args.rounds);
     const seconds = Number(args.seconds);
-    console.log(`A ${args.a}, B ${args.b}; ${rounds} rounds of ${seconds} s each side; load ${load()}`);
+    console.log(
+      `A ${args.a} (${urls[0]}), B ${args.b} (${urls[1]}); ${rounds} rounds of ${seconds} s each side; load ${load()}`,
+    );
     for (const scenario of scenarios) {
       const times: number[][] = [[], []];
       for (const side of [0, 1]) for (let i = 0; i < 20; i += 1) await timed(bases[side], scenario, credentials);

@@ -50,7 +50,8 @@ function listQuery(plans: ModelPlan[]): fc.Arbitrary<ListQuery & { caller: numbe
 /**
  * A list whose count is split into public and private matches (splitFilteredCountSql): a user
  * (not the bypassing admin), no view, a tag or a query or both. One in every run, so the split
- * count is always checked against the oracle's total.
+ * count is always checked against the oracle's total, and in created_at order (no order_by, or
+ * that one) its pages, chosen from the same parts (splitPageIdsSql), against the oracle's pages.
  */
 function splitCountQuery(plans: ModelPlan[]): fc.Arbitrary<ListQuery & { caller: number }> {
   return fc

@@ -27,9 +27,9 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-/** The copies, and what they must hold: the public and the private custom models' filter columns. */
+/** The copies, and what they must hold: the public and the private custom models' filter columns and created_at. */
 async function expectCopyExact(): Promise<number> {
-  const columns = `id, user_id::text AS user_id, tags, search`;
+  const columns = `id, user_id::text AS user_id, tags, search, created_at`;
   const copy = await t.dataSource.query(`SELECT ${columns} FROM public_models ORDER BY id`);
   const wanted = await t.dataSource.query(
     `SELECT ${columns} FROM models WHERE is_public AND base_model_id IS NOT NULL ORDER BY id`,
@@ -45,7 +45,7 @@ async function expectCopyExact(): Promise<number> {
 }
 
 async function expectPrivateCopyExact(): Promise<number> {
-  const columns = `id, user_id::text AS user_id, readers, tags, search`;
+  const columns = `id, user_id::text AS user_id, readers, tags, search, created_at`;
   const copy = await t.dataSource.query(`SELECT ${columns} FROM private_models ORDER BY id`);
   const wanted = await t.dataSource.query(
     `SELECT ${columns} FROM models WHERE NOT is_public AND base_model_id IS NOT NULL ORDER BY id`,

@@ -7,6 +7,11 @@ export function processTicks(pid: number): number {
   return ticks;
 }
 
+/** Nanoseconds a PostgreSQL backend has run on a CPU (/proc/<pid>/schedstat: PostgreSQL on this machine). */
+export function backendCpuNs(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+}
+
 /** The median (the mean of the middle two for an even count). */
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -109,6 +109,26 @@ describe('model read SQL', () => {
     expect(values[values.length - 1]).toBe(60);
   });
 
+  it('pages a search or tag list in created_at order from the narrow copies, each part to offset + 30', () => {
+    const page = (params: Partial<ListParams>) => toStatement(listPageSql(user, { ...list, ...params }));
+    for (const params of [{ query: 'x', owners: [] }, { tag: 'legal' }, { tag: 'legal', direction: 'asc' as const }]) {
+      const { text, values } = page({ ...params, page: 2 });
+      expect(text).toContain('FROM public_models m');
+      expect(text).toContain('FROM private_models m');
+      expect(text).not.toMatch(/FROM models m\b(?! ON)/);
+      expect(values).toContain(60);
+      expect(values[values.length - 1]).toBe(30);
+    }
+    // Another order, a view, content filters or a bypassing admin: the models table, as before.
+    for (const params of [
+      { tag: 'legal', orderBy: 'name' as const },
+      { tag: 'legal', viewOption: 'shared' as const },
+    ]) {
+      expect(page(params).text).not.toContain('public_models');
+    }
+    expect(toStatement(listPageSql(admin, { ...list, tag: 'legal' })).text).not.toContain('public_models');
+  });
+
   it('sorts by the column asked for, ties broken by id in the same direction', () => {
     const { text } = toStatement(listPageSql(user, { ...list, orderBy: 'name', direction: 'asc' }));
     expect(text).toContain('ORDER BY m.name_sort ASC, m.id ASC LIMIT 30');

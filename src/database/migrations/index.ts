@@ -20,6 +20,7 @@ import { GroupsBefore1796094912377 } from './1796094912377-GroupsBefore';
 import { ModelCounts1796104194922 } from './1796104194922-ModelCounts';
 import { PrivateModelFilters1796112000000 } from './1796112000000-PrivateModelFilters';
 import { PrivateGrantCounts1796120000000 } from './1796120000000-PrivateGrantCounts';
+import { FilterCopiesCreated1796130000000 } from './1796130000000-FilterCopiesCreated';
 import { SetBasedAccessRefresh1796140000000 } from './1796140000000-SetBasedAccessRefresh';
 
 /** Every migration, in order. Listed by class so they run the same from ts (tests) and js (dist). */
@@ -46,5 +47,6 @@ export const MIGRATIONS = [
   ModelCounts1796104194922,
   PrivateModelFilters1796112000000,
   PrivateGrantCounts1796120000000,
+  FilterCopiesCreated1796130000000,
   SetBasedAccessRefresh1796140000000,
 ];
