@@ -13,7 +13,6 @@
  *
  *   npx ts-node --transpile-only bench/private-count.ts postgres://postgres@127.0.0.1:5432/registry_bench_company [rounds] [--temporary]
  */
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { Client } from 'pg';
 import { grantedToPredicate } from '../src/access/access-rules';
@@ -21,14 +20,11 @@ import type { Caller } from '../src/access/caller';
 import { Sql, sql, toStatement } from '../src/common/sql';
 import { ListParams, listCountSql } from '../src/models/model-read.sql';
 import { loadCallers } from './run/callers';
+import { timeRound } from './run/cpu';
 import { readFixtures } from './run/fixtures';
 import { FIRST_PAGE } from './run/scenarios';
 
 const EXECUTIONS = 12;
-
-function backendCpuNs(pid: number): number {
-  return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
-}
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -72,14 +68,6 @@ async function prepare(client: Client, statement: Sql): Promise<Side> {
   const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, values);
   const buffers = rows.map((row) => row['QUERY PLAN']).find((line) => line.trim().startsWith('Buffers:')) ?? '';
   return { text, values, cpu: [], wall: [], total, buffers: /hit=(\d+)/.exec(buffers)?.[1] ?? buffers.trim() };
-}
-
-async function round(client: Client, pid: number, side: Side): Promise<void> {
-  const cpu = backendCpuNs(pid);
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < EXECUTIONS; i += 1) await client.query(side.text, side.values);
-  side.wall.push(Number(process.hrtime.bigint() - start) / EXECUTIONS / 1e6);
-  side.cpu.push((backendCpuNs(pid) - cpu) / EXECUTIONS / 1e6);
 }
 
 async function otherCallers(client: Client, typical: Caller): Promise<Caller[]> {
@@ -129,7 +117,8 @@ async function main(url: string, rounds: number, temporary: boolean): Promise<vo
         if (before.total !== after.total) throw new Error(`${name}: ${before.total} before, ${after.total} after`);
         for (let i = 0; i < rounds; i += 1) {
           // Alternate which side goes first, so neither always follows the other.
-          for (const side of i % 2 === 0 ? [before, after] : [after, before]) await round(client, pid, side);
+          for (const side of i % 2 === 0 ? [before, after] : [after, before])
+            await timeRound(client, pid, side, EXECUTIONS);
         }
         const f = (values: number[]) => median(values).toFixed(2);
         console.log(

@@ -18,7 +18,7 @@ import type { Caller } from '../src/access/caller';
 import { toStatement } from '../src/common/sql';
 import { type ListParams, listPageSql } from '../src/models/model-read.sql';
 import { loadCallers } from './run/callers';
-import { backendCpuNs, median } from './run/cpu';
+import { median, timeRound } from './run/cpu';
 import { readFixtures } from './run/fixtures';
 import { FIRST_PAGE } from './run/scenarios';
 
@@ -49,14 +49,6 @@ async function prepare(client: Client, { text, values }: { text: string; values:
     buffers: String(total),
     plan: `${text}\n-- ${JSON.stringify(values)}\n\n${plan}`,
   };
-}
-
-async function round(client: Client, pid: number, side: Side): Promise<void> {
-  const cpu = backendCpuNs(pid);
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < EXECUTIONS; i += 1) await client.query(side.text, side.values);
-  side.wall.push(Number(process.hrtime.bigint() - start) / EXECUTIONS / 1e6);
-  side.cpu.push((backendCpuNs(pid) - cpu) / EXECUTIONS / 1e6);
 }
 
 function option(name: string): string | undefined {
@@ -104,7 +96,8 @@ async function main(): Promise<void> {
       const after = await prepare(client, toStatement(listPageSql(user, params)));
       if (before.ids !== after.ids) throw new Error(`${name}: the pages differ`);
       for (let i = 0; i < rounds; i += 1) {
-        for (const side of i % 2 === 0 ? [before, after] : [after, before]) await round(client, pid, side);
+        for (const side of i % 2 === 0 ? [before, after] : [after, before])
+          await timeRound(client, pid, side, EXECUTIONS);
       }
       const f = (values: number[]) => median(values).toFixed(2);
       console.log(

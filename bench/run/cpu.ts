@@ -12,6 +12,28 @@ export function backendCpuNs(pid: number): number {
   return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
 }
 
+/** A statement timed on one backend: each round's mean wall and backend CPU ms per execution. */
+export interface TimedStatement {
+  text: string;
+  values: unknown[];
+  wall: number[];
+  cpu: number[];
+}
+
+/** Runs the statement `executions` times on `client` (backend `pid`) and records one round's means. */
+export async function timeRound(
+  client: { query(text: string, values: unknown[]): Promise<unknown> },
+  pid: number,
+  side: TimedStatement,
+  executions: number,
+): Promise<void> {
+  const cpu = backendCpuNs(pid);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < executions; i += 1) await client.query(side.text, side.values);
+  side.wall.push(Number(process.hrtime.bigint() - start) / executions / 1e6);
+  side.cpu.push((backendCpuNs(pid) - cpu) / executions / 1e6);
+}
+
 /** The median (the mean of the middle two for an even count). */
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
