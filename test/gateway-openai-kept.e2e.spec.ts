@@ -5,17 +5,10 @@ import { queryRows } from '../src/common/sql';
 import { ReadRouter } from '../src/database/read-router';
 import { toOpenAiList } from '../src/gateway/openai.format';
 import { listableSql, type ModelSummaryRow } from '../src/models/model-read.sql';
-import { Actor, bearer, createApiKey, createGroup, createUser, signUp } from './support/actors';
-import {
-  createBaseModel,
-  createCustomModel,
-  groupGrant,
-  modelApi,
-  publicGrant,
-  setGrants,
-  userGrant,
-} from './support/model-fixtures';
-import { startTestApp, TestApp } from './support/test-app';
+import { Actor, bearer, createApiKey } from './support/actors';
+import { createCustomModel, groupGrant, modelApi, publicGrant, setGrants, userGrant } from './support/model-fixtures';
+import { startKeptJsonWorld } from './support/kept-json-world';
+import type { TestApp } from './support/test-app';
 
 const KEY_MODELS = ['base/a', 'base/b', 'c/public', 'c/granted', 'c/own', 'c/later', 'c/hidden-later'];
 
@@ -34,14 +27,8 @@ describe('OpenAI list for an API key: models’ JSON kept by row version', () =>
   let statements: string[];
 
   beforeAll(async () => {
-    // Without the answer cache, which would answer the repeated request itself.
-    t = await startTestApp({ answerCacheMb: 0 });
-    admin = await signUp(t, 'Admin');
-    bob = await createUser(t, admin, { name: 'Bob' });
-    team = await createGroup(t, admin, 'Team', [bob.id]);
-    const pricing = { input_per_million: 0.15, output_per_million: 2.5, per_request: null, currency: 'EUR' };
-    await createBaseModel(t, admin, { id: 'base/a', pricing, context_length: 128000 });
-    await createBaseModel(t, admin, { id: 'base/b', supported_endpoint_types: ['chat', 'embedding'] });
+    // The answer cache off: every request builds its answer.
+    ({ t, admin, bob, team } = await startKeptJsonWorld());
     await createCustomModel(t, admin, { id: 'c/public', base_model_id: 'base/a', access_grants: [publicGrant()] });
     await createCustomModel(t, admin, { id: 'c/granted', base_model_id: 'base/a', access_grants: [groupGrant(team)] });
     await createCustomModel(t, bob, { id: 'c/own', base_model_id: 'base/b', name: 'Bob’s "own" ☃' });

@@ -6,9 +6,8 @@ import { toListParams } from '../src/models/model-list.service';
 import { listCountSql, listPageSql, type ModelRow } from '../src/models/model-read.sql';
 import { ModelReader } from '../src/models/model-reader.service';
 import { ModelRepository } from '../src/models/model.repository';
-import { Actor, bearer, createGroup, createUser, signUp } from './support/actors';
+import { Actor, bearer } from './support/actors';
 import {
-  createBaseModel,
   createCustomModel,
   groupGrant,
   publicGrant,
@@ -16,7 +15,8 @@ import {
   TINY_PNG_BASE64,
   userGrant,
 } from './support/model-fixtures';
-import { startTestApp, TestApp } from './support/test-app';
+import { startKeptJsonWorld } from './support/kept-json-world';
+import type { TestApp } from './support/test-app';
 
 /** An unfiltered first page, as the service reads a list request without parameters. */
 const FIRST_PAGE = toListParams({});
@@ -35,14 +35,8 @@ describe('workspace list from JSON kept by row version', () => {
   let listRows: jest.SpyInstance;
 
   beforeAll(async () => {
-    // The exact answer cache off: every request builds its answer.
-    t = await startTestApp({ answerCacheMb: 0 });
-    admin = await signUp(t, 'Admin');
-    bob = await createUser(t, admin, { name: 'Bob' });
-    team = await createGroup(t, admin, 'Team', [bob.id]);
-    const pricing = { input_per_million: 0.15, output_per_million: 2.5, per_request: null, currency: 'EUR' };
-    await createBaseModel(t, admin, { id: 'base/a', pricing, context_length: 128000 });
-    await createBaseModel(t, admin, { id: 'base/b', supported_endpoint_types: ['chat', 'embedding'] });
+    // The answer cache off: every request builds its answer.
+    ({ t, admin, bob, team } = await startKeptJsonWorld());
     await createCustomModel(t, admin, {
       id: 'c/public',
       base_model_id: 'base/a',
