@@ -1,5 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
+import { RawJson } from '../common/raw-json';
 import type { ModelSummaryRow } from '../models/model-read.sql';
+import { anthropicPageJsonSql } from './anthropic-page.sql';
 import { GatewayQuery, intParam, ListableModels, queryParam } from './gateway-query';
 
 export interface AnthropicPageRequest {
@@ -44,20 +46,22 @@ export function toAnthropicPage(models: ModelSummaryRow[], hasMore: boolean) {
   };
 }
 
-/** Newest first; with before_id the page is the one just before that model, still newest first. */
-export async function anthropicList(models: ListableModels, query: GatewayQuery) {
+/**
+ * Newest first; with before_id the page is the one just before that model, still newest first.
+ * PostgreSQL writes the page's JSON (anthropicPageJsonSql), the very bytes of
+ * JSON.stringify(toAnthropicPage(...)) for the same rows, sent as they are: no rows to parse into
+ * objects, no dates to format, nothing to stringify (docs/gateway.md).
+ */
+export async function anthropicList(models: ListableModels, query: GatewayQuery): Promise<RawJson> {
   const request = anthropicPageRequest(query);
   const after = request.afterId === null ? null : await cursor(models, 'after_id', request.afterId);
   const before = request.beforeId === null ? null : await cursor(models, 'before_id', request.beforeId);
   const backwards = before !== null;
-  const rows = await models.list({
-    order: backwards ? 'oldest' : 'newest',
-    olderThan: after,
-    newerThan: before,
-    limit: request.limit + 1,
-  });
-  const page = rows.slice(0, request.limit);
-  return toAnthropicPage(backwards ? page.reverse() : page, rows.length > request.limit);
+  const [page] = await models.json(
+    { order: backwards ? 'oldest' : 'newest', olderThan: after, newerThan: before, limit: request.limit + 1 },
+    (rows) => anthropicPageJsonSql(rows, request.limit, backwards),
+  );
+  return RawJson.ofBytes(page);
 }
 
 /** A cursor must name a model in the caller's list: otherwise a 400 that reveals nothing about it. */
