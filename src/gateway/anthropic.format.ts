@@ -1,7 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { RawJson } from '../common/raw-json';
 import type { ModelSummaryRow } from '../models/model-read.sql';
-import { anthropicPageJsonSql } from './anthropic-page.sql';
+import { anthropicModelsSql } from './anthropic-page.sql';
 import { GatewayQuery, intParam, ListableModels, queryParam } from './gateway-query';
 
 export interface AnthropicPageRequest {
@@ -48,27 +48,46 @@ export function toAnthropicPage(models: ModelSummaryRow[], hasMore: boolean) {
 
 /**
  * Newest first; with before_id the page is the one just before that model, still newest first.
- * PostgreSQL writes the page's JSON (anthropicPageJsonSql), the very bytes of
- * JSON.stringify(toAnthropicPage(...)) for the same rows, sent as they are: no rows to parse into
- * objects, no dates to format, nothing to stringify (docs/gateway.md).
+ * One statement: the cursors are looked up in it (olderThanId/newerThanId), and PostgreSQL writes
+ * each model's JSON (anthropicModelsSql), the very bytes JSON.stringify(toAnthropicPage(...)) gives
+ * for the same rows once joined: no rows to parse into objects, no dates to format, nothing to
+ * stringify (docs/gateway.md). A page with models had its cursors found; only an empty one asks
+ * whether a cursor is not the caller's to list.
  */
 export async function anthropicList(models: ListableModels, query: GatewayQuery): Promise<RawJson> {
   const request = anthropicPageRequest(query);
-  const after = request.afterId === null ? null : await cursor(models, 'after_id', request.afterId);
-  const before = request.beforeId === null ? null : await cursor(models, 'before_id', request.beforeId);
-  const backwards = before !== null;
-  const [page] = await models.json(
-    { order: backwards ? 'oldest' : 'newest', olderThan: after, newerThan: before, limit: request.limit + 1 },
-    (rows) => anthropicPageJsonSql(rows, request.limit, backwards),
+  const backwards = request.beforeId !== null;
+  const rows = await models.json(
+    {
+      order: backwards ? 'oldest' : 'newest',
+      olderThanId: request.afterId,
+      newerThanId: request.beforeId,
+      limit: request.limit + 1,
+    },
+    (listed) => anthropicModelsSql(listed, backwards),
   );
-  return RawJson.ofBytes(page);
+  const page = rows.slice(0, request.limit);
+  if (page.length === 0) {
+    if (request.afterId !== null) await cursor(models, 'after_id', request.afterId);
+    if (request.beforeId !== null) await cursor(models, 'before_id', request.beforeId);
+  }
+  return anthropicPageJson(backwards ? page.reverse() : page, rows.length > request.limit);
 }
 
+/** toAnthropicPage's JSON from anthropicModelsSql's rows of the page, in the page's order. */
+function anthropicPageJson(page: Buffer[], hasMore: boolean): RawJson {
+  const at = page.map((row) => row.indexOf(NEWLINE));
+  const idOf = (index: number) => (page.length === 0 ? 'null' : page[index].toString('utf8', 0, at[index]));
+  const models = page.map((row, index) => row.subarray(at[index] + 1));
+  const tail = `],"first_id":${idOf(0)},"last_id":${idOf(page.length - 1)},"has_more":${hasMore}}`;
+  return RawJson.join('{"data":[', models, ',', tail);
+}
+
+const NEWLINE = 0x0a;
+
 /** A cursor must name a model in the caller's list: otherwise a 400 that reveals nothing about it. */
-async function cursor(models: ListableModels, name: string, id: string): Promise<ModelSummaryRow> {
-  const model = await models.find(id);
-  if (!model) throw new BadRequestException(`${name}: '${id}' is not a model in this list`);
-  return model;
+async function cursor(models: ListableModels, name: string, id: string): Promise<void> {
+  if (!(await models.find(id))) throw new BadRequestException(`${name}: '${id}' is not a model in this list`);
 }
 
 const ERROR_TYPES: Record<number, string> = {

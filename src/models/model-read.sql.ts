@@ -468,6 +468,12 @@ export interface ListableQuery {
   /** In (created_at, id) order: models before `olderThan` and after `newerThan`. */
   olderThan?: ModelCursor | null;
   newerThan?: ModelCursor | null;
+  /**
+   * The same by id: before or after the model of that id as findListable finds it for the caller,
+   * looked up in the same statement; no rows at all when the caller cannot list it.
+   */
+  olderThanId?: string | null;
+  newerThanId?: string | null;
   limit?: number;
   filters?: ModelFilters;
 }
@@ -504,6 +510,9 @@ export function listableSql(caller: Caller, query: ListableQuery): Sql {
   if (afterId != null) where.push(sql`m.id > ${afterId}`);
   if (olderThan) where.push(sql`(m.created_at, m.id) < (${olderThan.created_at}, ${olderThan.id})`);
   if (newerThan) where.push(sql`(m.created_at, m.id) > (${newerThan.created_at}, ${newerThan.id})`);
+  const at = (id: string) => sql`(SELECT c.created_at, c.id FROM (${listableSql(caller, { order: 'id', id })}) c)`;
+  if (query.olderThanId != null) where.push(sql`(m.created_at, m.id) < ${at(query.olderThanId)}`);
+  if (query.newerThanId != null) where.push(sql`(m.created_at, m.id) > ${at(query.newerThanId)}`);
   if (query.filters) where.push(...modelFilterPredicates(query.filters));
   const limit = query.limit === undefined ? sql`` : sql` LIMIT ${query.limit}`;
   return sql`SELECT ${MODEL_SUMMARY_COLUMNS}, ${SUMMARY_VERSION} FROM models m ${BASE_MODEL_JOIN}
