@@ -20,6 +20,9 @@ import type { TestApp } from './support/test-app';
 
 const ANTHROPIC = { 'anthropic-version': '2023-06-01' };
 
+/** Without validators the lane ahead of Express builds the page; with one, Nest does. */
+const VALIDATOR_HEADERS: Array<Record<string, string>> = [{}, { 'If-None-Match': '"not-this-one"' }];
+
 type PageQuery = { limit?: number; after_id?: string; before_id?: string };
 
 /** Who asks: a token's user, or an API key narrowed to `models` (its owner's reads within them). */
@@ -138,7 +141,7 @@ describe('Anthropic model pages as JSON text built by PostgreSQL', () => {
       const caller = await callerOfAsker(asker);
       for (const query of queries) {
         const want = await expected(caller, query);
-        for (const headers of [{}, { 'If-None-Match': '"not-this-one"' }]) {
+        for (const headers of VALIDATOR_HEADERS) {
           const res = await page(asker, query, headers);
           expect({ asker: asker.name, query, headers, status: res.status, text: res.text }).toEqual({
             asker: asker.name,
