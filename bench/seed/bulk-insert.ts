@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 
 /** PostgreSQL type of a column as it is read from the batch's JSON. */
-export type ColumnType = 'uuid' | 'text' | 'bigint' | 'integer' | 'boolean' | 'jsonb' | 'text[]';
+export type ColumnType = 'uuid' | 'text' | 'bigint' | 'integer' | 'boolean' | 'jsonb' | 'text[]' | 'uuid[]';
 
 /**
  * Inserts a batch of rows with one statement: the rows travel as one JSON array parameter and

@@ -1,4 +1,5 @@
 import bcrypt from 'bcryptjs';
+import { ModelAccess } from './access';
 import { makeBaseModels } from './base-models';
 import { CustomModelContext, ModelPlan, ModelRow, makeCustomModel, planCustomModels } from './custom-models';
 import { GrantSet, makeGroupGrants, makeUserGrants } from './grants';
@@ -7,7 +8,7 @@ import { Matches } from './matches';
 import { SeedOptions } from './options';
 import { People, makePeople } from './people';
 import { Random } from './random';
-import { GrantRow, grantRows, publicGrantRows } from './tables';
+import { GrantRow, StoredModelRow, grantRows, publicCustomGrantRows, publicGrantRows } from './tables';
 
 /** Every seeded account shares this password (one bcrypt hash, cost 4, computed once). */
 export const BENCH_PASSWORD = 'bench-password';
@@ -22,6 +23,7 @@ export interface Plan {
   userGrants: GrantSet;
   matches: Matches;
   context: CustomModelContext;
+  access: ModelAccess;
 }
 
 export function makePlan(options: SeedOptions): Plan {
@@ -40,27 +42,32 @@ export function makePlan(options: SeedOptions): Plan {
     imageFraction: options.imageFraction,
   };
   const matches = new Matches(options.models, people.users);
-  return { rng, people, baseRows, models, groupGrants, userGrants, matches, context };
+  const access = new ModelAccess(people, models.isPublic, groupGrants, userGrants);
+  return { rng, people, baseRows, models, groupGrants, userGrants, matches, context, access };
 }
 
-export function* modelRows(plan: Plan): Generator<ModelRow> {
-  yield* plan.baseRows;
+/** Base models are public (one `*` grant, read only). */
+export function* modelRows(plan: Plan): Generator<StoredModelRow> {
+  for (const row of plan.baseRows) yield { ...row, readers: ['*'], writers: [] };
   for (let i = 0; i < plan.models.count; i++) {
-    const row = makeCustomModel(plan.rng, plan.context, i);
+    const row: ModelRow = makeCustomModel(plan.rng, plan.context, i);
     plan.matches.record(i, row, plan.models.owner[i]);
-    yield row;
+    yield { ...row, ...plan.access.model(i) };
   }
 }
 
 export function* allGrantRows(plan: Plan): Generator<GrantRow> {
   const ids = plan.models.ids;
   yield* publicGrantRows(plan.baseRows.map((row) => row.id));
-  yield* publicGrantRows(ids.filter((_, i) => plan.models.isPublic[i] === 1));
+  const publicModels: number[] = [];
+  plan.models.isPublic.forEach((flag, i) => flag === 1 && publicModels.push(i));
+  yield* publicCustomGrantRows(plan.access, ids, publicModels);
   yield* grantRows(
+    plan.access,
     plan.groupGrants,
     ids,
     'group',
     plan.people.groups.map((group) => group.id),
   );
-  yield* grantRows(plan.userGrants, ids, 'user', plan.context.userIds);
+  yield* grantRows(plan.access, plan.userGrants, ids, 'user', plan.context.userIds);
 }

@@ -1,4 +1,5 @@
 import { ColumnType } from './bulk-insert';
+import { ModelAccess } from './access';
 import { ModelRow } from './custom-models';
 import { ApiKeyRow } from './fixtures';
 import { GrantSet } from './grants';
@@ -34,7 +35,10 @@ export interface MemberRow {
 
 export const MEMBER_COLUMNS: Columns<MemberRow> = { group_id: 'uuid', user_id: 'uuid', created_at: 'bigint' };
 
-export const MODEL_COLUMNS: Columns<ModelRow> = {
+/** A models row with the access columns refresh_model_access would store (ModelAccess). */
+export type StoredModelRow = ModelRow & { readers: string[]; writers: string[] };
+
+export const MODEL_COLUMNS: Columns<StoredModelRow> = {
   id: 'text',
   user_id: 'uuid',
   base_model_id: 'text',
@@ -53,6 +57,8 @@ export const MODEL_COLUMNS: Columns<ModelRow> = {
   is_public: 'boolean',
   created_at: 'bigint',
   updated_at: 'bigint',
+  readers: 'text[]',
+  writers: 'text[]',
 };
 
 export interface GrantRow {
@@ -60,6 +66,8 @@ export interface GrantRow {
   principal_type: 'user' | 'group';
   principal_id: string;
   permission: 'read' | 'write';
+  private_custom: boolean;
+  groups_before: string[];
 }
 
 export const GRANT_COLUMNS: Columns<GrantRow> = {
@@ -67,6 +75,8 @@ export const GRANT_COLUMNS: Columns<GrantRow> = {
   principal_type: 'text',
   principal_id: 'text',
   permission: 'text',
+  private_custom: 'boolean',
+  groups_before: 'uuid[]',
 };
 
 export const API_KEY_COLUMNS: Columns<ApiKeyRow> = {
@@ -94,22 +104,52 @@ export function* memberRows(people: People): Generator<MemberRow> {
   }
 }
 
+/** Public grants of base models (never private, first of their model's principals). */
 export function* publicGrantRows(modelIds: Iterable<string>): Generator<GrantRow> {
-  for (const model_id of modelIds) yield { model_id, principal_type: 'user', principal_id: '*', permission: 'read' };
+  for (const model_id of modelIds) {
+    yield {
+      model_id,
+      principal_type: 'user',
+      principal_id: '*',
+      permission: 'read',
+      private_custom: false,
+      groups_before: [],
+    };
+  }
+}
+
+/** Public grants of the public custom models, by index. */
+export function* publicCustomGrantRows(
+  access: ModelAccess,
+  modelIds: readonly string[],
+  models: Iterable<number>,
+): Generator<GrantRow> {
+  for (const m of models) {
+    yield {
+      model_id: modelIds[m],
+      principal_type: 'user',
+      principal_id: '*',
+      permission: 'read',
+      ...access.grant(m, '*'),
+    };
+  }
 }
 
 export function* grantRows(
+  access: ModelAccess,
   grants: GrantSet,
   modelIds: readonly string[],
   principalType: 'user' | 'group',
   principalIds: readonly string[],
 ): Generator<GrantRow> {
   for (let i = 0; i < grants.model.length; i++) {
+    const principal = principalType === 'group' ? { group: grants.principal[i] } : { user: grants.principal[i] };
     yield {
       model_id: modelIds[grants.model[i]],
       principal_type: principalType,
       principal_id: principalIds[grants.principal[i]],
       permission: grants.write[i] === 1 ? 'write' : 'read',
+      ...access.grant(grants.model[i], principal),
     };
   }
 }
