@@ -31,9 +31,10 @@ export class RequestValidationPipe extends ValidationPipe {
     super({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: true });
   }
 
-  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const shortcut = metadata.type === 'query' && metadata.metatype ? this.shortcuts.get(metadata.metatype) : undefined;
-    return shortcut?.(value) ?? super.transform(value, metadata);
+    const quick = shortcut?.(value);
+    return quick !== undefined ? Promise.resolve(quick) : (super.transform(value, metadata) as Promise<unknown>);
   }
 
   protected override flattenValidationErrors(errors: ValidationError[]): string[] {

@@ -44,15 +44,18 @@ export function plainListQuery(query: unknown): ListModelsQueryDto | undefined {
   if (typeof query !== 'object' || query === null) return undefined;
   const prototype = Object.getPrototypeOf(query) as unknown;
   if (prototype !== null && prototype !== Object.prototype) return undefined;
-  const dto = new ListModelsQueryDto() as unknown as Record<string, unknown>;
+  const dto = new ListModelsQueryDto();
+  const fields = dto as Record<string, unknown>;
   for (const key of Object.keys(query)) {
     const value = (query as Record<string, unknown>)[key];
     const rule = RULES.get(key);
     if (rule === undefined || typeof value !== 'string' || !rule(value)) return undefined;
-    dto[key] = key === 'page' ? Number(value) : value;
+    fields[key] = key === 'page' ? Number(value) : value;
   }
-  return dto as unknown as ListModelsQueryDto;
+  return dto;
 }
 
 /** The global pipe's fast paths (app.setup.ts and the early lane's list builder, early-misses.ts). */
-export const VALIDATION_SHORTCUTS = new Map<new () => object, ValidationShortcut>([[ListModelsQueryDto, plainListQuery]]);
+export const VALIDATION_SHORTCUTS = new Map<new () => object, ValidationShortcut>([
+  [ListModelsQueryDto, plainListQuery],
+]);
