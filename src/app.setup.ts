@@ -21,6 +21,7 @@ import { refuseInference } from './gateway/inference-paths';
 import { aliasedUrl } from './api-v1-paths';
 import { setupOpenApi } from './openapi.setup';
 import { IMPORT_PATH, importJsonBody } from './models/import/import-body';
+import { VALIDATION_SHORTCUTS } from './models/dto/list-query-fast-check';
 import { serveWebApp } from './web-app/web-app';
 
 export const BODY_LIMIT = '1mb';
@@ -67,7 +68,7 @@ export function configureApp(app: NestExpressApplication, logger: AppLogger): vo
     filter.reply(error, request, response);
   });
   app.useGlobalFilters(filter);
-  app.useGlobalPipes(new RequestValidationPipe());
+  app.useGlobalPipes(new RequestValidationPipe(VALIDATION_SHORTCUTS));
   app.disable('x-powered-by');
   // Express's body-hash ETag would tag errors and every route alike; @Revalidated() routes set their own.
   app.set('etag', false);

@@ -6,6 +6,7 @@ import { RequestValidationPipe } from './common/validation';
 import { clientFamilyOf } from './gateway/client-family';
 import { GatewayService } from './gateway/gateway.service';
 import { ListModelsQueryDto } from './models/dto/list-models-query.dto';
+import { VALIDATION_SHORTCUTS } from './models/dto/list-query-fast-check';
 import { ModelListService } from './models/model-list.service';
 
 /** Builds a route's answer from the request as the lane reads it; rejects for anything but a 200. */
@@ -22,8 +23,8 @@ export type MissBuilder = (request: Request, caller: Caller) => Promise<unknown>
 export function missBuilders(app: NestExpressApplication): ReadonlyMap<string, MissBuilder> {
   const lists = app.get(ModelListService, { strict: false });
   const gateway = app.get(GatewayService, { strict: false });
-  // The global pipe's class and options (app.setup.ts): the same DTO, or the same refusal.
-  const pipe = new RequestValidationPipe();
+  // The global pipe as app.setup.ts makes it (its fast path for a plain list query included): the same DTO, or the same refusal.
+  const pipe = new RequestValidationPipe(VALIDATION_SHORTCUTS);
   // Async: a bad filter is thrown as the list starts, and must come back as a rejection.
   const gatewayList: MissBuilder = async (request, caller) =>
     gateway.list(clientFamilyOf(request), caller, request.query);

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { ClientBase, PoolClient } from 'pg';
-import { DataSource } from 'typeorm';
+import type { ClientBase, PoolClient, QueryResult } from 'pg';
+import { DataSource, QueryFailedError } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { AuthUser } from '../common/auth-user';
 import { isDatabaseUnavailable } from '../common/describe-error';
@@ -48,9 +48,28 @@ export class ReadRouter {
     private readonly replicas: ReadReplicas,
   ) {}
 
-  /** Where reads go: the primary itself when DATABASE_READ_URLS names no replica. */
+  /**
+   * The primary as DataSource.query runs a statement (its rows; UPDATE and DELETE as [rows, count]; a
+   * failed statement as QueryFailedError), on a pooled connection taken directly: TypeORM's
+   * QueryRunner per statement (its subscribers' broadcasts and logging hooks, none configured here)
+   * cost some 25 µs of CPU a statement, a few of them on every list (bench/results/designs.md).
+   */
+  private readonly primaryReads: Queryable = {
+    query: (text: string, values?: unknown[]) =>
+      this.onPrimary(async (client) => {
+        let raw: QueryResult<Record<string, unknown>>;
+        try {
+          raw = await client.query<Record<string, unknown>>(text, values);
+        } catch (error) {
+          throw new QueryFailedError(text, values, error as Error);
+        }
+        return raw.command === 'UPDATE' || raw.command === 'DELETE' ? [raw.rows, raw.rowCount] : raw.rows;
+      }),
+  };
+
+  /** Where reads go: the primary when DATABASE_READ_URLS names no replica. */
   reads(): Queryable {
-    if (this.replicas.all.length === 0) return this.primary;
+    if (this.replicas.all.length === 0) return this.primaryReads;
     return { query: (text: string, values?: unknown[]) => this.read(text, values) };
   }
 
