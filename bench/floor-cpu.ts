@@ -23,8 +23,8 @@ import type { ServerProcess } from './run/server-process';
  * pool connects with its own application_name; /proc/<backend>/schedstat, PostgreSQL on this
  * machine). Equal PostgreSQL CPU means the service sends
  * what the floor replays; the rest of the gap is node. `--nice n` runs both node processes at that
- * priority (root only), to see whether the node thread's share of the cores bounds req/s (it does:
- * see docs/…). No build: run `npm run build` first.
+ * priority (root only), interleaved with the default, to see whether the node thread's share of the
+ * cores bounds req/s (docs/scaling.md, "The list's statements once its JSON is kept"). No build: run `npm run build` first.
  */
 const CONNECTIONS = 16;
 const TICK_MS = 10;
@@ -83,7 +83,10 @@ async function capture(url: string, nodeArgs: string[], only: string[]) {
   try {
     const fixtures = await readFixtures(url);
     const credentials = await signInAll(service.baseUrl, fixtures);
-    const scenarios = selectScenarios(makeScenarios(fixtures, await anthropicAfterId(service.baseUrl, credentials)), only);
+    const scenarios = selectScenarios(
+      makeScenarios(fixtures, await anthropicAfterId(service.baseUrl, credentials)),
+      only,
+    );
     const requests = await captureRequests(service.baseUrl, file, scenarios, credentials);
     return { scenarios, credentials, requests };
   } finally {
@@ -112,7 +115,11 @@ async function main(): Promise<void> {
   const prepared = await capture(url, nodeArgs, only);
   const tag = `floor-cpu-${process.pid}`;
   const sides: Side[] = [
-    { name: 'service', app: `${tag}-service`, server: await startWithApp(`${tag}-service`, () => startService(url, nodeArgs)) },
+    {
+      name: 'service',
+      app: `${tag}-service`,
+      server: await startWithApp(`${tag}-service`, () => startService(url, nodeArgs)),
+    },
     {
       name: 'floor',
       app: `${tag}-floor`,

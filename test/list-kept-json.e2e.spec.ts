@@ -1,7 +1,6 @@
 import request from 'supertest';
 import { callerOf } from '../src/access/caller';
 import type { AuthUser } from '../src/common/auth-user';
-import type { ListModelsQueryDto } from '../src/models/dto/list-models-query.dto';
 import { queryRows } from '../src/common/sql';
 import { toListParams } from '../src/models/model-list.service';
 import { listCountSql, listPageSql, type ModelRow } from '../src/models/model-read.sql';
@@ -18,7 +17,6 @@ import {
 } from './support/model-fixtures';
 import { startKeptJsonWorld } from './support/kept-json-world';
 import type { TestApp } from './support/test-app';
-
 
 /**
  * The workspace list takes each model's JSON kept under its row version (model-list-json.ts): its
@@ -66,7 +64,7 @@ describe('workspace list from JSON kept by row version', () => {
   async function expected(actor: Actor, query: Record<string, string> = {}): Promise<string> {
     const user = { id: actor.id, role: actor.role, groupIds: await groupsOf(actor.id), apiKey: null } as AuthUser;
     const caller = callerOf(user, { bypassAdminAccessControl: true });
-    const params = toListParams(query as ListModelsQueryDto);
+    const params = toListParams(query);
     const rows = await queryRows<ModelRow>(t.dataSource, listPageSql(caller, params));
     const items = await t.app.get(ModelReader).toResponses(rows, { linkImages: true });
     const [{ total }] = await queryRows<{ total: number }>(t.dataSource, listCountSql(caller, params));

@@ -431,7 +431,7 @@ export interface ListRowVersion {
  * each row it passes anyway (the readers test, a view, a filter), the window carries the rows'
  * versions and write access, and only the owner's and the base model's versions are looked up, by
  * key: joining models again by id cost each row 4 more buffers and the planner a four-table join,
- * about half the statement's CPU (docs/api.md, "The list's statements"). A window that can skip
+ * about half the statement's CPU (docs/scaling.md, "The list's statements once its JSON is kept"). A window that can skip
  * rows on an index alone (an admin's deep page) and a page chosen from the narrow copies join
  * models for the page's rows, as listPageSql does.
  */
