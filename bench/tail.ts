@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
-import type { SqlStatement } from '../src/common/sql';
-import { CapturedRequest, captureRequests } from './run/capture';
+import { CapturedRequest, captureRequests, ReplayedStatement } from './run/capture';
 import { readFixtures } from './run/fixtures';
 import { startFloor } from './run/floor';
 import { readMemory } from './run/memory';
@@ -82,10 +81,10 @@ async function httpTimes(target: string, headers: Record<string, string>, ms: nu
 }
 
 /** The captured statements replayed as the floor does (steps in order, a step's statements in parallel). */
-async function sqlTimes(pool: Pool, steps: SqlStatement[][], ms: number): Promise<number[]> {
+async function sqlTimes(pool: Pool, steps: ReplayedStatement[][], ms: number): Promise<number[]> {
   const replay = async () => {
     const started = performance.now();
-    for (const step of steps) await Promise.all(step.map((s) => pool.query(s.text, s.values)));
+    for (const step of steps) await Promise.all(step.map((s) => pool.query(s)));
     return performance.now() - started;
   };
   const warm = performance.now() + 300;

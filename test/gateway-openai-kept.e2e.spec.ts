@@ -35,9 +35,9 @@ describe('OpenAI list for an API key: models’ JSON kept by row version', () =>
     key = (await createApiKey(t, bob, { models: KEY_MODELS })).key;
     const router = t.app.get(ReadRouter);
     const readTexts = router.readTexts.bind(router);
-    jest.spyOn(router, 'readTexts').mockImplementation((text, values) => {
+    jest.spyOn(router, 'readTexts').mockImplementation((text, values, options) => {
       statements.push(text);
-      return readTexts(text, values);
+      return readTexts(text, values, options);
     });
   });
   afterAll(() => t?.close());

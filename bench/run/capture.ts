@@ -10,16 +10,19 @@ export interface CapturedRequest {
   bytes: number;
   /** The list's `total` as the service answered it (null for the gateway scenarios). */
   total: number | null;
-  steps: SqlStatement[][];
+  steps: ReplayedStatement[][];
 }
 
+/** A statement as the service sent it: prepared under `name` when it named it, so replays prepare it too. */
+export type ReplayedStatement = SqlStatement & { name?: string };
+
 /** Statements that overlap in time ran in parallel (Promise.all); the rest one after another. */
-export function toSteps(statements: CapturedStatement[]): SqlStatement[][] {
-  const steps: SqlStatement[][] = [];
+export function toSteps(statements: CapturedStatement[]): ReplayedStatement[][] {
+  const steps: ReplayedStatement[][] = [];
   let stepEnd = -Infinity;
   for (const s of [...statements].sort((a, b) => a.start - b.start)) {
     if (steps.length === 0 || s.start >= stepEnd) steps.push([]);
-    steps[steps.length - 1].push({ text: s.text, values: s.values });
+    steps[steps.length - 1].push({ text: s.text, values: s.values, ...(s.name ? { name: s.name } : {}) });
     stepEnd = Math.max(stepEnd, s.end);
   }
   return steps;

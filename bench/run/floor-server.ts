@@ -27,7 +27,8 @@ const pool = new Pool({
 async function replay(request: CapturedRequest): Promise<number[]> {
   const rows: number[] = [];
   for (const step of request.steps) {
-    const results = await Promise.all(step.map((statement) => pool.query(statement.text, statement.values)));
+    // A statement the service prepared is prepared here too (same name): the same work in PostgreSQL.
+    const results = await Promise.all(step.map((statement) => pool.query(statement)));
     rows.push(...results.map((result) => result.rowCount ?? 0));
   }
   return rows;

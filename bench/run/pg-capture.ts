@@ -11,6 +11,8 @@ import { Client } from 'pg';
 export interface CapturedStatement {
   text: string;
   values: unknown[];
+  /** The prepared statement's name, when the service named it (ReadRouter.readTexts `prepared`). */
+  name?: string;
   /** Milliseconds since the service started (performance.now()). */
   start: number;
   end: number;
@@ -25,12 +27,13 @@ function install(file: string): void {
     const start = performance.now();
     const result = original.apply(this, args);
     // A submitted Query (the service's streamed reads, src/database/text-rows.ts) carries its own text and values.
-    const [text, values] = result instanceof EventEmitter ? submitted(result) : args;
+    const [text, values, name] = result instanceof EventEmitter ? submitted(result) : args;
     if (typeof text !== 'string') return result;
     const record = () => {
       const line: CapturedStatement = {
         text,
         values: Array.isArray(values) ? values : [],
+        ...(typeof name === 'string' ? { name } : {}),
         start,
         end: performance.now(),
       };
@@ -47,8 +50,8 @@ function install(file: string): void {
 }
 
 function submitted(query: EventEmitter): unknown[] {
-  const { text, values } = query as EventEmitter & { text?: unknown; values?: unknown };
-  return [text, values];
+  const { text, values, name } = query as EventEmitter & { text?: unknown; values?: unknown; name?: unknown };
+  return [text, values, name];
 }
 
 const file = process.env.BENCH_CAPTURE_FILE;

@@ -9,7 +9,7 @@ import { isDatabaseUnavailable } from '../common/describe-error';
 import type { Queryable } from '../common/sql';
 import { changeScopesOf } from './change-tracking';
 import { ReadReplicas, Replica } from './read-replicas';
-import { readTextColumn } from './text-rows';
+import { preparedName, readTextColumn } from './text-rows';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -57,9 +57,13 @@ export class ReadRouter {
   /**
    * The first column of each row as UTF-8 bytes, each converted as its row arrives (readTextColumn),
    * from where reads() would run the statement: for answers PostgreSQL writes as text.
+   * `prepared` makes it a named statement (preparedName), parsed once per connection and, after
+   * PostgreSQL's first five custom plans, run on one generic plan: only for a statement whose plan
+   * is the same whatever its values (docs/gateway.md, "The key's statement").
    */
-  async readTexts(text: string, values: unknown[]): Promise<Buffer[]> {
-    const run = (client: ClientBase) => readTextColumn(client, text, values);
+  async readTexts(text: string, values: unknown[], options: { prepared?: boolean } = {}): Promise<Buffer[]> {
+    const name = options.prepared ? preparedName(text) : undefined;
+    const run = (client: ClientBase) => readTextColumn(client, text, values, name);
     const replica = this.replicaForRequest();
     if (replica) {
       const texts = await this.onReplica(replica.replica, replica.versionAndScopes, run);

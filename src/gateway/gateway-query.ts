@@ -16,9 +16,10 @@ export interface ListableModels {
   /**
    * The same list as JSON text built by PostgreSQL: `shape` wraps the list's statement (its rows
    * as `ModelSummaryRow` columns) into rows with one text column, `body`; their texts in order, as
-   * UTF-8 bytes.
+   * UTF-8 bytes. `prepared`: a named statement planned once per connection (ReadRouter.readTexts),
+   * for a statement whose plan does not depend on its values.
    */
-  json(query: ListableQuery, shape: (rows: Sql) => Sql): Promise<Buffer[]>;
+  json(query: ListableQuery, shape: (rows: Sql) => Sql, options?: { prepared?: boolean }): Promise<Buffer[]>;
   /** One model of that list, or null when it is absent or not the caller's to list. */
   find(id: string): Promise<ModelSummaryRow | null>;
   /**

@@ -57,7 +57,7 @@ export class GatewayService {
   private listableBy(caller: Caller, filters: ModelFilters): ListableModels {
     return {
       list: (query) => this.models.listable(caller, { ...query, filters }),
-      json: (query, shape) => this.models.listableJson(caller, { ...query, filters }, shape),
+      json: (query, shape, options) => this.models.listableJson(caller, { ...query, filters }, shape, options),
       find: (id) => this.models.findListable(caller, id),
       modelJson: caller.keyModels !== null && caller.keyModels.length <= KEPT_LIST_MAX_IDS ? this.modelJson : undefined,
     };

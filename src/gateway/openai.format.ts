@@ -75,7 +75,8 @@ export async function openAiList(models: ListableModels): Promise<RawJson> {
  * the whole list in one statement, one snapshot).
  */
 async function keptOpenAiList(models: ListableModels, cache: ModelJsonCache): Promise<RawJson | null> {
-  const [listed] = await models.json({ order: 'id' }, openAiVersionsSql);
+  // Every request of the key runs it: prepared, it is planned once per connection, not per request.
+  const [listed] = await models.json({ order: 'id' }, openAiVersionsSql, { prepared: true });
   // One byte a character, byte for byte: a key as exact as the bytes, without decoding UTF-8.
   const versions = listed.toString('latin1');
   const whole = cache.answer(versions);

@@ -124,11 +124,16 @@ export class ModelRepository {
 
   /**
    * The gateway's list as JSON text in pieces, as UTF-8 bytes converted as each arrives: `shape`
-   * turns the list's rows into rows with a text column `body`.
+   * turns the list's rows into rows with a text column `body`; `prepared` as ReadRouter.readTexts.
    */
-  listableJson(caller: Caller, query: ListableQuery, shape: (rows: Sql) => Sql): Promise<Buffer[]> {
+  listableJson(
+    caller: Caller,
+    query: ListableQuery,
+    shape: (rows: Sql) => Sql,
+    options: { prepared?: boolean } = {},
+  ): Promise<Buffer[]> {
     const { text, values } = toStatement(shape(listableSql(caller, query)));
-    return this.reads.readTexts(text, values);
+    return this.reads.readTexts(text, values, options);
   }
 
   /** One model of the gateway's list, or null when it does not exist or this caller may not list it. */
