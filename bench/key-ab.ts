@@ -11,7 +11,8 @@
  * tail comes from"; run `npm run build` in both checkouts first.
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
+import { timedGet } from './run/latency';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
@@ -33,21 +34,6 @@ const { values: args } = parseArgs({
 });
 const TICK_MS = 10;
 const PG_PORT_HEX = ':1538';
-
-function once(agent: Agent, target: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const req = request(target, { agent, headers }, (response) => {
-      response.on('data', () => undefined);
-      response.on('end', () => {
-        if ((response.statusCode ?? 0) >= 300) reject(new Error(`${target}: ${response.statusCode}`));
-        else resolve(performance.now() - started);
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /** Local ports of the process's TCP connections to port 5432 (its pool's connections). */
 function poolPorts(pid: number): number[] {
@@ -100,11 +86,11 @@ interface Side {
 async function round(admin: Client, side: Side, target: string, headers: Record<string, string>, n: number) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    for (let i = 0; i < 20; i++) await once(agent, side.service.baseUrl + target, headers);
+    for (let i = 0; i < 20; i++) await timedGet(agent, side.service.baseUrl + target, headers);
     const backends = await backendsOf(admin, side.service);
     const ticks = processTicks(side.service.pid);
     const pg = pgCpuNs(backends);
-    for (let i = 0; i < n; i++) side.times.push(await once(agent, side.service.baseUrl + target, headers));
+    for (let i = 0; i < n; i++) side.times.push(await timedGet(agent, side.service.baseUrl + target, headers));
     side.serviceMs.push(((processTicks(side.service.pid) - ticks) * TICK_MS) / n);
     side.pgMs.push((pgCpuNs(backends) - pg) / 1e6 / n);
   } finally {

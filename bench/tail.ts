@@ -1,7 +1,8 @@
 import { readFileSync, rmSync, existsSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
+import { timedGet } from './run/latency';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
 import { CapturedRequest, captureRequests, ReplayedStatement } from './run/capture';
@@ -50,30 +51,15 @@ const probe = !args['no-probe'];
 const log = (line: string): void => console.log(line);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function once(agent: Agent, target: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const req = request(target, { agent, headers }, (response) => {
-      response.on('data', () => undefined);
-      response.on('end', () => {
-        if ((response.statusCode ?? 0) >= 300) reject(new Error(`${target}: ${response.statusCode}`));
-        else resolve(performance.now() - started);
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 /** Requests one at a time for `ms` after a 300 ms warm-up; the latency of each. */
 async function httpTimes(target: string, headers: Record<string, string>, ms: number): Promise<number[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const warm = performance.now() + 300;
-    while (performance.now() < warm) await once(agent, target, headers);
+    while (performance.now() < warm) await timedGet(agent, target, headers);
     const times: number[] = [];
     const deadline = performance.now() + ms;
-    while (performance.now() < deadline) times.push(await once(agent, target, headers));
+    while (performance.now() < deadline) times.push(await timedGet(agent, target, headers));
     return times;
   } finally {
     agent.destroy();

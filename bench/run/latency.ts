@@ -53,3 +53,19 @@ export async function measureLatency(target: LoadTarget, seconds: number): Promi
     agent.destroy();
   }
 }
+
+/** One GET on `agent`'s kept-alive connection, read to its end: its wall time in ms (a status ≥ 300 rejects). */
+export function timedGet(agent: Agent, target: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = request(target, { agent, headers }, (response) => {
+      response.on('data', () => undefined);
+      response.on('end', () => {
+        if ((response.statusCode ?? 0) >= 300) reject(new Error(`${target}: ${response.statusCode}`));
+        else resolve(performance.now() - started);
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
