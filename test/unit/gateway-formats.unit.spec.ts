@@ -29,11 +29,27 @@ function listOf(rows: ModelSummaryRow[]): ListableModels & { asked: ListableQuer
       return Promise.resolve(rows.slice(0, query.limit ?? rows.length));
     },
     find: (id) => Promise.resolve(rows.find((model) => model.id === id) ?? null),
-    // The text PostgreSQL would build; the SQL itself is checked against toOpenAiList on a real database.
+    // The texts PostgreSQL would build; the SQL itself is checked against the formats on a real
+    // database (gateway-openai-*, gateway-anthropic-json e2e specs). OpenAI asks every model in id
+    // order (one text); Anthropic a page from its cursors (a row each: the id as JSON, a newline, the
+    // model's JSON), where a cursor not in the list finds no page.
     json: (query) => {
       asked.push(query);
-      const text = JSON.stringify(toOpenAiList(rows));
-      return Promise.resolve([Buffer.from(text.slice(text.indexOf('[') + 1, -2))]);
+      if (query.order === 'id') {
+        const text = JSON.stringify(toOpenAiList(rows));
+        return Promise.resolve([Buffer.from(text.slice(text.indexOf('[') + 1, -2))]);
+      }
+      const cursor = query.olderThanId ?? query.newerThanId;
+      const at = cursor == null ? -1 : rows.findIndex((model) => model.id === cursor);
+      if (cursor != null && at < 0) return Promise.resolve([]);
+      const page = query.olderThanId != null ? rows.slice(at + 1) : rows;
+      return Promise.resolve(
+        page
+          .slice(0, query.limit ?? page.length)
+          .map((model) =>
+            Buffer.from(`${JSON.stringify(model.id)}\n${JSON.stringify(CLIENT_FORMATS.anthropic.one(model))}`),
+          ),
+      );
     },
   };
 }
@@ -80,12 +96,15 @@ describe('client family formats', () => {
     expect(openAi.asked).toEqual([{ order: 'id' }]);
 
     const anthropic = listOf(rows);
-    expect(await CLIENT_FORMATS.anthropic.list(anthropic, { limit: '2' })).toMatchObject({
+    const anthropicPage = await CLIENT_FORMATS.anthropic.list(anthropic, { limit: '2' });
+    expect(anthropicPage).toBeInstanceOf(RawJson);
+    expect((anthropicPage as RawJson).toJSON()).toEqual({
+      data: [CLIENT_FORMATS.anthropic.one(rows[0]), CLIENT_FORMATS.anthropic.one(rows[1])],
       first_id: 'a',
       last_id: 'b',
       has_more: true,
     });
-    expect(anthropic.asked).toEqual([{ order: 'newest', olderThan: null, newerThan: null, limit: 3 }]);
+    expect(anthropic.asked).toEqual([{ order: 'newest', olderThanId: null, newerThanId: null, limit: 3 }]);
 
     const gemini = listOf(rows);
     const page = (await CLIENT_FORMATS.gemini.list(gemini, { pageSize: '2' })) as { nextPageToken?: string };
