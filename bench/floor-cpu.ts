@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { CapturedRequest, captureRequests } from './run/capture';
 import { backendCpuNs, median, processTicks } from './run/cpu';
-import { readFixtures } from './run/fixtures';
 import { startFloor } from './run/floor';
-import { makeScenarios, requestHeaders, selectScenarios } from './run/scenarios';
-import { anthropicAfterId, signInAll, startService } from './run/service';
+import { requestHeaders } from './run/scenarios';
+import { signedInScenarios, startService } from './run/service';
 import type { ServerProcess } from './run/server-process';
 
 /*
@@ -81,12 +80,7 @@ async function capture(url: string, nodeArgs: string[], only: string[]) {
   rmSync(file, { force: true });
   const service = await startService(url, nodeArgs, file);
   try {
-    const fixtures = await readFixtures(url);
-    const credentials = await signInAll(service.baseUrl, fixtures);
-    const scenarios = selectScenarios(
-      makeScenarios(fixtures, await anthropicAfterId(service.baseUrl, credentials)),
-      only,
-    );
+    const { credentials, scenarios } = await signedInScenarios(service.baseUrl, url, only);
     const requests = await captureRequests(service.baseUrl, file, scenarios, credentials);
     return { scenarios, credentials, requests };
   } finally {

@@ -1,7 +1,6 @@
 import { loadavg } from 'node:os';
-import { readFixtures } from './run/fixtures';
-import { makeScenarios, requestHeaders, selectScenarios } from './run/scenarios';
-import { anthropicAfterId, signInAll, startService } from './run/service';
+import { requestHeaders } from './run/scenarios';
+import { signedInScenarios, startService } from './run/service';
 
 /*
  * npx ts-node --transpile-only bench/idle-latency.ts --database-url …/registry_bench_company [--idle 11] [--times 6] [--only user-page1]
@@ -21,11 +20,7 @@ async function main(): Promise<void> {
   const times = Number(option('times', '6'));
   const service = await startService(url);
   try {
-    const fixtures = await readFixtures(url);
-    const credentials = await signInAll(service.baseUrl, fixtures);
-    const scenarios = selectScenarios(makeScenarios(fixtures, await anthropicAfterId(service.baseUrl, credentials)), [
-      option('only', 'user-page1'),
-    ]);
+    const { credentials, scenarios } = await signedInScenarios(service.baseUrl, url, [option('only', 'user-page1')]);
     for (const scenario of scenarios) {
       const send = async () => {
         const started = performance.now();

@@ -1,11 +1,10 @@
 import { loadavg } from 'node:os';
 import { median, processTicks } from './run/cpu';
-import { readFixtures } from './run/fixtures';
 import { measureLatency } from './run/latency';
 import autocannon from 'autocannon';
 import { readMemory } from './run/memory';
-import { makeScenarios, requestHeaders, selectScenarios } from './run/scenarios';
-import { anthropicAfterId, signInAll, startService } from './run/service';
+import { requestHeaders } from './run/scenarios';
+import { signedInScenarios, startService } from './run/service';
 
 /*
  * npx ts-node --transpile-only bench/memory-ab.ts --database-url …/registry_bench
@@ -53,12 +52,7 @@ async function runVariant(url: string, variant: Variant, only: string[], duratio
     process.env = saved;
   });
   try {
-    const fixtures = await readFixtures(url);
-    const credentials = await signInAll(service.baseUrl, fixtures);
-    const scenarios = selectScenarios(
-      makeScenarios(fixtures, await anthropicAfterId(service.baseUrl, credentials)),
-      only,
-    );
+    const { credentials, scenarios } = await signedInScenarios(service.baseUrl, url, only);
     const round: Round = { hwm: 0, cpuMs: 0, scenarios: new Map() };
     let ticks = 0;
     let requests = 0;

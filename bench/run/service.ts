@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ANTHROPIC_HEADERS, Credentials, Fixtures } from './scenarios';
+import { readFixtures } from './fixtures';
+import { ANTHROPIC_HEADERS, Credentials, Fixtures, makeScenarios, Scenario, selectScenarios } from './scenarios';
 import { ServerProcess, startServer } from './server-process';
 
 const ROOT = join(__dirname, '..', '..');
@@ -130,4 +131,19 @@ export async function anthropicAfterId(baseUrl: string, credentials: Credentials
   const last = body.data?.[body.data.length - 1];
   if (!response.ok || !last) throw new Error(`Anthropic list failed: ${response.status} ${JSON.stringify(body)}`);
   return last.id;
+}
+
+/**
+ * The run's scenarios against a started service on the seeded database `url`: its fixtures, every
+ * caller signed in, the Anthropic cursor found, `only` of them kept (selectScenarios).
+ */
+export async function signedInScenarios(
+  baseUrl: string,
+  url: string,
+  only: string[],
+): Promise<{ credentials: Credentials; scenarios: Scenario[] }> {
+  const fixtures = await readFixtures(url);
+  const credentials = await signInAll(baseUrl, fixtures);
+  const scenarios = selectScenarios(makeScenarios(fixtures, await anthropicAfterId(baseUrl, credentials)), only);
+  return { credentials, scenarios };
 }
